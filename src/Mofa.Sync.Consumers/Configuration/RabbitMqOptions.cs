@@ -1,0 +1,27 @@
+namespace Mofa.Sync.Consumers.Configuration;
+
+/// <summary>Section RabbitMq (environment: MOFASYNC__RABBITMQ__…).</summary>
+public sealed class RabbitMqOptions
+{
+    public string Host { get; set; } = "localhost";
+    public int Port { get; set; } = 5672;
+    public string VirtualHost { get; set; } = "/";
+    public string Username { get; set; } = "guest";
+
+    /// <summary>A secret: never logged.</summary>
+    public string Password { get; set; } = "guest";
+
+    /// <summary>The topic exchange the bridge publishes to.</summary>
+    public string Exchange { get; set; } = "moodle.events";
+
+    /// <summary>Prefix of the agents' queue names: {prefix}.course-agent, ….</summary>
+    public string QueuePrefix { get; set; } = "mofa-sync";
+
+    /// <summary>Unacknowledged messages the broker hands each agent at once.</summary>
+    public int PrefetchCount { get; set; } = 128;
+
+    /// <summary>Messages each agent works on at once (their writes share the store's group commits).</summary>
+    public int ConcurrentMessageLimit { get; set; } = 64;
+
+    public override string ToString() => $"amqp://{Username}@{Host}:{Port}{(VirtualHost == "/" ? "/" : "/" + VirtualHost)}";
+}

@@ -1,0 +1,19 @@
+namespace Mofa.Sync.Consumers.Configuration;
+
+/// <summary>Section Sync (environment: MOFASYNC__SYNC__…).</summary>
+public sealed class SyncOptions
+{
+    /// <summary>Moodle role shortnames that make a user a teacher the mirror keeps.</summary>
+    public List<string> TeacherRoles { get; set; } = [];
+
+    /// <summary>In-process retries of an event whose store (or Moodle) is unreachable, before it goes to _error.</summary>
+    public int RetryLimit { get; set; } = 5;
+
+    public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    public static readonly string[] DefaultTeacherRoles = ["editingteacher", "manager"];
+
+    public ISet<string> TeacherRoleSet() =>
+        new HashSet<string>(TeacherRoles.Count > 0 ? TeacherRoles : DefaultTeacherRoles, StringComparer.Ordinal);
+}

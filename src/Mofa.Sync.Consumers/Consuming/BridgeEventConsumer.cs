@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Consumers.Parsing;
+using Mofa.Sync.Consumers.Telemetry;
+
+namespace Mofa.Sync.Consumers.Consuming;
+
+/// <summary>
+/// The agents' consumer: raw body → typed contract → validation → the apply rules. It returns
+/// (and MassTransit acknowledges) only after the store has committed the event's writes.
+/// An invalid message throws <see cref="InvalidBridgeMessageException"/>, which the definition
+/// sends to _error without retries; store failures are retried, then sent to _error.
+/// </summary>
+public sealed class BridgeEventConsumer(
+    MirrorApplier applier,
+    IContentChangeSink changes,
+    SyncMetrics metrics,
+    ILogger<BridgeEventConsumer> logger) : IConsumer<BridgeMessage>
+{
+    public async Task Consume(ConsumeContext<BridgeMessage> context)
+    {
+        var routingKey = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rmq) ? rmq.RoutingKey : null;
+        ParsedBridgeMessage parsed;
+        try
+        {
+            parsed = BridgeMessageParser.Parse(routingKey, context.ReceiveContext.Body.GetBytes());
+        }
+        catch (InvalidBridgeMessageException ex)
+        {
+            // Counted here once; the retry filter lets it through to _error at once.
+            metrics.Received(routingKey ?? "(none)");
+            metrics.Outcome(routingKey ?? "(none)", "invalid");
+            logger.LogWarning("Invalid bridge message {MessageId} ({RoutingKey}) sent to the error queue: {Reason}",
+                context.MessageId, routingKey, ex.Message);
+            throw;
+        }
+
+        if (context.GetRetryAttempt() == 0) metrics.Received(parsed.Kind);
+        if (parsed.Event is null)
+        {
+            metrics.Outcome(parsed.Kind, "ignored");
+            logger.LogDebug("Ignored {Kind} {MessageId}: {Why}", parsed.Kind, context.MessageId, parsed.IgnoredBecause);
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        ApplyResult result;
+        try
+        {
+            result = await applier.ApplyAsync(parsed.Event, context.CancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Applying {Kind} {EventId} failed (attempt {Attempt}): {Message}",
+                parsed.Kind, parsed.Event.EventId, context.GetRetryAttempt() + 1, ex.Message);
+            if (context.GetRetryAttempt() >= context.GetRetryCount()) metrics.Outcome(parsed.Kind, "faulted");
+            throw;
+        }
+
+        metrics.ApplyDuration(parsed.Kind, Stopwatch.GetElapsedTime(started));
+        metrics.Outcome(parsed.Kind, OutcomeName(result.Outcome));
+        logger.LogDebug("{Kind} {EventId}: {Outcome} {Detail}", parsed.Kind, parsed.Event.EventId, result.Outcome, result.Detail);
+
+        if (result.Change is not null && result.Outcome is ApplyOutcome.Applied or ApplyOutcome.AlreadyApplied)
+        {
+            // AlreadyApplied too: a crash between the write and this call must not lose the change;
+            // the sink deduplicates by the causing event's id.
+            await changes.ChangedAsync(result.Change, context);
+        }
+    }
+
+    private static string OutcomeName(ApplyOutcome o) => o switch
+    {
+        ApplyOutcome.Applied => "applied",
+        ApplyOutcome.AlreadyApplied => "duplicate",
+        ApplyOutcome.Stale => "stale",
+        _ => "ignored",
+    };
+}

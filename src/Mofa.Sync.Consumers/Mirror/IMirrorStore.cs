@@ -1,0 +1,30 @@
+namespace Mofa.Sync.Consumers.Mirror;
+
+/// <summary>The port every mirror store implements (SQLite embedded, MongoDB).</summary>
+public interface IMirrorStore : IAsyncDisposable
+{
+    /// <summary>A short name for logs and health output ("sqlite", "mongodb").</summary>
+    string Kind { get; }
+
+    /// <summary>Creates tables or collections and indexes; idempotent.</summary>
+    Task InitializeAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Runs the writes of one event. The task completes only once they are durable (committed),
+    /// so the message can be acknowledged after it. A store may commit several events' writes
+    /// together (group commit) as long as each event's writes stay all-or-nothing.
+    /// </summary>
+    Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct);
+
+    /// <summary>Every document of a collection, tombstones included.</summary>
+    Task<IReadOnlyList<MirrorDocument>> ReadAllAsync(MirrorCollection collection, CancellationToken ct);
+
+    /// <summary>
+    /// Deletes tombstones written before <paramref name="olderThan"/>, and user profiles written
+    /// before it that no live teacher role backs (user minimisation); returns how many.
+    /// </summary>
+    Task<int> PurgeTombstonesAsync(DateTimeOffset olderThan, CancellationToken ct);
+
+    /// <summary>Throws when the store cannot be reached.</summary>
+    Task PingAsync(CancellationToken ct);
+}

@@ -1,0 +1,129 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Mofa.Sync.Contracts;
+using Mofa.Sync.Contracts.Envelope;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Validation;
+
+namespace Mofa.Sync.Consumers.Parsing;
+
+/// <summary>
+/// Reads a raw bridge body into its typed contract, strictly: the kind comes from the routing key
+/// (or, for a message replayed straight to a queue, from the body's eventName), the fields must be
+/// present with their camelCase names and JSON types, and the validator's rules must hold.
+/// Anything else throws <see cref="InvalidBridgeMessageException"/> with a reason in plain words.
+/// </summary>
+public static partial class BridgeMessageParser
+{
+    private const int MaxQuotedLength = 80;
+
+    public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty || body.Trim(" \t\r\n"u8).IsEmpty) throw Invalid("the body is empty; expected one JSON object");
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException ex)
+        {
+            throw Invalid($"the body is not JSON ({Shorten(ex.Message)}); expected one JSON object");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw Invalid($"the body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}; expected one JSON object");
+
+            var eventName = root.TryGetProperty("eventName", out var en) && en.ValueKind == JsonValueKind.String ? en.GetString() : null;
+            var fromEventName = BridgeRoutingKeys.FromEventName(eventName);
+            var route = BridgeRoutes.Find(routingKey);
+            if (route is not null && fromEventName is not null && fromEventName != route.RoutingKey)
+            {
+                throw Invalid($"eventName '{Quote(eventName)}' does not match routing key '{routingKey}'");
+            }
+
+            route ??= BridgeRoutes.Find(fromEventName);
+            if (route is null) return ParsedBridgeMessage.Ignored(fromEventName ?? routingKey ?? "(none)", "the sync does not handle this event kind");
+
+            // Checked before the fields: a future schema may have other fields, and this says why.
+            if (root.TryGetProperty("schemaVersion", out var sv) && sv.ValueKind == JsonValueKind.Number
+                && (!sv.TryGetInt32(out var version) || version != BridgeExchange.SchemaVersion))
+            {
+                throw Invalid($"schemaVersion {sv.GetRawText()} is not supported: this service reads schemaVersion {BridgeExchange.SchemaVersion}");
+            }
+
+            MoodleEvent e;
+            try
+            {
+                e = (MoodleEvent)(root.Deserialize(route.Contract, BridgeJson.Options)
+                    ?? throw Invalid("the body is null; expected one JSON object"));
+            }
+            catch (JsonException ex)
+            {
+                throw Invalid($"{route.RoutingKey}: {Explain(ex, root)}");
+            }
+
+            var broken = BridgeValidators.Check(e);
+            if (broken is not null) throw Invalid($"{route.RoutingKey}: {broken}");
+            return ParsedBridgeMessage.Handled(route.RoutingKey, e);
+        }
+    }
+
+    /// <summary>Turns System.Text.Json's messages into the contract's words.</summary>
+    private static string Explain(JsonException ex, JsonElement root)
+    {
+        var missing = MissingRequired().Match(ex.Message);
+        if (missing.Success)
+        {
+            var names = missing.Groups[1].Value.Replace("'", string.Empty, StringComparison.Ordinal);
+            var snake = root.EnumerateObject().Select(p => p.Name).Where(n => n.Contains('_', StringComparison.Ordinal)).Take(3).ToList();
+            var hint = snake.Count > 0 ? $" (the body has snake_case fields such as {string.Join(", ", snake)}: fields must be camelCase)" : string.Empty;
+            return $"missing required field(s) {names}{hint}";
+        }
+
+        var field = (ex.Path ?? "$").TrimStart('$').TrimStart('.');
+        if (ex.Message.Contains("null", StringComparison.OrdinalIgnoreCase) && ex.Message.Contains("doesn't allow", StringComparison.Ordinal))
+        {
+            var nullField = NullField().Match(ex.Message);
+            return $"field {(nullField.Success ? nullField.Groups[1].Value : field)} must not be null";
+        }
+
+        var converted = ConvertedTo().Match(ex.Message);
+        if (converted.Success)
+        {
+            var expected = converted.Groups[1].Value switch
+            {
+                "System.Int64" or "System.Int32" or "System.Nullable`1[System.Int64]" => "a whole number",
+                "System.String" => "a string",
+                var t when t.Contains("List", StringComparison.Ordinal) => "an array",
+                _ => "an object",
+            };
+            return $"field {field} has the wrong type: expected {expected}";
+        }
+
+        return $"the body does not fit the contract at {(field.Length == 0 ? "the top level" : field)}: {Shorten(ex.Message)}";
+    }
+
+    private static InvalidBridgeMessageException Invalid(string reason) => new(reason);
+
+    private static string Quote(string? s) => s is null ? string.Empty : s.Length <= MaxQuotedLength ? s : s[..MaxQuotedLength] + "…";
+
+    private static string Shorten(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        var text = cut > 0 ? message[..cut] : message;
+        return text.Length <= 200 ? text : text[..200] + "…";
+    }
+
+    [GeneratedRegex("missing required properties(?: including)?: (.+?)\\.?$")]
+    private static partial Regex MissingRequired();
+
+    [GeneratedRegex("could not be converted to ([^.\\s]+(?:\\.[^.\\s]+)*)")]
+    private static partial Regex ConvertedTo();
+
+    [GeneratedRegex("'([A-Za-z0-9_]+)' on type")]
+    private static partial Regex NullField();
+}

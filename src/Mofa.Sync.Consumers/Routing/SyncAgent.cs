@@ -1,0 +1,10 @@
+namespace Mofa.Sync.Consumers.Routing;
+
+/// <summary>The sync agents: one receive endpoint (queue) each, bound to moodle.events.</summary>
+public enum SyncAgent
+{
+    Course,
+    Module,
+    User,
+    Question,
+}

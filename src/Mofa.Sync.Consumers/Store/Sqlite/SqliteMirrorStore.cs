@@ -1,0 +1,255 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Consumers.Mirror;
+
+namespace Mofa.Sync.Consumers.Store.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Writes go through one writer connection that
+/// commits the events queued meanwhile in one transaction (group commit), each event inside its
+/// own savepoint so one failing event does not undo the others. A caller's task completes after
+/// the COMMIT, so the consumer acknowledges only committed writes.
+/// </summary>
+public sealed class SqliteMirrorStore : IMirrorStore
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _connectionString;
+    private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _writerLoop;
+    private SqliteConnection? _connection;
+    private SqliteMirrorWriter? _writer;
+
+    public SqliteMirrorStore(SqliteStoreOptions options, ILogger<SqliteMirrorStore> logger)
+    {
+        _options = options;
+        _logger = logger;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            DefaultTimeout = (int)options.BusyTimeout.TotalSeconds,
+            Pooling = true,
+        }.ToString();
+    }
+
+    public string Kind => "sqlite";
+
+    public Task InitializeAsync(CancellationToken ct)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(_options.Path));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+
+        using (var connection = Open())
+        {
+            SqliteSchema.Exec(connection, "PRAGMA journal_mode = WAL;");
+            SqliteSchema.Create(connection);
+        }
+
+        _writerLoop ??= Task.Run(WriterLoopAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        if (_writerLoop is null) throw new InvalidOperationException("The SQLite store was not initialized.");
+        var pending = new PendingWrite<T>(work, ct);
+        await _queue.Writer.WriteAsync(pending, ct);
+        return await pending.Completion.Task.WaitAsync(ct);
+    }
+
+    public Task<IReadOnlyList<MirrorDocument>> ReadAllAsync(MirrorCollection collection, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT key, site, course_id, user_id, version, deleted, placeholder, data, updated_at FROM {SqliteSchema.Table(collection)} ORDER BY key";
+        using var reader = cmd.ExecuteReader();
+        var docs = new List<MirrorDocument>();
+        while (reader.Read())
+        {
+            docs.Add(new MirrorDocument
+            {
+                Collection = collection,
+                Key = reader.GetString(0),
+                Site = reader.GetString(1),
+                CourseId = reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                UserId = reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                Version = reader.GetString(4),
+                Deleted = reader.GetInt64(5) != 0,
+                Placeholder = reader.GetInt64(6) != 0,
+                Data = reader.IsDBNull(7) ? null : JsonNode.Parse(reader.GetString(7))!.AsObject(),
+                UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+            });
+        }
+
+        return Task.FromResult<IReadOnlyList<MirrorDocument>>(docs);
+    }
+
+    public Task<int> PurgeTombstonesAsync(DateTimeOffset olderThan, CancellationToken ct) =>
+        WriteAsync((_, _) =>
+        {
+            var cut = olderThan.ToUnixTimeMilliseconds();
+            var purged = 0;
+            foreach (var c in MirrorCollectionNames.All)
+            {
+                purged += Execute($"DELETE FROM {SqliteSchema.Table(c)} WHERE deleted = 1 AND updated_at < $cut", cut);
+            }
+
+            // User minimisation: a profile no live teacher role backs leaves once late events can no longer need it.
+            purged += Execute("""
+                DELETE FROM users WHERE updated_at < $cut AND NOT EXISTS (
+                    SELECT 1 FROM teacherRoles r WHERE r.site = users.site AND r.user_id = users.user_id AND r.deleted = 0)
+                """, cut);
+            return Task.FromResult(purged);
+        }, ct);
+
+    public Task PingAsync(CancellationToken ct)
+    {
+        using var connection = Open();
+        SqliteSchema.Exec(connection, "SELECT count(*) FROM courses");
+        return Task.CompletedTask;
+    }
+
+    private int Execute(string sql, long cut)
+    {
+        using var cmd = _connection!.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Parameters.AddWithValue("$cut", cut);
+        return cmd.ExecuteNonQuery();
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        SqliteSchema.Exec(connection, $"PRAGMA busy_timeout = {(int)_options.BusyTimeout.TotalMilliseconds};");
+        return connection;
+    }
+
+    private async Task WriterLoopAsync()
+    {
+        var batch = new List<IPendingWrite>(_options.MaxBatch);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(_stopping.Token))
+            {
+                batch.Clear();
+                while (batch.Count < _options.MaxBatch && _queue.Reader.TryRead(out var next))
+                {
+                    if (!next.IsCancelled) batch.Add(next);
+                }
+
+                if (batch.Count > 0) await CommitBatchAsync(batch);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task CommitBatchAsync(List<IPendingWrite> batch)
+    {
+        try
+        {
+            EnsureWriterConnection();
+            SqliteSchema.Exec(_connection!, "BEGIN IMMEDIATE");
+            foreach (var pending in batch)
+            {
+                SqliteSchema.Exec(_connection!, "SAVEPOINT event");
+                try
+                {
+                    await pending.RunAsync(_writer!);
+                    SqliteSchema.Exec(_connection!, "RELEASE event");
+                }
+                catch (Exception ex)
+                {
+                    SqliteSchema.Exec(_connection!, "ROLLBACK TO event; RELEASE event");
+                    pending.Fail(ex);
+                }
+            }
+
+            SqliteSchema.Exec(_connection!, "COMMIT");
+            foreach (var pending in batch) pending.Complete();
+        }
+        catch (Exception ex)
+        {
+            // The transaction (or the connection) failed: nothing of this batch is committed.
+            _logger.LogWarning("SQLite store write failed ({Path}): {Message}", _options.Path, ex.Message);
+            ResetWriterConnection();
+            foreach (var pending in batch) pending.Fail(ex);
+        }
+    }
+
+    private void EnsureWriterConnection()
+    {
+        if (_connection is not null) return;
+        _connection = Open();
+        SqliteSchema.Exec(_connection, $"PRAGMA synchronous = {_options.Synchronous.ToString().ToUpperInvariant()};");
+        _writer = new SqliteMirrorWriter(_connection);
+    }
+
+    private void ResetWriterConnection()
+    {
+        try
+        {
+            _writer?.Dispose();
+            _connection?.Dispose();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug(ex, "closing the SQLite writer connection failed");
+        }
+
+        _writer = null;
+        _connection = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_writerLoop is not null)
+        {
+            await _writerLoop;
+        }
+
+        await _stopping.CancelAsync();
+        ResetWriterConnection();
+        _stopping.Dispose();
+    }
+
+    /// <summary>One event's writes waiting for the writer loop.</summary>
+    private interface IPendingWrite
+    {
+        bool IsCancelled { get; }
+        Task RunAsync(IMirrorWriter writer);
+        void Fail(Exception ex);
+        void Complete();
+    }
+
+    private sealed class PendingWrite<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct) : IPendingWrite
+    {
+        private T? _result;
+        private Exception? _error;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool IsCancelled => ct.IsCancellationRequested;
+
+        public async Task RunAsync(IMirrorWriter writer) => _result = await work(writer, ct);
+
+        public void Fail(Exception ex)
+        {
+            _error = ex;
+            Completion.TrySetException(ex);
+        }
+
+        public void Complete()
+        {
+            if (_error is null) Completion.TrySetResult(_result!);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics.Metrics;
+
+namespace Mofa.Sync.Consumers.Telemetry;
+
+/// <summary>
+/// The service's counters, on the "Mofa.Sync" meter (exported by OpenTelemetry where configured).
+/// Every event is counted once as received and once by outcome, tagged with its kind.
+/// </summary>
+public sealed class SyncMetrics : IDisposable
+{
+    public const string MeterName = "Mofa.Sync";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _outcomes;
+    private readonly Histogram<double> _applyMs;
+
+    public SyncMetrics(IMeterFactory? factory = null)
+    {
+        _meter = factory?.Create(MeterName) ?? new Meter(MeterName);
+        _received = _meter.CreateCounter<long>("mofa_sync_events_received", description: "Bridge messages received");
+        _outcomes = _meter.CreateCounter<long>("mofa_sync_events", description: "Bridge messages by outcome: applied, duplicate, stale, ignored, invalid, faulted");
+        _applyMs = _meter.CreateHistogram<double>("mofa_sync_apply_duration", unit: "ms", description: "Time to apply one event to the mirror, commit included");
+    }
+
+    public void Received(string kind) => _received.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void Outcome(string kind, string outcome) =>
+        _outcomes.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void ApplyDuration(string kind, TimeSpan elapsed) =>
+        _applyMs.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind));
+
+    public void Dispose() => _meter.Dispose();
+}

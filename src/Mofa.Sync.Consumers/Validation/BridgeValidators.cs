@@ -1,0 +1,50 @@
+using System.Text.Json;
+using FluentValidation;
+using Mofa.Sync.Contracts.Courses;
+using Mofa.Sync.Contracts.Envelope;
+using Mofa.Sync.Contracts.Modules;
+using Mofa.Sync.Contracts.Quizzes;
+using Mofa.Sync.Contracts.Users;
+
+namespace Mofa.Sync.Consumers.Validation;
+
+/// <summary>One validator per message contract; failures are phrased with the JSON field names.</summary>
+public static class BridgeValidators
+{
+    private static readonly Dictionary<Type, IValidator> ByContract = new()
+    {
+        [typeof(CourseChanged)] = new CourseChangedValidator(),
+        [typeof(CourseDeleted)] = new CourseDeletedValidator(),
+        [typeof(CourseModuleChanged)] = new CourseModuleChangedValidator(),
+        [typeof(CourseModuleDeleted)] = new CourseModuleDeletedValidator(),
+        [typeof(RoleAssigned)] = new RoleAssignedValidator(),
+        [typeof(RoleUnassigned)] = new RoleUnassignedValidator(),
+        [typeof(UserUpdated)] = new UserUpdatedValidator(),
+        [typeof(UserDeleted)] = new UserDeletedValidator(),
+        [typeof(QuizQuestionsChanged)] = new QuizQuestionsChangedValidator(),
+    };
+
+    static BridgeValidators()
+    {
+        // Name fields as the JSON body does (courseId, user.email), not as C# does ("Course Id").
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+    }
+
+    /// <summary>Null when valid, else every broken rule in plain words, joined by "; ".</summary>
+    public static string? Check(MoodleEvent e)
+    {
+        var result = ByContract[e.GetType()].Validate(new ValidationContext<object>(e));
+        if (result.IsValid) return null;
+        return string.Join("; ", result.Errors.Select(f => Describe(f.PropertyName, f.ErrorMessage)));
+    }
+
+    private static string Describe(string field, string message)
+    {
+        // FluentValidation quotes the display name ('email'); keep messages short for the header.
+        message = message.Replace("'", string.Empty, StringComparison.Ordinal);
+        return message.StartsWith(field, StringComparison.Ordinal) || message.Contains(field, StringComparison.Ordinal)
+            ? message
+            : $"{field}: {message}";
+    }
+}

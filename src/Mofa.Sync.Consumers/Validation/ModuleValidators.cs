@@ -1,0 +1,38 @@
+using FluentValidation;
+using Mofa.Sync.Contracts.Modules;
+
+namespace Mofa.Sync.Consumers.Validation;
+
+public sealed class CourseModuleChangedValidator : MoodleEventValidator<CourseModuleChanged>
+{
+    public CourseModuleChangedValidator()
+    {
+        Id(e => e.CourseId);
+        Id(e => e.CmId);
+        Id(e => e.InstanceId);
+        ModuleNameRules.Apply(RuleFor(e => e.ModuleName));
+        Text(e => e.Name, 1333);
+        RuleFor(e => e.Url).Must(BeHttpUrl!).When(e => e.Url is not null)
+            .WithMessage("url must be an absolute http(s) address (got '{PropertyValue}')")
+            .MaximumLength(1333).WithMessage("url must be at most 1333 characters (got {TotalLength})");
+    }
+}
+
+public sealed class CourseModuleDeletedValidator : MoodleEventValidator<CourseModuleDeleted>
+{
+    public CourseModuleDeletedValidator()
+    {
+        Id(e => e.CourseId);
+        Id(e => e.CmId);
+        Id(e => e.InstanceId);
+        ModuleNameRules.Apply(RuleFor(e => e.ModuleName));
+    }
+}
+
+/// <summary>Moodle's modname: a plugin name, lower-case letters, digits and underscores.</summary>
+internal static class ModuleNameRules
+{
+    public static void Apply<T>(IRuleBuilderInitial<T, string> rule) =>
+        rule.NotEmpty().WithMessage("moduleName must not be empty")
+            .Matches("^[a-z][a-z0-9_]{0,27}$").WithMessage("moduleName must be a Moodle module name like 'assign' or 'quiz' (got '{PropertyValue}')");
+}

@@ -1,0 +1,52 @@
+using System.Linq.Expressions;
+using FluentValidation;
+using Mofa.Sync.Contracts;
+using Mofa.Sync.Contracts.Envelope;
+
+namespace Mofa.Sync.Consumers.Validation;
+
+/// <summary>
+/// The envelope rules every message shares, and the field rules the per-message validators use.
+/// Sizes are Moodle's column sizes, so anything Moodle can hold passes.
+/// </summary>
+public abstract class MoodleEventValidator<T> : AbstractValidator<T>
+    where T : MoodleEvent
+{
+    /// <summary>Moodle sites older than this did not exist: 2000-01-01.</summary>
+    private const long EarliestTimeCreated = 946_684_800;
+
+    protected MoodleEventValidator()
+    {
+        RuleFor(e => e.SchemaVersion).Equal(BridgeExchange.SchemaVersion)
+            .WithMessage($"schemaVersion {{PropertyValue}} is not supported: this service reads schemaVersion {BridgeExchange.SchemaVersion}");
+        Text(e => e.EventId, 128);
+        RuleFor(e => e.Site).Must(BeHttpUrl).WithMessage("site must be the site's absolute http(s) address, like https://moodle.example.edu (got '{PropertyValue}')");
+        Text(e => e.EventName, 255);
+        RuleFor(e => e.TimeCreated)
+            .Must(t => t >= EarliestTimeCreated && t <= DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds())
+            .WithMessage("timeCreated must be unix seconds between 2000-01-01 and tomorrow (got {PropertyValue})");
+        RuleFor(e => e.Sequence).GreaterThan(0).When(e => e.Sequence is not null)
+            .WithMessage("sequence must be positive when present (got {PropertyValue})");
+        RuleFor(e => e.ActorId).GreaterThanOrEqualTo(0).WithMessage("actorId must not be negative (got {PropertyValue})");
+    }
+
+    /// <summary>A Moodle id: a positive integer.</summary>
+    protected void Id(Expression<Func<T, long>> field) =>
+        RuleFor(field).GreaterThan(0).WithMessage("{PropertyName} must be a positive Moodle id (got {PropertyValue})");
+
+    /// <summary>A required text field that fits Moodle's column.</summary>
+    protected void Text(Expression<Func<T, string>> field, int maxLength) =>
+        RuleFor(field).NotEmpty().WithMessage("{PropertyName} must not be empty")
+            .MaximumLength(maxLength).WithMessage($"{{PropertyName}} must be at most {maxLength} characters (got {{TotalLength}})");
+
+    protected static bool BeHttpUrl(string? value) => HttpUrl.IsValid(value);
+}
+
+/// <summary>Only absolute http(s) addresses: never javascript:, data: or relative links.</summary>
+public static class HttpUrl
+{
+    public static bool IsValid(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && !string.IsNullOrEmpty(uri.Host);
+}

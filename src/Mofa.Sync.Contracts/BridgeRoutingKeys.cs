@@ -1,0 +1,39 @@
+namespace Mofa.Sync.Contracts;
+
+/// <summary>
+/// Routing keys on the topic exchange <see cref="BridgeExchange.Name"/>: the Moodle event name
+/// without "\event\", backslashes as dots.
+/// </summary>
+public static class BridgeRoutingKeys
+{
+    public const string CourseCreated = "core.course_created";
+    public const string CourseUpdated = "core.course_updated";
+    public const string CourseDeleted = "core.course_deleted";
+    public const string CourseModuleCreated = "core.course_module_created";
+    public const string CourseModuleUpdated = "core.course_module_updated";
+    public const string CourseModuleDeleted = "core.course_module_deleted";
+    public const string RoleAssigned = "core.role_assigned";
+    public const string RoleUnassigned = "core.role_unassigned";
+    public const string UserUpdated = "core.user_updated";
+    public const string UserDeleted = "core.user_deleted";
+    public const string QuizQuestionsChanged = "mod_quiz.quiz_questions_changed";
+
+    /// <summary>
+    /// \core\event\course_module_created → core.course_module_created. Returns null when the name
+    /// is not of the form \component\event\name.
+    /// </summary>
+    public static string? FromEventName(string? eventName)
+    {
+        if (string.IsNullOrEmpty(eventName)) return null;
+        var parts = eventName.TrimStart('\\').Split('\\');
+        if (parts.Length != 3 || parts[1] != "event" || parts[0].Length == 0 || parts[2].Length == 0) return null;
+        return $"{parts[0]}.{parts[2]}";
+    }
+
+    /// <summary>core.course_module_created → \core\event\course_module_created.</summary>
+    public static string ToEventName(string routingKey)
+    {
+        var dot = routingKey.IndexOf('.', StringComparison.Ordinal);
+        return $"\\{routingKey[..dot]}\\event\\{routingKey[(dot + 1)..]}";
+    }
+}

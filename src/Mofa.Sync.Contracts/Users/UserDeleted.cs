@@ -1,0 +1,9 @@
+using Mofa.Sync.Contracts.Envelope;
+
+namespace Mofa.Sync.Contracts.Users;
+
+/// <summary>core.user_deleted: remove the user and their roles.</summary>
+public sealed record UserDeleted : MoodleEvent
+{
+    public required long UserId { get; init; }
+}
