@@ -1,0 +1,237 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using System.Text.Json.Serialization.Metadata;
+using Mofa.Sync.Contracts.Courses;
+using Mofa.Sync.Contracts.Envelope;
+using Mofa.Sync.Contracts.Modules;
+using Mofa.Sync.Contracts.Quizzes;
+using Mofa.Sync.Contracts.Users;
+
+namespace Mofa.Sync.Contracts.Schema;
+
+/// <summary>
+/// The JSON Schemas (draft 2020-12) of the bridge messages, generated from the contract records
+/// with <see cref="JsonSchemaExporter"/> and <see cref="BridgeJson.Options"/>, then annotated with
+/// the field rules the service's validators enforce (positive ids, Moodle column sizes, http(s)
+/// addresses, schemaVersion 1). The published copies live in <see cref="Directory"/>; a test keeps
+/// them in step with the records (set MOFASYNC_UPDATE_SCHEMAS=1 and run it to rewrite them).
+/// </summary>
+public static class ContractSchemas
+{
+    /// <summary>Where the generated files are published, relative to the repository root.</summary>
+    public const string Directory = "docs/schemas";
+
+    /// <summary>Base of every schema's $id.</summary>
+    public const string IdBase = "https://mofa.example/schemas/";
+
+    public const string Draft = "https://json-schema.org/draft/2020-12/schema";
+
+    /// <summary>
+    /// Every routing key of the bridge contract and the record its body is read into. Mirrors
+    /// Mofa.Sync.Consumers.Routing.BridgeRoutes (a test checks they agree); Contracts has no
+    /// dependencies, so the list is kept here as well.
+    /// </summary>
+    public static readonly IReadOnlyList<(string RoutingKey, Type Contract)> Routes =
+    [
+        (BridgeRoutingKeys.CourseCreated, typeof(CourseChanged)),
+        (BridgeRoutingKeys.CourseUpdated, typeof(CourseChanged)),
+        (BridgeRoutingKeys.CourseDeleted, typeof(CourseDeleted)),
+        (BridgeRoutingKeys.CourseModuleCreated, typeof(CourseModuleChanged)),
+        (BridgeRoutingKeys.CourseModuleUpdated, typeof(CourseModuleChanged)),
+        (BridgeRoutingKeys.CourseModuleDeleted, typeof(CourseModuleDeleted)),
+        (BridgeRoutingKeys.RoleAssigned, typeof(RoleAssigned)),
+        (BridgeRoutingKeys.RoleUnassigned, typeof(RoleUnassigned)),
+        (BridgeRoutingKeys.UserUpdated, typeof(UserUpdated)),
+        (BridgeRoutingKeys.UserDeleted, typeof(UserDeleted)),
+        (BridgeRoutingKeys.QuizQuestionsChanged, typeof(QuizQuestionsChanged)),
+    ];
+
+    /// <summary>What each message asks of the mirror (the first sentence of each schema's description).</summary>
+    private static readonly Dictionary<Type, string> Purpose = new()
+    {
+        [typeof(CourseChanged)] = "A course was created or updated: the mirror upserts it.",
+        [typeof(CourseDeleted)] = "A course was deleted: the mirror deletes it with its modules, its teacher roles and its quiz questions.",
+        [typeof(CourseModuleChanged)] = "A course module (activity or resource) was created or updated: the mirror upserts it. moduleName is Moodle's modname; assign, quiz and choice are kinds of their own, any other modname is kept as a resource of that type.",
+        [typeof(CourseModuleDeleted)] = "A course module was deleted: the mirror deletes it (a quiz takes its questions along).",
+        [typeof(RoleAssigned)] = "A role was assigned in a course context. Only teacher roles (default editingteacher and manager) are kept; the user's profile comes from the record snapshot.",
+        [typeof(RoleUnassigned)] = "A role was unassigned in a course context: the mirror removes that role.",
+        [typeof(UserUpdated)] = "A user's profile changed: the mirror updates the user if it keeps them.",
+        [typeof(UserDeleted)] = "A user was deleted: the mirror removes the user and their roles.",
+        [typeof(QuizQuestionsChanged)] = "Not a Moodle event: sent by the bridge after anything that changes a quiz's structure, with the quiz's whole current question list; the mirror reconciles to it.",
+    };
+
+    /// <summary>Descriptions of the envelope and the common fields, by JSON name.</summary>
+    private static readonly Dictionary<string, string> FieldDescriptions = new(StringComparer.Ordinal)
+    {
+        ["schemaVersion"] = "Contract version; only 1 exists.",
+        ["eventId"] = "Unique per published event (a UUID is a good choice); the idempotency key and the AMQP message-id.",
+        ["site"] = "The Moodle site's wwwroot, e.g. https://moodle.example.edu.",
+        ["eventName"] = "Moodle's event name verbatim; its routing key is the name without \\event\\, backslashes as dots.",
+        ["timeCreated"] = "Moodle's timecreated (unix seconds).",
+        ["sequence"] = "Optional; strictly increasing per site (e.g. the standard log row id). Orders events within one second.",
+        ["actorId"] = "The Moodle user who caused the event (0 for the system).",
+        ["courseId"] = "course.id",
+        ["cmId"] = "course_modules.id",
+        ["instanceId"] = "The id of the module's own record (e.g. quiz.id).",
+        ["moduleName"] = "Moodle's modname: assign, quiz, choice, resource, page, url, forum, ...",
+        ["url"] = "Optional link to the module; defaults to {site}/mod/{moduleName}/view.php?id={cmId}.",
+        ["userId"] = "user.id",
+        ["roleShortName"] = "role.shortname, e.g. editingteacher.",
+        ["quizId"] = "The quiz instance id (quiz.id).",
+        ["quizCmId"] = "The quiz's course module id.",
+        ["questions"] = "The quiz's whole current question list (may be empty); each questionId at most once.",
+        ["questionId"] = "question.id",
+    };
+
+    /// <summary>The validators' rules, by (record, JSON name).</summary>
+    private static readonly Dictionary<(Type, string), Action<JsonObject>> Rules = BuildRules();
+
+    /// <summary>Schema file name of a contract record: CourseChanged.schema.json.</summary>
+    public static string FileName(Type contract) => $"{contract.Name}.schema.json";
+
+    /// <summary>The routing keys whose bodies are read into <paramref name="contract"/>.</summary>
+    public static IReadOnlyList<string> RoutingKeysOf(Type contract) =>
+        Routes.Where(r => r.Contract == contract).Select(r => r.RoutingKey).ToList();
+
+    /// <summary>File name → schema text, one per contract record, ordered by file name.</summary>
+    public static IReadOnlyDictionary<string, string> Generate()
+    {
+        var options = new JsonSerializerOptions(BridgeJson.Options)
+        {
+            TypeInfoResolver = BridgeJson.Options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver(),
+        };
+        options.MakeReadOnly();
+
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var contract in Routes.Select(r => r.Contract).Distinct())
+        {
+            files.Add(FileName(contract), Write(SchemaOf(contract, options)));
+        }
+
+        return files;
+    }
+
+    private static JsonObject SchemaOf(Type contract, JsonSerializerOptions options)
+    {
+        var exporterOptions = new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = (context, node) =>
+            {
+                if (context.PropertyInfo is not { } property || node is not JsonObject schema) return node;
+                if (FieldDescriptions.TryGetValue(property.Name, out var description)) schema.Insert(0, "description", description);
+                if (property.Name == "eventName") schema["enum"] = new JsonArray([.. RoutingKeysOf(contract).Select(k => (JsonNode?)JsonValue.Create(BridgeRoutingKeys.ToEventName(k)))]);
+                if (Rules.TryGetValue((property.DeclaringType, property.Name), out var rule)
+                    || Rules.TryGetValue((typeof(MoodleEvent), property.Name), out rule))
+                {
+                    rule(schema);
+                }
+
+                return schema;
+            },
+        };
+
+        var exported = (JsonObject)options.GetJsonSchemaAsNode(contract, exporterOptions);
+        var keys = RoutingKeysOf(contract);
+        var schema = new JsonObject
+        {
+            ["$schema"] = Draft,
+            ["$id"] = IdBase + FileName(contract),
+            ["title"] = contract.Name,
+            ["description"] = $"{Purpose[contract]} Routing key{(keys.Count == 1 ? string.Empty : "s")} on exchange {BridgeExchange.Name}: {string.Join(", ", keys)}.",
+        };
+        foreach (var (name, value) in exported.ToList())
+        {
+            exported.Remove(name);
+            schema[name] = value;
+        }
+
+        return schema;
+    }
+
+    private static Dictionary<(Type, string), Action<JsonObject>> BuildRules()
+    {
+        var rules = new Dictionary<(Type, string), Action<JsonObject>>
+        {
+            [(typeof(MoodleEvent), "schemaVersion")] = s => s["const"] = BridgeExchange.SchemaVersion,
+            [(typeof(MoodleEvent), "eventId")] = Text(128),
+            [(typeof(MoodleEvent), "site")] = HttpUrl(null),
+            // The validator also rejects times more than a day in the future.
+            [(typeof(MoodleEvent), "timeCreated")] = s => s["minimum"] = 946_684_800,
+            [(typeof(MoodleEvent), "sequence")] = s => s["minimum"] = 1,
+            [(typeof(MoodleEvent), "actorId")] = s => s["minimum"] = 0,
+
+            [(typeof(CourseChanged), "fullName")] = Text(254),
+            [(typeof(CourseChanged), "shortName")] = Text(255),
+
+            [(typeof(CourseModuleChanged), "moduleName")] = ModuleName,
+            [(typeof(CourseModuleChanged), "name")] = Text(1333),
+            [(typeof(CourseModuleChanged), "url")] = HttpUrl(1333),
+            [(typeof(CourseModuleDeleted), "moduleName")] = ModuleName,
+
+            [(typeof(RoleAssigned), "roleShortName")] = Text(100),
+            [(typeof(RoleUnassigned), "roleShortName")] = Text(100),
+
+            [(typeof(UserUpdated), "username")] = Text(100),
+            [(typeof(UserUpdated), "email")] = s => s["maxLength"] = 100,
+            [(typeof(UserUpdated), "firstName")] = Text(100),
+            [(typeof(UserUpdated), "lastName")] = Text(100),
+            [(typeof(UserProfile), "username")] = Text(100),
+            [(typeof(UserProfile), "email")] = s => s["maxLength"] = 100,
+            [(typeof(UserProfile), "firstName")] = Text(100),
+            [(typeof(UserProfile), "lastName")] = Text(100),
+
+            [(typeof(QuizQuestionsChanged), "questions")] = s => s["maxItems"] = 10_000,
+            [(typeof(QuizQuestion), "questionId")] = PositiveId,
+            [(typeof(QuizQuestion), "name")] = Text(255),
+        };
+
+        // Every Moodle id is a positive integer.
+        foreach (var (contract, id) in new[]
+        {
+            (typeof(CourseChanged), "courseId"), (typeof(CourseDeleted), "courseId"),
+            (typeof(CourseModuleChanged), "courseId"), (typeof(CourseModuleChanged), "cmId"), (typeof(CourseModuleChanged), "instanceId"),
+            (typeof(CourseModuleDeleted), "courseId"), (typeof(CourseModuleDeleted), "cmId"), (typeof(CourseModuleDeleted), "instanceId"),
+            (typeof(RoleAssigned), "courseId"), (typeof(RoleAssigned), "userId"),
+            (typeof(RoleUnassigned), "courseId"), (typeof(RoleUnassigned), "userId"),
+            (typeof(UserUpdated), "userId"), (typeof(UserDeleted), "userId"),
+            (typeof(QuizQuestionsChanged), "courseId"), (typeof(QuizQuestionsChanged), "quizId"), (typeof(QuizQuestionsChanged), "quizCmId"),
+        })
+        {
+            rules.Add((contract, id), PositiveId);
+        }
+
+        return rules;
+    }
+
+    private static void PositiveId(JsonObject s) => s["minimum"] = 1;
+
+    private static Action<JsonObject> Text(int maxLength) => s =>
+    {
+        s["minLength"] = 1;
+        s["maxLength"] = maxLength;
+    };
+
+    private static void ModuleName(JsonObject s) => s["pattern"] = "^[a-z][a-z0-9_]{0,27}$";
+
+    private static Action<JsonObject> HttpUrl(int? maxLength) => s =>
+    {
+        s["format"] = "uri";
+        s["pattern"] = "^https?://[^/?#]+";
+        if (maxLength is { } max) s["maxLength"] = max;
+    };
+
+    private static string Write(JsonNode schema)
+    {
+        var text = schema.ToJsonString(new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            IndentSize = 2,
+            NewLine = "\n",
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+        return text + "\n";
+    }
+}

@@ -1,0 +1,53 @@
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Host.Bridge;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Mofa.Sync.Host.Broker;
+
+/// <summary>Reads queue depths and consumer counts with passive declares (which never create anything).</summary>
+public sealed class QueueInspector : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+
+    private QueueInspector(IConnection connection) => _connection = connection;
+
+    public static async Task<QueueInspector> ConnectAsync(RabbitMqOptions rabbit, CancellationToken ct) =>
+        new(await BridgePublisher.ConnectionFactoryFor(rabbit).CreateConnectionAsync("mofa-sync inspect", ct));
+
+    public sealed record QueueState(string Name, bool Exists, uint Messages, uint Consumers);
+
+    /// <summary>A passive declare that fails closes its channel, so each check gets its own.</summary>
+    public async Task<QueueState> InspectAsync(string queue, CancellationToken ct)
+    {
+        await using var channel = await _connection.CreateChannelAsync(cancellationToken: ct);
+        try
+        {
+            var ok = await channel.QueueDeclarePassiveAsync(queue, ct);
+            return new QueueState(queue, true, ok.MessageCount, ok.ConsumerCount);
+        }
+        catch (OperationInterruptedException)
+        {
+            return new QueueState(queue, false, 0, 0);
+        }
+    }
+
+    /// <summary>Ready messages waiting in the four agent queues.</summary>
+    public async Task<long> AgentBacklogAsync(string prefix, CancellationToken ct)
+    {
+        long total = 0;
+        foreach (var agent in Enum.GetValues<SyncAgent>())
+        {
+            total += (await InspectAsync(BridgeRoutes.QueueName(prefix, agent), ct)).Messages;
+        }
+
+        return total;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.CloseAsync();
+        await _connection.DisposeAsync();
+    }
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Host.Hosting;
+using Mofa.Sync.Host.Settings;
+using Spectre.Console.Cli;
+
+namespace Mofa.Sync.Host.Commands;
+
+/// <summary>Options every command takes: where settings come from.</summary>
+public class CommonSettings : CommandSettings
+{
+    [CommandOption("-c|--config <FILE>")]
+    [Description("A JSON settings file, read after appsettings.json")]
+    public string? ConfigFile { get; set; }
+
+    [CommandOption("-s|--setting <KEY=VALUE>")]
+    [Description("Overrides one setting, e.g. --setting Store:Sqlite:Path=./data/mirror.db (repeatable)")]
+    public string[] Overrides { get; set; } = [];
+
+    public IConfigurationRoot LoadConfiguration() => SettingsLoader.Load(ConfigFile, Overrides);
+
+    public (IConfigurationRoot Configuration, MofaSyncSettings Settings) Load()
+    {
+        var configuration = LoadConfiguration();
+        return (configuration, MofaSyncSettings.Bind(configuration));
+    }
+
+    /// <summary>Loggers for the commands that do not run the service: warnings and up, on stderr.</summary>
+    public static ILoggerFactory QuietLoggers() => LoggerFactory.Create(b =>
+        b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Warning));
+
+    internal static Task<Consumers.Mirror.IMirrorStore> OpenStoreAsync(MofaSyncSettings settings, CancellationToken ct) =>
+        StoreFactory.OpenAsync(settings, QuietLoggers(), ct);
+}

@@ -1,0 +1,87 @@
+using System.ComponentModel;
+using System.Text.Json;
+using MassTransit;
+using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Host.Broker;
+using Mofa.Sync.Host.Hosting;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Mofa.Sync.Host.Commands;
+
+/// <summary>
+/// `mofa-sync topology`: declares the exchange, the agents' queues and their bindings (the same
+/// declarations the service makes at start, so it is idempotent), then reports what exists.
+/// </summary>
+public sealed class TopologyCommand : AsyncCommand<TopologyCommand.Options>
+{
+    public sealed class Options : CommonSettings
+    {
+        [CommandOption("--check-only")]
+        [Description("Only report; declare nothing")]
+        public bool CheckOnly { get; set; }
+
+        [CommandOption("--json")]
+        [Description("Print the report as JSON")]
+        public bool Json { get; set; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Options options, CancellationToken cancellationToken)
+    {
+        var (_, settings) = options.Load();
+        var rabbit = settings.RabbitMq;
+        if (!options.CheckOnly)
+        {
+            var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
+            {
+                cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
+                {
+                    h.Username(rabbit.Username);
+                    h.Password(rabbit.Password);
+                });
+                cfg.DeployTopologyOnly = true;
+                SyncHostBuilder.ConfigureAgents(cfg, rabbit, e => e.Consumer(() => new TopologyOnlyConsumer()));
+            });
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            await bus.StartAsync(timeout.Token);
+            await bus.StopAsync(CancellationToken.None);
+        }
+
+        await using var inspector = await QueueInspector.ConnectAsync(rabbit, cancellationToken);
+        var rows = new List<object>();
+        var table = new Table().AddColumns("agent", "queue", "bound routing keys", "messages", "consumers", "error queue");
+        var complete = true;
+        foreach (var agent in Enum.GetValues<SyncAgent>())
+        {
+            var queue = BridgeRoutes.QueueName(rabbit.QueuePrefix, agent);
+            var state = await inspector.InspectAsync(queue, cancellationToken);
+            var error = await inspector.InspectAsync(queue + "_error", cancellationToken);
+            complete &= state.Exists;
+            var keys = BridgeRoutes.RoutingKeysOf(agent).ToList();
+            rows.Add(new { agent = agent.ToString().ToLowerInvariant(), queue, exists = state.Exists, routingKeys = keys, state.Messages, state.Consumers, errorMessages = error.Exists ? error.Messages : 0 });
+            table.AddRow(agent.ToString().ToLowerInvariant(), Markup.Escape(queue), string.Join("\n", keys),
+                state.Exists ? state.Messages.ToString() : "[red]missing[/]", state.Consumers.ToString(), error.Exists ? $"{error.Messages} waiting" : "none yet");
+        }
+
+        if (options.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new { exchange = rabbit.Exchange, broker = rabbit.ToString(), complete, agents = rows }, new JsonSerializerOptions { WriteIndented = true }));
+        }
+        else
+        {
+            AnsiConsole.MarkupLine($"Exchange [bold]{Markup.Escape(rabbit.Exchange)}[/] (topic, durable) on {Markup.Escape(rabbit.ToString())}");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine(complete ? "[green]The sync agents' topology is complete.[/]" : "[red]Some queues are missing: run `mofa-sync topology` without --check-only.[/]");
+        }
+
+        return complete ? 0 : 1;
+    }
+
+    /// <summary>Never called: the bus only deploys topology.</summary>
+    private sealed class TopologyOnlyConsumer : IConsumer<BridgeMessage>
+    {
+        public Task Consume(ConsumeContext<BridgeMessage> context) => throw new InvalidOperationException("topology only");
+    }
+}

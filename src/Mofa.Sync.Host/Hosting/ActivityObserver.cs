@@ -1,0 +1,25 @@
+using MassTransit;
+
+namespace Mofa.Sync.Host.Hosting;
+
+/// <summary>Feeds the ActivityMonitor from MassTransit's receive pipeline (consumed and faulted alike).</summary>
+public sealed class ActivityObserver(ActivityMonitor monitor) : IReceiveObserver
+{
+    public Task PreReceive(ReceiveContext context) => Task.CompletedTask;
+
+    public Task PostReceive(ReceiveContext context)
+    {
+        monitor.Touch();
+        return Task.CompletedTask;
+    }
+
+    public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType) where T : class => Task.CompletedTask;
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception) where T : class => Task.CompletedTask;
+
+    public Task ReceiveFault(ReceiveContext context, Exception exception)
+    {
+        monitor.Touch();
+        return Task.CompletedTask;
+    }
+}

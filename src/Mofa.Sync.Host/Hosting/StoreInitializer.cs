@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Consumers.Mirror;
+
+namespace Mofa.Sync.Host.Hosting;
+
+/// <summary>
+/// Creates the store's tables or collections before the bus starts (it is registered first), so
+/// no message is consumed against a store that is not there; an unreachable store stops start-up.
+/// </summary>
+public sealed class StoreInitializer(IMirrorStore store, ILogger<StoreInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        logger.LogInformation("Mirror store ready ({Kind})", store.Kind);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,119 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Host.Settings;
+
+namespace Mofa.Sync.Host.Hosting;
+
+/// <summary>
+/// Composes the service: the mirror store, the apply rules, and the bus with one receive endpoint
+/// per sync agent, each bound to the bridge's topic exchange by the routing keys of BridgeRoutes.
+/// </summary>
+public static class SyncHostBuilder
+{
+    public static IHost Build(IConfiguration configuration, MofaSyncSettings settings, Action<IServiceCollection>? extra = null)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            Configuration = new ConfigurationManager(),
+        });
+        builder.Configuration.AddConfiguration(configuration);
+        ConfigureLogging(builder.Logging, configuration);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Service.ShutdownTimeout);
+
+        AddSync(builder.Services, settings);
+        extra?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    public static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration)
+    {
+        logging.ClearProviders();
+        logging.AddConfiguration(configuration.GetSection("Logging"));
+        if (string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+        {
+            logging.AddJsonConsole(o => o.TimestampFormat = "O");
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+    }
+
+    public static void AddSync(IServiceCollection services, MofaSyncSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton(settings.RabbitMq);
+        services.AddSingleton(settings.Store);
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Sync));
+        services.AddSingleton<SyncMetrics>();
+        services.AddSingleton<ActivityMonitor>();
+        services.AddSingleton<IMirrorStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet()));
+        services.AddSingleton<IContentChangeSink, NoContentChangeSink>();
+
+        // Registered before MassTransit's hosted service: the store is ready before the first message.
+        services.AddHostedService<StoreInitializer>();
+        services.AddHostedService<TombstonePurgeService>();
+
+        services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StopTimeout = settings.Service.ShutdownTimeout;
+        });
+        services.AddMassTransit(x =>
+        {
+            x.AddConsumer<BridgeEventConsumer, BridgeEventConsumerDefinition>();
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                var rabbit = settings.RabbitMq;
+                cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
+                {
+                    h.Username(rabbit.Username);
+                    h.Password(rabbit.Password);
+                });
+                cfg.ConnectReceiveObserver(new ActivityObserver(context.GetRequiredService<ActivityMonitor>()));
+                ConfigureAgents(cfg, rabbit, e => e.ConfigureConsumer<BridgeEventConsumer>(context));
+            });
+        });
+    }
+
+    /// <summary>The sync agents: a queue each, bound to the exchange by their routing keys, reading raw JSON.</summary>
+    public static void ConfigureAgents(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit, Action<IRabbitMqReceiveEndpointConfigurator> attachConsumer)
+    {
+        foreach (var agent in Enum.GetValues<SyncAgent>())
+        {
+            cfg.ReceiveEndpoint(BridgeRoutes.QueueName(rabbit.QueuePrefix, agent), e =>
+            {
+                // The bridge is no MassTransit publisher: no message-type exchanges, no envelope.
+                e.ConfigureConsumeTopology = false;
+                e.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+                e.PrefetchCount = rabbit.PrefetchCount;
+                e.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
+                foreach (var routingKey in BridgeRoutes.RoutingKeysOf(agent))
+                {
+                    e.Bind(rabbit.Exchange, b =>
+                    {
+                        b.ExchangeType = "topic";
+                        b.Durable = true;
+                        b.RoutingKey = routingKey;
+                    });
+                }
+
+                attachConsumer(e);
+            });
+        }
+    }
+}

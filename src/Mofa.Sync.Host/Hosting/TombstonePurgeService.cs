@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Mirror;
+
+namespace Mofa.Sync.Host.Hosting;
+
+/// <summary>Purges tombstones (and profiles no teacher role backs) older than Store:TombstoneRetention, every Store:PurgeInterval.</summary>
+public sealed class TombstonePurgeService(IMirrorStore store, StoreOptions options, ILogger<TombstonePurgeService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.PurgeInterval);
+        do
+        {
+            try
+            {
+                var purged = await store.PurgeTombstonesAsync(DateTimeOffset.UtcNow - options.TombstoneRetention, stoppingToken);
+                if (purged > 0) logger.LogInformation("Purged {Count} expired tombstones and unbacked profiles", purged);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Tombstone purge failed, will retry in {Interval}: {Message}", options.PurgeInterval, ex.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,39 @@
+using Mofa.Sync.Host.Commands;
+using Mofa.Sync.Host.Settings;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("mofa-sync");
+    config.PropagateExceptions();
+    config.AddCommand<RunCommand>("run").WithDescription("Run the service: consume Moodle events and keep the mirror true");
+    config.AddCommand<TopologyCommand>("topology").WithDescription("Declare and check the exchange, the agents' queues and bindings");
+    config.AddBranch("mirror", mirror =>
+    {
+        mirror.SetDescription("Read the mirror");
+        mirror.AddCommand<MirrorExportCommand>("export").WithDescription("Print the mirror as one JSON object");
+        mirror.AddCommand<MirrorShowCommand>("show").WithDescription("Print a readable summary: courses with their modules and teachers");
+    });
+    config.AddCommand<PublishCommand>("publish").WithDescription("Send a file of recorded bridge messages (.jsonl) to the exchange");
+});
+
+try
+{
+    return await app.RunAsync(args);
+}
+catch (SettingsException ex)
+{
+    Console.Error.WriteLine($"mofa-sync: {ex.Message}");
+    return 2;
+}
+catch (CommandParseException ex)
+{
+    Console.Error.WriteLine($"mofa-sync: {ex.Message}");
+    return 2;
+}
+catch (CommandRuntimeException ex)
+{
+    Console.Error.WriteLine($"mofa-sync: {ex.Message}");
+    return 2;
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Store.MongoDb;
+
+namespace Mofa.Sync.Host.Settings;
+
+/// <summary>All settings, bound and validated once at start; a bad one stops start-up naming it.</summary>
+public sealed class MofaSyncSettings
+{
+    public RabbitMqOptions RabbitMq { get; init; } = new();
+    public StoreOptions Store { get; init; } = new();
+    public MongoStoreOptions MongoDb { get; init; } = new();
+    public SyncOptions Sync { get; init; } = new();
+    public ServiceOptions Service { get; init; } = new();
+
+    public static MofaSyncSettings Bind(IConfiguration configuration)
+    {
+        var settings = new MofaSyncSettings();
+        try
+        {
+            configuration.GetSection("RabbitMq").Bind(settings.RabbitMq);
+            configuration.GetSection("Store").Bind(settings.Store);
+            configuration.GetSection("Store:MongoDb").Bind(settings.MongoDb);
+            configuration.GetSection("Sync").Bind(settings.Sync);
+            configuration.GetSection("Service").Bind(settings.Service);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder names the setting ("Failed to convert configuration value at 'RabbitMq:Port' …");
+            // the value itself is left out, as it may be a secret.
+            var key = System.Text.RegularExpressions.Regex.Match(ex.Message, "at '([^']+)'").Groups[1].Value;
+            throw new SettingsException(key.Length > 0
+                ? $"setting {key} has a value of the wrong type (environment variable {SettingsLoader.EnvironmentVariableOf(key)})"
+                : $"a setting could not be read: {ex.Message}");
+        }
+
+        SettingsValidator.Validate(settings);
+        return settings;
+    }
+}
+
+/// <summary>Section Service: the process itself.</summary>
+public sealed class ServiceOptions
+{
+    /// <summary>On SIGTERM: how long in-flight messages may take before the process exits anyway.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,54 @@
+using Mofa.Sync.Consumers.Configuration;
+
+namespace Mofa.Sync.Host.Settings;
+
+/// <summary>Checks every setting at start and reports all the wrong ones at once, by name.</summary>
+public static class SettingsValidator
+{
+    public static void Validate(MofaSyncSettings s)
+    {
+        var problems = new List<string>();
+        void Check(bool ok, string key, string rule)
+        {
+            if (!ok) problems.Add($"{key} {rule} (environment variable {SettingsLoader.EnvironmentVariableOf(key)})");
+        }
+
+        Check(!string.IsNullOrWhiteSpace(s.RabbitMq.Host), "RabbitMq:Host", "must name the broker's host");
+        Check(s.RabbitMq.Port is > 0 and <= 65535, "RabbitMq:Port", $"must be between 1 and 65535 (got {s.RabbitMq.Port})");
+        Check(!string.IsNullOrWhiteSpace(s.RabbitMq.VirtualHost), "RabbitMq:VirtualHost", "must not be empty (the default is /)");
+        Check(!string.IsNullOrWhiteSpace(s.RabbitMq.Username), "RabbitMq:Username", "must not be empty");
+        Check(!string.IsNullOrWhiteSpace(s.RabbitMq.Exchange), "RabbitMq:Exchange", "must not be empty");
+        Check(!string.IsNullOrWhiteSpace(s.RabbitMq.QueuePrefix) && !s.RabbitMq.QueuePrefix.Contains(' ', StringComparison.Ordinal),
+            "RabbitMq:QueuePrefix", "must be a non-empty name without spaces");
+        Check(s.RabbitMq.PrefetchCount is > 0 and <= 65535, "RabbitMq:PrefetchCount", $"must be between 1 and 65535 (got {s.RabbitMq.PrefetchCount})");
+        Check(s.RabbitMq.ConcurrentMessageLimit > 0, "RabbitMq:ConcurrentMessageLimit", $"must be positive (got {s.RabbitMq.ConcurrentMessageLimit})");
+
+        Check(Enum.IsDefined(s.Store.Kind), "Store:Kind", "must be Sqlite or MongoDb");
+        if (s.Store.Kind == StoreKind.Sqlite)
+        {
+            Check(!string.IsNullOrWhiteSpace(s.Store.Sqlite.Path), "Store:Sqlite:Path", "must name the database file");
+            Check(s.Store.Sqlite.MaxBatch > 0, "Store:Sqlite:MaxBatch", $"must be positive (got {s.Store.Sqlite.MaxBatch})");
+        }
+        else
+        {
+            Check(!string.IsNullOrWhiteSpace(s.MongoDb.ConnectionString), "Store:MongoDb:ConnectionString", "must be set when Store:Kind is MongoDb");
+            Check(s.MongoDb.ConnectionString is null or "" || s.MongoDb.ConnectionString.StartsWith("mongodb://", StringComparison.Ordinal)
+                || s.MongoDb.ConnectionString.StartsWith("mongodb+srv://", StringComparison.Ordinal),
+                "Store:MongoDb:ConnectionString", "must start with mongodb:// or mongodb+srv://");
+            Check(!string.IsNullOrWhiteSpace(s.MongoDb.Database), "Store:MongoDb:Database", "must not be empty");
+        }
+
+        Check(s.Store.TombstoneRetention > TimeSpan.Zero, "Store:TombstoneRetention", "must be positive, like 30.00:00:00");
+        Check(s.Store.PurgeInterval > TimeSpan.Zero, "Store:PurgeInterval", "must be positive, like 01:00:00");
+        Check(s.Sync.RetryLimit is >= 0 and <= 100, "Sync:RetryLimit", $"must be between 0 and 100 (got {s.Sync.RetryLimit})");
+        Check(s.Sync.RetryMinInterval > TimeSpan.Zero && s.Sync.RetryMaxInterval >= s.Sync.RetryMinInterval,
+            "Sync:RetryMinInterval", "must be positive and not above Sync:RetryMaxInterval");
+        Check(s.Sync.TeacherRoles.All(r => !string.IsNullOrWhiteSpace(r)), "Sync:TeacherRoles", "must not hold empty role names");
+        Check(s.Service.ShutdownTimeout > TimeSpan.Zero, "Service:ShutdownTimeout", "must be positive, like 00:00:30");
+
+        if (problems.Count > 0)
+        {
+            throw new SettingsException("invalid settings:\n  " + string.Join("\n  ", problems));
+        }
+    }
+}
