@@ -1,0 +1,43 @@
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Tests.Integration.Infrastructure;
+using Xunit;
+
+namespace Mofa.Sync.Tests.Integration.Convergence;
+
+/// <summary>
+/// The apply rules' promise, through the real broker: a history published shuffled, with 20 % of
+/// its events duplicated, to two concurrent consumers of the same queues and store, ends in the
+/// mirror that applying it in order gives.
+/// </summary>
+public sealed class ConvergenceTests
+{
+    public const int HistoryLength = 600;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(42)]
+    [InlineData(1234)]
+    [InlineData(20261129)]
+    public async Task Shuffled_duplicated_history_on_two_consumers_converges_to_the_in_order_mirror(int seed)
+    {
+        var history = new HistoryGenerator(seed).Generate(HistoryLength);
+        var expected = ReferenceMirror.Of(history, new SyncOptions().TeacherRoleSet());
+
+        var random = new Random(seed);
+        var deliveries = history.Concat(history.Where(_ => random.NextDouble() < 0.2)).OrderBy(_ => random.Next()).ToList();
+
+        await using var env = new TestEnvironment();
+        await using var first = await TestService.StartAsync(env);
+        await using var second = await TestService.StartAsync(env);
+        await env.PublishAsync(deliveries.Select(BridgeBody.Of));
+        await env.WaitForHandledAsync(deliveries.Count, first, second);
+
+        var actual = await env.ExportAsync();
+        Assert.True(expected.Courses.Count > 5 && expected.Modules.Count > 20 && expected.Users.Count > 0 && expected.QuizQuestions.Count > 0,
+            $"seed {seed}: {expected.Courses.Count} courses, {expected.Modules.Count} modules, {expected.Users.Count} users, {expected.QuizQuestions.Count} questions; " +
+            $"seed {seed}: the history should exercise every collection");
+        Assert.Equal(expected.ToJson(), actual.ToJson());
+        Assert.Empty(await env.ErrorQueueAsync(Consumers.Routing.SyncAgent.Course));
+    }
+}
