@@ -16,8 +16,6 @@ namespace Mofa.Sync.Consumers.Parsing;
 /// </summary>
 public static partial class BridgeMessageParser
 {
-    private const int MaxQuotedLength = 80;
-
     public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty || body.Trim(" \t\r\n"u8).IsEmpty) throw Invalid("the body is empty; expected one JSON object");
@@ -107,9 +105,11 @@ public static partial class BridgeMessageParser
         return $"the body does not fit the contract at {(field.Length == 0 ? "the top level" : field)}: {Shorten(ex.Message)}";
     }
 
-    private static InvalidBridgeMessageException Invalid(string reason) => new(reason);
+    /// <summary>Reasons travel in the MT-Fault-Message header: kept well under RabbitMQ's header limit.</summary>
+    private static InvalidBridgeMessageException Invalid(string reason) =>
+        new(reason.Length <= 2000 ? reason : string.Concat(reason.AsSpan(0, 2000), "…"));
 
-    private static string Quote(string? s) => s is null ? string.Empty : s.Length <= MaxQuotedLength ? s : s[..MaxQuotedLength] + "…";
+    private static string Quote(string? s) => Validation.Echo.Cut(s);
 
     private static string Shorten(string message)
     {

@@ -11,6 +11,9 @@ namespace Mofa.Sync.Consumers.Validation;
 /// <summary>One validator per message contract; failures are phrased with the JSON field names.</summary>
 public static class BridgeValidators
 {
+    // Set before the validators below are built: they capture their field names when constructed.
+    private static readonly bool NamesAsInJson = UseJsonFieldNames();
+
     private static readonly Dictionary<Type, IValidator> ByContract = new()
     {
         [typeof(CourseChanged)] = new CourseChangedValidator(),
@@ -24,16 +27,18 @@ public static class BridgeValidators
         [typeof(QuizQuestionsChanged)] = new QuizQuestionsChangedValidator(),
     };
 
-    static BridgeValidators()
+    /// <summary>Name fields as the JSON body does (courseId, user.email), not as C# does ("Course Id").</summary>
+    private static bool UseJsonFieldNames()
     {
-        // Name fields as the JSON body does (courseId, user.email), not as C# does ("Course Id").
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        return true;
     }
 
     /// <summary>Null when valid, else every broken rule in plain words, joined by "; ".</summary>
     public static string? Check(MoodleEvent e)
     {
+        _ = NamesAsInJson;
         var result = ByContract[e.GetType()].Validate(new ValidationContext<object>(e));
         if (result.IsValid) return null;
         return string.Join("; ", result.Errors.Select(f => Describe(f.PropertyName, f.ErrorMessage)));
@@ -41,8 +46,9 @@ public static class BridgeValidators
 
     private static string Describe(string field, string message)
     {
-        // FluentValidation quotes the display name ('email'); keep messages short for the header.
-        message = message.Replace("'", string.Empty, StringComparison.Ordinal);
+        // FluentValidation quotes the field's name ('email'); the reason reads better without.
+        var name = field[(field.LastIndexOf('.') + 1)..];
+        message = message.Replace($"'{name}'", name, StringComparison.Ordinal);
         return message.StartsWith(field, StringComparison.Ordinal) || message.Contains(field, StringComparison.Ordinal)
             ? message
             : $"{field}: {message}";

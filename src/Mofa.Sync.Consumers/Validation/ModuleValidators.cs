@@ -13,7 +13,7 @@ public sealed class CourseModuleChangedValidator : MoodleEventValidator<CourseMo
         ModuleNameRules.Apply(RuleFor(e => e.ModuleName));
         Text(e => e.Name, 1333);
         RuleFor(e => e.Url).Must(BeHttpUrl!).When(e => e.Url is not null)
-            .WithMessage("url must be an absolute http(s) address (got '{PropertyValue}')")
+            .WithMessage(e => $"url must be an absolute http(s) address (got '{Echo.Cut(e.Url)}')")
             .MaximumLength(1333).WithMessage("url must be at most 1333 characters (got {TotalLength})");
     }
 }
@@ -34,5 +34,5 @@ internal static class ModuleNameRules
 {
     public static void Apply<T>(IRuleBuilderInitial<T, string> rule) =>
         rule.NotEmpty().WithMessage("moduleName must not be empty")
-            .Matches("^[a-z][a-z0-9_]{0,27}$").WithMessage("moduleName must be a Moodle module name like 'assign' or 'quiz' (got '{PropertyValue}')");
+            .Matches("^[a-z][a-z0-9_]{0,27}$").WithMessage((_, value) => $"moduleName must be a Moodle module name like 'assign' or 'quiz' (got '{Echo.Cut(value)}')");
 }

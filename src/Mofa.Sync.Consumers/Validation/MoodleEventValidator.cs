@@ -20,7 +20,7 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
         RuleFor(e => e.SchemaVersion).Equal(BridgeExchange.SchemaVersion)
             .WithMessage($"schemaVersion {{PropertyValue}} is not supported: this service reads schemaVersion {BridgeExchange.SchemaVersion}");
         Text(e => e.EventId, 128);
-        RuleFor(e => e.Site).Must(BeHttpUrl).WithMessage("site must be the site's absolute http(s) address, like https://moodle.example.edu (got '{PropertyValue}')");
+        RuleFor(e => e.Site).Must(BeHttpUrl).WithMessage(e => $"site must be the site's absolute http(s) address, like https://moodle.example.edu (got '{Echo.Cut(e.Site)}')");
         Text(e => e.EventName, 255);
         RuleFor(e => e.TimeCreated)
             .Must(t => t >= EarliestTimeCreated && t <= DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds())
@@ -49,4 +49,13 @@ public static class HttpUrl
         Uri.TryCreate(value, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && !string.IsNullOrEmpty(uri.Host);
+}
+
+/// <summary>Quotes a bad value back in a reason, cut short: reasons travel in message headers (128 KiB at most).</summary>
+public static class Echo
+{
+    public const int MaxLength = 80;
+
+    public static string Cut(string? value) =>
+        value is null ? "null" : value.Length <= MaxLength ? value : string.Concat(value.AsSpan(0, MaxLength), $"… ({value.Length} characters)");
 }

@@ -14,8 +14,10 @@ public sealed class QuizQuestionsChangedValidator : MoodleEventValidator<QuizQue
         Id(e => e.QuizCmId);
         RuleFor(e => e.Questions)
             .Must(q => q.Count <= MaxQuestions).WithMessage($"questions must hold at most {MaxQuestions} questions")
-            .Must(q => q.Select(x => x.QuestionId).Distinct().Count() == q.Count).WithMessage("questions must not list the same questionId twice");
-        RuleForEach(e => e.Questions).ChildRules(q =>
+            .Must(q => q.All(x => x is not null)).WithMessage("questions must not hold null entries")
+            .Must(q => q.Where(x => x is not null).Select(x => x.QuestionId).Distinct().Count() == q.Count(x => x is not null))
+            .WithMessage("questions must not list the same questionId twice");
+        RuleForEach(e => e.Questions).Where(q => q is not null).ChildRules(q =>
         {
             q.RuleFor(x => x.QuestionId).GreaterThan(0).WithMessage("{PropertyName} must be a positive Moodle id (got {PropertyValue})");
             q.RuleFor(x => x.Name).NotEmpty().MaximumLength(255);

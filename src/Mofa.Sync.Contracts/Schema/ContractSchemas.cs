@@ -83,7 +83,25 @@ public static class ContractSchemas
         ["quizCmId"] = "The quiz's course module id.",
         ["questions"] = "The quiz's whole current question list (may be empty); each questionId at most once.",
         ["questionId"] = "question.id",
+        ["fullName"] = "course.fullname",
+        ["shortName"] = "course.shortname",
+        ["user"] = "The user's profile, from the user record snapshot (never a password).",
+        ["username"] = "user.username",
+        ["email"] = "user.email (may be empty)",
+        ["firstName"] = "user.firstname",
+        ["lastName"] = "user.lastname",
     };
+
+    /// <summary>Descriptions of fields whose meaning depends on the record.</summary>
+    private static readonly Dictionary<(Type, string), string> TypedFieldDescriptions = new()
+    {
+        [(typeof(CourseModuleChanged), "name")] = "The module's name as shown in the course (e.g. assign.name, quiz.name).",
+        [(typeof(QuizQuestion), "name")] = "question.name",
+    };
+
+    /// <summary>The envelope's JSON names in declaration order; they lead every schema's properties.</summary>
+    private static readonly string[] EnvelopeFields =
+        ["schemaVersion", "eventId", "site", "eventName", "timeCreated", "sequence", "actorId"];
 
     /// <summary>The validators' rules, by (record, JSON name).</summary>
     private static readonly Dictionary<(Type, string), Action<JsonObject>> Rules = BuildRules();
@@ -121,7 +139,12 @@ public static class ContractSchemas
             TransformSchemaNode = (context, node) =>
             {
                 if (context.PropertyInfo is not { } property || node is not JsonObject schema) return node;
-                if (FieldDescriptions.TryGetValue(property.Name, out var description)) schema.Insert(0, "description", description);
+                if (TypedFieldDescriptions.TryGetValue((property.DeclaringType, property.Name), out var description)
+                    || FieldDescriptions.TryGetValue(property.Name, out description))
+                {
+                    schema.Insert(0, "description", description);
+                }
+
                 if (property.Name == "eventName") schema["enum"] = new JsonArray([.. RoutingKeysOf(contract).Select(k => (JsonNode?)JsonValue.Create(BridgeRoutingKeys.ToEventName(k)))]);
                 if (Rules.TryGetValue((property.DeclaringType, property.Name), out var rule)
                     || Rules.TryGetValue((typeof(MoodleEvent), property.Name), out rule))
@@ -148,7 +171,25 @@ public static class ContractSchemas
             schema[name] = value;
         }
 
+        EnvelopeFirst(schema);
         return schema;
+    }
+
+    /// <summary>The exporter lists a derived record's own members first; the envelope reads better first.</summary>
+    private static void EnvelopeFirst(JsonObject schema)
+    {
+        var properties = (JsonObject)schema["properties"]!;
+        var ordered = properties.OrderBy(p => Rank(p.Key)).ToList();
+        properties.Clear();
+        foreach (var (name, value) in ordered) properties[name] = value;
+
+        var required = (JsonArray)schema["required"]!;
+        var names = required.Select(n => n!.GetValue<string>()).OrderBy(Rank).ToList();
+        required.Clear();
+        foreach (var name in names) required.Add(name);
+
+        // Stable sort: envelope fields in their order, then the record's own in declaration order.
+        static int Rank(string name) => Array.IndexOf(EnvelopeFields, name) is var i and >= 0 ? i : EnvelopeFields.Length;
     }
 
     private static Dictionary<(Type, string), Action<JsonObject>> BuildRules()
