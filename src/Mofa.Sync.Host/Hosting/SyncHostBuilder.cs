@@ -8,6 +8,7 @@ using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Host.Health;
 using Mofa.Sync.Host.Settings;
 
 namespace Mofa.Sync.Host.Hosting;
@@ -62,7 +63,9 @@ public static class SyncHostBuilder
         services.AddSingleton<ActivityMonitor>();
         services.AddSingleton<IMirrorStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet()));
-        services.AddSingleton<IContentChangeSink, NoContentChangeSink>();
+        services.AddNotifications(settings);
+
+        services.AddHealthAndMetrics(settings);
 
         // Registered before MassTransit's hosted service: the store is ready before the first message.
         services.AddHostedService<StoreInitializer>();
@@ -76,6 +79,7 @@ public static class SyncHostBuilder
         services.AddMassTransit(x =>
         {
             x.AddConsumer<BridgeEventConsumer, BridgeEventConsumerDefinition>();
+            NotificationServices.AddNotificationConsumers(x);
             x.UsingRabbitMq((context, cfg) =>
             {
                 var rabbit = settings.RabbitMq;
@@ -86,6 +90,7 @@ public static class SyncHostBuilder
                 });
                 cfg.ConnectReceiveObserver(new ActivityObserver(context.GetRequiredService<ActivityMonitor>()));
                 ConfigureAgents(cfg, rabbit, e => e.ConfigureConsumer<BridgeEventConsumer>(context));
+                NotificationServices.ConfigureNotificationEndpoint(cfg, context, rabbit);
             });
         });
     }
@@ -99,7 +104,7 @@ public static class SyncHostBuilder
             {
                 // The bridge is no MassTransit publisher: no message-type exchanges, no envelope.
                 e.ConfigureConsumeTopology = false;
-                e.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+                e.AddDeserializer(new BridgeBodySerializerFactory(), isDefault: true);
                 e.PrefetchCount = rabbit.PrefetchCount;
                 e.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
                 foreach (var routingKey in BridgeRoutes.RoutingKeysOf(agent))

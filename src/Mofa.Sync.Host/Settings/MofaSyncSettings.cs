@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Notifications.Moodle;
 using Mofa.Sync.Store.MongoDb;
 
 namespace Mofa.Sync.Host.Settings;
@@ -12,6 +14,8 @@ public sealed class MofaSyncSettings
     public MongoStoreOptions MongoDb { get; init; } = new();
     public SyncOptions Sync { get; init; } = new();
     public ServiceOptions Service { get; init; } = new();
+    public MoodleOptions Moodle { get; init; } = new();
+    public NotificationOptions Notifications { get; init; } = new();
 
     public static MofaSyncSettings Bind(IConfiguration configuration)
     {
@@ -23,6 +27,8 @@ public sealed class MofaSyncSettings
             configuration.GetSection("Store:MongoDb").Bind(settings.MongoDb);
             configuration.GetSection("Sync").Bind(settings.Sync);
             configuration.GetSection("Service").Bind(settings.Service);
+            configuration.GetSection("Moodle").Bind(settings.Moodle);
+            configuration.GetSection("Notifications").Bind(settings.Notifications);
         }
         catch (InvalidOperationException ex)
         {
@@ -44,4 +50,7 @@ public sealed class ServiceOptions
 {
     /// <summary>On SIGTERM: how long in-flight messages may take before the process exits anyway.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Port of /health/live, /health/ready and /metrics (all interfaces); 0 turns the endpoint off.</summary>
+    public int HealthPort { get; set; } = 8080;
 }

@@ -45,6 +45,8 @@ public static class SettingsValidator
             "Sync:RetryMinInterval", "must be positive and not above Sync:RetryMaxInterval");
         Check(s.Sync.TeacherRoles.All(r => !string.IsNullOrWhiteSpace(r)), "Sync:TeacherRoles", "must not hold empty role names");
         Check(s.Service.ShutdownTimeout > TimeSpan.Zero, "Service:ShutdownTimeout", "must be positive, like 00:00:30");
+        Check(s.Service.HealthPort is >= 0 and <= 65535, "Service:HealthPort", $"must be between 0 (off) and 65535 (got {s.Service.HealthPort})");
+        NotificationSettingsRules.Check(s, Check);
 
         if (problems.Count > 0)
         {

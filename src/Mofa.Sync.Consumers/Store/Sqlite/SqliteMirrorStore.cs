@@ -32,7 +32,8 @@ public sealed class SqliteMirrorStore : IMirrorStore
             DataSource = options.Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            DefaultTimeout = (int)options.BusyTimeout.TotalSeconds,
+            // Whole seconds, at least 1: Microsoft.Data.Sqlite reads 0 as "wait forever".
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
             Pooling = true,
         }.ToString();
     }

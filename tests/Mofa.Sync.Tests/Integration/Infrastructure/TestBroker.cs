@@ -52,6 +52,14 @@ public static class TestBroker
             }
         }
 
+        // The notification endpoint every service has (Consumers/Notifications/NotificationTopology).
+        foreach (var name in Mofa.Sync.Consumers.Notifications.NotificationTopology.EntityNames(rabbit.QueuePrefix))
+        {
+            await using var channel = await connection.CreateChannelAsync();
+            await channel.QueueDeleteAsync(name, ifUnused: false, ifEmpty: false);
+            await channel.ExchangeDeleteAsync(name, ifUnused: false);
+        }
+
         await using (var channel = await connection.CreateChannelAsync())
         {
             await channel.ExchangeDeleteAsync(rabbit.Exchange, ifUnused: false);

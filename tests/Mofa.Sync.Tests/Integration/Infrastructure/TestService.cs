@@ -87,12 +87,14 @@ public sealed class TestEnvironment : IAsyncDisposable
         ["Store:Sqlite:Path"] = DatabasePath,
         ["Store:Sqlite:Synchronous"] = "Normal",
         ["Sync:RetryLimit"] = "2",
+        // No health/metrics endpoint unless a test asks for one (Overrides) on a free port.
+        ["Service:HealthPort"] = "0",
         ["Sync:RetryMinInterval"] = "00:00:00.050",
         ["Sync:RetryMaxInterval"] = "00:00:00.200",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:MassTransit"] = "Error",
         ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Error",
-    }.Concat(Overrides).ToDictionary(p => p.Key, p => p.Value)).Build();
+    }.Concat(Overrides).GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Value)).Build(); // overrides win
 
     /// <summary>Publishes raw bytes the way the PHP bridge does (not MassTransit's envelope), confirmed.</summary>
     public async Task PublishAsync(IEnumerable<(string RoutingKey, string Body)> messages, string? contentType = "application/json")

@@ -1,0 +1,115 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Consumers.Notifications.Moodle;
+
+namespace Mofa.Sync.Consumers.Notifications;
+
+/// <summary>
+/// Delivers one digest to the teachers of its course, each at most once:
+/// <list type="number">
+/// <item>close the digest: its recipients (the course's teachers in the mirror now) get a pending delivery record;</item>
+/// <item>claim up to 100 pending records at a time (a claim is atomic in the store, so two instances or a
+///   redelivery never claim the same one), call Moodle once for them, and record each answer;</item>
+/// <item>if the call fails as a whole, release the claimed records (retry) and throw: the message is retried or
+///   lands in _error, and a replay claims them again.</item>
+/// </list>
+/// A record left "sending" means the service stopped while Moodle may have been handling it; it is
+/// never claimed again, so no teacher is sent the same digest twice. Moodle's clientmsgid carries
+/// the (digest, recipient) pair so an answer is matched to its record, and anyone reading
+/// Moodle's side can recognise a message.
+/// </summary>
+public sealed class DigestDelivery(
+    INotificationStore store,
+    MoodleWebServiceClient moodle,
+    MoodleOptions moodleOptions,
+    ILogger<DigestDelivery> logger)
+{
+    public const string NoMoodleReason = "not sent: no Moodle web service configured";
+
+    public async Task DeliverAsync(string digestId, CancellationToken ct)
+    {
+        var digest = await store.CloseAsync(digestId, DateTimeOffset.UtcNow, ct);
+        if (digest is null)
+        {
+            logger.LogWarning("Digest {DigestId} does not exist; nothing to deliver", digestId);
+            return;
+        }
+
+        if (digest.Notifications.Count == 0)
+        {
+            // A digest opened by a notification that a concurrent redelivery recorded elsewhere.
+            return;
+        }
+
+        if (digest.Recipients == 0)
+        {
+            logger.LogInformation("Digest {DigestId} of course {CourseId} ({Count} changes): no teacher in the mirror, nobody to tell",
+                digestId, digest.CourseId, digest.Notifications.Count);
+            return;
+        }
+
+        var text = NotificationText.For(digest.CourseName, digest.CourseId, digest.Notifications);
+        while (true)
+        {
+            var claimed = await store.ClaimAsync(digestId, MoodleWebServiceClient.MaxMessagesPerCall, DateTimeOffset.UtcNow, ct);
+            if (claimed.Count == 0) break;
+
+            if (!moodleOptions.IsConfigured)
+            {
+                await store.RecordOutcomesAsync(digestId, claimed.Select(u => new DeliveryOutcome(u, DeliveryStates.NotSent, Reason: NoMoodleReason)).ToList(),
+                    DateTimeOffset.UtcNow, ct);
+                logger.LogInformation("Digest {DigestId} of course {CourseId} ({Count} changes) for {Recipients} teachers {Reason}",
+                    digestId, digest.CourseId, digest.Notifications.Count, claimed.Count, NoMoodleReason);
+                continue;
+            }
+
+            await SendBatchAsync(digest, text, claimed, ct);
+        }
+    }
+
+    private async Task SendBatchAsync(ClosedDigest digest, string text, IReadOnlyList<long> recipients, CancellationToken ct)
+    {
+        var messages = recipients.Select(u => new MoodleMessage(u, text, MoodleTextFormat.Html, ClientMessageId(digest.DigestId, u))).ToList();
+        IReadOnlyList<MoodleMessageResult> results;
+        try
+        {
+            results = await moodle.SendInstantMessagesAsync(digest.Site, messages, ct);
+        }
+        catch (Exception ex) when (ex is MoodleRejectedException or MoodleUnavailableException)
+        {
+            // Nothing of this call was delivered: the records become claimable again by a retry or a replay.
+            await store.RecordOutcomesAsync(digest.DigestId, recipients.Select(u => new DeliveryOutcome(u, DeliveryStates.Retry, Reason: ex.Message)).ToList(),
+                DateTimeOffset.UtcNow, CancellationToken.None);
+            logger.LogWarning("Digest {DigestId}: sending to {Count} teachers failed: {Reason}", digest.DigestId, recipients.Count, ex.Message);
+            throw;
+        }
+
+        // Cancelled mid-call (shutdown) ends above with the records left "sending": never sent twice.
+        var byClientId = results.Where(r => r.ClientMessageId is not null).GroupBy(r => r.ClientMessageId!).ToDictionary(g => g.Key, g => g.First());
+        var outcomes = new List<DeliveryOutcome>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var m = messages[i];
+            var result = byClientId.GetValueOrDefault(m.ClientMessageId) ?? (i < results.Count && results[i].ClientMessageId is null ? results[i] : null);
+            outcomes.Add(result switch
+            {
+                null => new DeliveryOutcome(m.ToUserId, DeliveryStates.Failed, Reason: "Moodle's answer had no result for this message"),
+                { Succeeded: true } => new DeliveryOutcome(m.ToUserId, DeliveryStates.Delivered, result.MessageId),
+                _ => new DeliveryOutcome(m.ToUserId, DeliveryStates.Failed, Reason: moodle.Redact(result.ErrorMessage ?? "Moodle refused the message (msgid -1)")),
+            });
+        }
+
+        await store.RecordOutcomesAsync(digest.DigestId, outcomes, DateTimeOffset.UtcNow, CancellationToken.None);
+        var failed = outcomes.Where(o => o.State == DeliveryStates.Failed).ToList();
+        logger.LogInformation("Digest {DigestId} of course {CourseId}: {Delivered} teachers messaged, {Failed} refused by Moodle",
+            digest.DigestId, digest.CourseId, outcomes.Count - failed.Count, failed.Count);
+        foreach (var f in failed)
+        {
+            logger.LogWarning("Digest {DigestId}: Moodle refused the message to user {UserId}: {Reason}", digest.DigestId, f.UserId, f.Reason);
+        }
+    }
+
+    /// <summary>Moodle's clientmsgid is PARAM_ALPHANUMEXT: letters, digits, _ and -.</summary>
+    public static string ClientMessageId(string digestId, long userId) =>
+        string.Create(CultureInfo.InvariantCulture, $"mofa-{digestId}-{userId}");
+}

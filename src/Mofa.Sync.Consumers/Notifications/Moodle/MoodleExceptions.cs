@@ -1,0 +1,16 @@
+namespace Mofa.Sync.Consumers.Notifications.Moodle;
+
+/// <summary>
+/// Moodle refused the call for a reason retrying cannot fix (invalid token, access denied): the
+/// message goes to the _error queue at once. The message never contains the token.
+/// </summary>
+public sealed class MoodleRejectedException(string errorCode, string message) : Exception(message)
+{
+    public string ErrorCode { get; } = errorCode;
+}
+
+/// <summary>
+/// Moodle could not be reached or failed for a passing reason, and the HTTP retries are used up:
+/// the message goes to the _error queue, replayable later. The message never contains the token.
+/// </summary>
+public sealed class MoodleUnavailableException(string message) : Exception(message);

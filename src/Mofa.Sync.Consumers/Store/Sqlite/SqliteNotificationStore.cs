@@ -1,0 +1,332 @@
+using System.Data;
+using Microsoft.Data.Sqlite;
+using Mofa.Sync.Consumers.Mirror.Documents;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Contracts.Notifications;
+
+namespace Mofa.Sync.Consumers.Store.Sqlite;
+
+/// <summary>
+/// The notifications in the mirror's SQLite file, next to the mirror's tables (so the recipients
+/// are read from teacherRoles in the same statement that fixes them). Every operation is one
+/// IMMEDIATE transaction on its own connection: SQLite serialises them, which is what makes a
+/// digest's close, a notification's attach and a delivery's claim atomic across instances.
+/// </summary>
+public sealed class SqliteNotificationStore : INotificationStore
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly string _connectionString;
+
+    public SqliteNotificationStore(SqliteStoreOptions options)
+    {
+        _options = options;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            DefaultTimeout = (int)options.BusyTimeout.TotalSeconds,
+            Pooling = true,
+        }.ToString();
+    }
+
+    public Task InitializeAsync(CancellationToken ct)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(_options.Path));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        using var connection = Open();
+        SqliteSchema.Exec(connection, "PRAGMA journal_mode = WAL;");
+        SqliteSchema.Exec(connection, """
+            CREATE TABLE IF NOT EXISTS notification_digests (
+                id            TEXT    NOT NULL PRIMARY KEY,
+                site          TEXT    NOT NULL,
+                course_id     INTEGER NOT NULL,
+                state         TEXT    NOT NULL,   -- open (takes notifications) or closed (recipients fixed)
+                created_at    INTEGER NOT NULL,   -- unix milliseconds, like every *_at here
+                due_at        INTEGER NOT NULL,   -- the end of the digest window
+                dispatched_at INTEGER NULL,       -- a DeliverDigest was sent (or the consumer delivers it itself)
+                closed_at     INTEGER NULL,
+                course_name   TEXT    NULL,
+                recipients    INTEGER NULL
+            );
+            CREATE INDEX IF NOT EXISTS ix_notification_digests_course ON notification_digests(site, course_id, state);
+            CREATE INDEX IF NOT EXISTS ix_notification_digests_due ON notification_digests(state, dispatched_at, due_at);
+
+            CREATE TABLE IF NOT EXISTS notifications (
+                id           TEXT    NOT NULL PRIMARY KEY,   -- n:{eventId}
+                digest_id    TEXT    NOT NULL,
+                site         TEXT    NOT NULL,
+                course_id    INTEGER NOT NULL,
+                kind         TEXT    NOT NULL,
+                cm_id        INTEGER NOT NULL,
+                module_kind  TEXT    NOT NULL,
+                item_name    TEXT    NULL,
+                item_url     TEXT    NULL,
+                event_id     TEXT    NOT NULL,
+                time_created INTEGER NOT NULL,   -- unix seconds, Moodle's
+                received_at  INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS ix_notifications_digest ON notifications(digest_id);
+            CREATE INDEX IF NOT EXISTS ix_notifications_module ON notifications(site, cm_id);
+            CREATE INDEX IF NOT EXISTS ix_notifications_received ON notifications(received_at);
+
+            CREATE TABLE IF NOT EXISTS notification_deliveries (
+                digest_id    TEXT    NOT NULL,
+                user_id      INTEGER NOT NULL,
+                state        TEXT    NOT NULL,   -- DeliveryStates
+                moodle_msgid INTEGER NULL,
+                reason       TEXT    NULL,
+                attempts     INTEGER NOT NULL DEFAULT 0,
+                updated_at   INTEGER NOT NULL,
+                PRIMARY KEY (digest_id, user_id)
+            ) WITHOUT ROWID;
+            """);
+        return Task.CompletedTask;
+    }
+
+    public Task<RecordedNotification> RecordAsync(NotificationRequested notification, TimeSpan window, DateTimeOffset now, CancellationToken ct) =>
+        InTransaction(tx =>
+        {
+            var n = notification;
+            if (Scalar(tx, "SELECT digest_id FROM notifications WHERE id = $id", ("$id", n.NotificationId)) is string known)
+            {
+                return new RecordedNotification(known, IsNew: false);
+            }
+
+            var at = now.ToUnixTimeMilliseconds();
+            var digestId = window > TimeSpan.Zero
+                ? Scalar(tx, """
+                    SELECT id FROM notification_digests
+                    WHERE site = $site AND course_id = $course AND state = 'open' AND dispatched_at IS NULL AND due_at > $now
+                    ORDER BY created_at LIMIT 1
+                    """, ("$site", n.Site), ("$course", n.CourseId), ("$now", at)) as string
+                : null;
+            if (digestId is null)
+            {
+                digestId = Guid.NewGuid().ToString("N");
+                Execute(tx, """
+                    INSERT INTO notification_digests(id, site, course_id, state, created_at, due_at, dispatched_at)
+                    VALUES($id, $site, $course, 'open', $now, $due, $dispatched)
+                    """, ("$id", digestId), ("$site", n.Site), ("$course", n.CourseId), ("$now", at),
+                    ("$due", (now + window).ToUnixTimeMilliseconds()), ("$dispatched", window == TimeSpan.Zero ? at : null));
+            }
+
+            Execute(tx, """
+                INSERT INTO notifications(id, digest_id, site, course_id, kind, cm_id, module_kind, item_name, item_url, event_id, time_created, received_at)
+                VALUES($id, $digest, $site, $course, $kind, $cm, $module, $name, $url, $event, $time, $now)
+                """, ("$id", n.NotificationId), ("$digest", digestId), ("$site", n.Site), ("$course", n.CourseId), ("$kind", n.Kind),
+                ("$cm", n.CmId), ("$module", n.ModuleKind), ("$name", n.ItemName), ("$url", n.ItemUrl), ("$event", n.EventId),
+                ("$time", n.TimeCreated), ("$now", at));
+            return new RecordedNotification(digestId, IsNew: true);
+        });
+
+    public Task<string?> FindItemNameAsync(string site, long cmId, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, null, """
+            SELECT item_name FROM notifications WHERE site = $site AND cm_id = $cm AND item_name IS NOT NULL
+            ORDER BY time_created DESC, received_at DESC LIMIT 1
+            """, ("$site", site), ("$cm", cmId));
+        return Task.FromResult(cmd.ExecuteScalar() as string);
+    }
+
+    public Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var cmd = Command(connection, null, """
+            SELECT id FROM notification_digests WHERE state = 'open' AND dispatched_at IS NULL AND due_at <= $now
+            ORDER BY due_at LIMIT $max
+            """, ("$now", now.ToUnixTimeMilliseconds()), ("$max", max));
+        using var reader = cmd.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read()) ids.Add(reader.GetString(0));
+        return Task.FromResult<IReadOnlyList<string>>(ids);
+    }
+
+    public Task MarkDispatchedAsync(string digestId, DateTimeOffset now, CancellationToken ct) =>
+        InTransaction(tx => Execute(tx, "UPDATE notification_digests SET dispatched_at = $now WHERE id = $id AND dispatched_at IS NULL",
+            ("$id", digestId), ("$now", now.ToUnixTimeMilliseconds())));
+
+    public Task<ClosedDigest?> CloseAsync(string digestId, DateTimeOffset now, CancellationToken ct) =>
+        InTransaction(tx =>
+        {
+            string site;
+            long courseId;
+            bool open;
+            using (var cmd = Command(tx.Connection!, tx, "SELECT site, course_id, state FROM notification_digests WHERE id = $id", ("$id", digestId)))
+            using (var reader = cmd.ExecuteReader())
+            {
+                if (!reader.Read()) return null;
+                (site, courseId, open) = (reader.GetString(0), reader.GetInt64(1), reader.GetString(2) == "open");
+            }
+
+            if (open)
+            {
+                // The recipients are the course's teachers now, fixed once: a teacher added later is not sent an old digest.
+                var recipients = Execute(tx, """
+                    INSERT INTO notification_deliveries(digest_id, user_id, state, updated_at)
+                    SELECT DISTINCT $id, user_id, 'pending', $now FROM teacherRoles
+                    WHERE site = $site AND course_id = $course AND deleted = 0 AND placeholder = 0 AND user_id IS NOT NULL
+                    ON CONFLICT(digest_id, user_id) DO NOTHING
+                    """, ("$id", digestId), ("$now", now.ToUnixTimeMilliseconds()), ("$site", site), ("$course", courseId));
+                var courseName = Scalar(tx, "SELECT json_extract(data, '$.fullName') FROM courses WHERE key = $key AND deleted = 0",
+                    ("$key", MirrorKeys.Course(site, courseId).Key)) as string;
+                Execute(tx, """
+                    UPDATE notification_digests SET state = 'closed', closed_at = $now, course_name = $name, recipients = $recipients,
+                        dispatched_at = coalesce(dispatched_at, $now)
+                    WHERE id = $id
+                    """, ("$id", digestId), ("$now", now.ToUnixTimeMilliseconds()), ("$name", courseName), ("$recipients", recipients));
+            }
+
+            string? name;
+            int count;
+            using (var cmd = Command(tx.Connection!, tx, "SELECT course_name, recipients FROM notification_digests WHERE id = $id", ("$id", digestId)))
+            using (var reader = cmd.ExecuteReader())
+            {
+                reader.Read();
+                (name, count) = (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? 0 : reader.GetInt32(1));
+            }
+
+            return new ClosedDigest(digestId, site, courseId, name, ReadNotifications(tx, digestId), count);
+        });
+
+    public Task<IReadOnlyList<long>> ClaimAsync(string digestId, int max, DateTimeOffset now, CancellationToken ct) =>
+        InTransaction<IReadOnlyList<long>>(tx =>
+        {
+            using var cmd = Command(tx.Connection!, tx, """
+                UPDATE notification_deliveries SET state = 'sending', attempts = attempts + 1, updated_at = $now
+                WHERE digest_id = $id AND user_id IN (
+                    SELECT user_id FROM notification_deliveries WHERE digest_id = $id AND state IN ('pending', 'retry')
+                    ORDER BY user_id LIMIT $max)
+                RETURNING user_id
+                """, ("$id", digestId), ("$now", now.ToUnixTimeMilliseconds()), ("$max", max));
+            using var reader = cmd.ExecuteReader();
+            var claimed = new List<long>();
+            while (reader.Read()) claimed.Add(reader.GetInt64(0));
+            claimed.Sort();
+            return claimed;
+        });
+
+    public Task RecordOutcomesAsync(string digestId, IReadOnlyList<DeliveryOutcome> outcomes, DateTimeOffset now, CancellationToken ct) =>
+        InTransaction(tx =>
+        {
+            foreach (var o in outcomes)
+            {
+                Execute(tx, """
+                    UPDATE notification_deliveries SET state = $state, moodle_msgid = $msgid, reason = $reason, updated_at = $now
+                    WHERE digest_id = $id AND user_id = $user AND state = 'sending'
+                    """, ("$id", digestId), ("$user", o.UserId), ("$state", o.State), ("$msgid", o.MoodleMessageId), ("$reason", o.Reason),
+                    ("$now", now.ToUnixTimeMilliseconds()));
+            }
+
+            return 0;
+        });
+
+    public Task<IReadOnlyList<NotificationStatus>> RecentAsync(int limit, CancellationToken ct)
+    {
+        using var connection = Open();
+        var rows = new List<(string Id, string Site, long Course, string Kind, string Module, long Cm, string? Name, long Received, string Digest, string State, int Recipients)>();
+        using (var cmd = Command(connection, null, """
+            SELECT n.id, n.site, n.course_id, n.kind, n.module_kind, n.cm_id, n.item_name, n.received_at, n.digest_id, d.state, coalesce(d.recipients, 0)
+            FROM notifications n JOIN notification_digests d ON d.id = n.digest_id
+            ORDER BY n.received_at DESC, n.id LIMIT $limit
+            """, ("$limit", limit)))
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetInt64(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetInt64(7), reader.GetString(8), reader.GetString(9), reader.GetInt32(10)));
+            }
+        }
+
+        var deliveries = new Dictionary<string, List<(string State, string? Reason)>>(StringComparer.Ordinal);
+        foreach (var digestId in rows.Select(r => r.Digest).Distinct())
+        {
+            using var cmd = Command(connection, null, "SELECT state, reason FROM notification_deliveries WHERE digest_id = $id", ("$id", digestId));
+            using var reader = cmd.ExecuteReader();
+            var list = new List<(string, string?)>();
+            while (reader.Read()) list.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
+            deliveries[digestId] = list;
+        }
+
+        return Task.FromResult<IReadOnlyList<NotificationStatus>>(rows.Select(r =>
+        {
+            var d = deliveries[r.Digest];
+            int Count(params string[] states) => d.Count(x => states.Contains(x.State));
+            return new NotificationStatus(r.Id, r.Site, r.Course, r.Kind, r.Module, r.Cm, r.Name, DateTimeOffset.FromUnixTimeMilliseconds(r.Received),
+                r.Digest, r.State, r.Recipients, Count(DeliveryStates.Delivered), Count(DeliveryStates.Failed), Count(DeliveryStates.NotSent),
+                Count(DeliveryStates.Pending, DeliveryStates.Retry), Count(DeliveryStates.Sending),
+                d.Where(x => x.Reason is not null && x.State != DeliveryStates.Delivered).Select(x => x.Reason!).Distinct().Take(5).ToList());
+        }).ToList());
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static List<NotificationRequested> ReadNotifications(SqliteTransaction tx, string digestId)
+    {
+        using var cmd = Command(tx.Connection!, tx, """
+            SELECT id, site, course_id, kind, cm_id, module_kind, item_name, item_url, event_id, time_created
+            FROM notifications WHERE digest_id = $id ORDER BY time_created, id
+            """, ("$id", digestId));
+        using var reader = cmd.ExecuteReader();
+        var list = new List<NotificationRequested>();
+        while (reader.Read())
+        {
+            list.Add(new NotificationRequested
+            {
+                NotificationId = reader.GetString(0),
+                Site = reader.GetString(1),
+                CourseId = reader.GetInt64(2),
+                Kind = reader.GetString(3),
+                CmId = reader.GetInt64(4),
+                ModuleKind = reader.GetString(5),
+                ItemName = reader.IsDBNull(6) ? null : reader.GetString(6),
+                ItemUrl = reader.IsDBNull(7) ? null : reader.GetString(7),
+                EventId = reader.GetString(8),
+                TimeCreated = reader.GetInt64(9),
+            });
+        }
+
+        return list;
+    }
+
+    private Task<T> InTransaction<T>(Func<SqliteTransaction, T> work)
+    {
+        using var connection = Open();
+        // IMMEDIATE: take the write lock up front, so two instances never both read and then both write.
+        using var tx = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
+        var result = work(tx);
+        tx.Commit();
+        return Task.FromResult(result);
+    }
+
+    private static object? Scalar(SqliteTransaction tx, string sql, params (string Name, object? Value)[] values)
+    {
+        using var cmd = Command(tx.Connection!, tx, sql, values);
+        return cmd.ExecuteScalar();
+    }
+
+    private static int Execute(SqliteTransaction tx, string sql, params (string Name, object? Value)[] values)
+    {
+        using var cmd = Command(tx.Connection!, tx, sql, values);
+        return cmd.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] values)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return cmd;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        SqliteSchema.Exec(connection, $"PRAGMA busy_timeout = {(int)_options.BusyTimeout.TotalMilliseconds};");
+        return connection;
+    }
+}

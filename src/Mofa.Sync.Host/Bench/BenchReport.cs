@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+
+namespace Mofa.Sync.Host.Bench;
+
+/// <summary>The figures of one bench run: printed as a table, written as JSON.</summary>
+public sealed record BenchReport
+{
+    public required int Events { get; init; }
+    public required int Seed { get; init; }
+    public required IReadOnlyDictionary<string, int> Mix { get; init; }
+    public required BenchSetup Setup { get; init; }
+    public required BenchMachine Machine { get; init; }
+
+    /// <summary>Publishing the backlog with confirms (the second of the two publishes).</summary>
+    public required double PublishPerSecond { get; init; }
+
+    /// <summary>Raw RabbitMQ.Client: prefetch 200, ack each, no work.</summary>
+    public required double CeilingPerSecond { get; init; }
+
+    /// <summary>The service: consume, parse and validate, apply, commit, acknowledge.</summary>
+    public required double ServicePerSecond { get; init; }
+
+    public double ServiceToCeiling => CeilingPerSecond > 0 ? Math.Round(ServicePerSecond / CeilingPerSecond, 3) : 0;
+
+    public required double OfferedPerSecond { get; init; }
+    public required LatencySummary Latency { get; init; }
+
+    /// <summary>Peak resident memory of the service process (VmHWM), whole run.</summary>
+    public required double? PeakResidentMb { get; init; }
+
+    public required MirrorCheck Mirror { get; init; }
+
+    /// <summary>Where the cores went (includes start-up of the service; other processes on the machine are not counted).</summary>
+    public required BenchCpu CpuMicrosPerEvent { get; init; }
+
+    public required double TotalSeconds { get; init; }
+
+    /// <summary>Every event applied, none faulted.</summary>
+    public bool Complete => Mirror.Matches && Mirror.ErrorQueueMessages == 0 && Mirror.Handled >= Mirror.Published;
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public Table ToTable()
+    {
+        static string N(double v) => v.ToString("#,0", CultureInfo.InvariantCulture);
+        var t = new Table().AddColumns("figure", "value");
+        t.AddRow("events (seed)", $"{Events:#,0} ({Seed})");
+        t.AddRow("store", Markup.Escape($"{Setup.Store}, synchronous {Setup.Synchronous}, max batch {Setup.MaxBatch}"));
+        t.AddRow("agents", $"prefetch {Setup.PrefetchCount}, concurrent messages {Setup.ConcurrentMessageLimit}");
+        t.AddRow("machine", Markup.Escape($"{Machine.Cores} cores, load {Machine.LoadAverageBefore} before the run"));
+        t.AddRow("publish with confirms", $"{N(PublishPerSecond)} /s");
+        t.AddRow("ceiling: raw consume, prefetch 200, ack each", $"{N(CeilingPerSecond)} /s");
+        t.AddRow("[bold]service: consume, validate, apply, commit, ack[/]", $"[bold]{N(ServicePerSecond)} /s[/]");
+        t.AddRow("[bold]service / ceiling[/]", $"[bold]{ServiceToCeiling:P1}[/]");
+        t.AddRow($"latency at {N(OfferedPerSecond)} /s offered ({Latency.Count:#,0} store writes)",
+            FormattableString.Invariant($"p50 {Latency.P50Ms:0.0} ms, p95 {Latency.P95Ms:0.0} ms, [bold]p99 {Latency.P99Ms:0.0} ms[/], max {Latency.MaxMs:0.0} ms"));
+        t.AddRow("[bold]peak resident memory of the service[/]", PeakResidentMb is { } mb ? $"[bold]{mb:0} MB[/]" : "n/a (no /proc)");
+        t.AddRow("CPU per event (service phase)", FormattableString.Invariant(
+            $"service {CpuMicrosPerEvent.Service?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} µs, broker {CpuMicrosPerEvent.BrokerServicePhase?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} µs (raw consumer phase: {CpuMicrosPerEvent.BrokerCeilingPhase?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} µs)"));
+        t.AddRow("mirror", Markup.Escape(Mirror.ToString()));
+        t.AddRow("run time", $"{TotalSeconds:0} s");
+        return t;
+    }
+}
+
+/// <summary>CPU microseconds per event: the service process, and the broker while the service and while the raw consumer ran.</summary>
+public sealed record BenchCpu(double? Service, double? BrokerServicePhase, double? BrokerCeilingPhase);
+
+public sealed record BenchSetup(string Store, string Synchronous, int MaxBatch, int PrefetchCount, int ConcurrentMessageLimit);
+
+public sealed record BenchMachine(int Cores, string LoadAverageBefore, string LoadAverageAfter)
+{
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+}
+
+/// <summary>What the mirror holds after the run against what the generator produced.</summary>
+public sealed record MirrorCheck(long Published, long Handled, long Deliveries, MixTotals Expected, MixTotals Actual, long ErrorQueueMessages)
+{
+    public bool Matches => Expected == Actual;
+
+    public override string ToString() =>
+        $"{Handled:#,0} of {Published:#,0} handled ({Deliveries - Handled:#,0} redelivered); courses {Actual.Courses}/{Expected.Courses}, modules {Actual.Modules}/{Expected.Modules}, " +
+        $"quizzes {Actual.QuizzesWithQuestions}/{Expected.QuizzesWithQuestions}, teacher roles {Actual.TeacherRoles}/{Expected.TeacherRoles}; " +
+        $"{ErrorQueueMessages} in error queues";
+}

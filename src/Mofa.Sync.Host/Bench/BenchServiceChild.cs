@@ -1,0 +1,56 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Mofa.Sync.Host.Hosting;
+using Mofa.Sync.Host.Settings;
+
+namespace Mofa.Sync.Host.Bench;
+
+/// <summary>
+/// The benchmarked service, in its own process (`mofa-sync bench --service-child`, started by
+/// <see cref="ServiceProcess"/>): the composition of `mofa-sync run` (SyncHostBuilder.Build) plus
+/// the <see cref="AppliedObserver"/>, answering the bench's questions on stdin/stdout. Protocol lines
+/// start with <see cref="Prefix"/>; the service's own log lines go to the same stdout and are skipped.
+/// </summary>
+public static class BenchServiceChild
+{
+    public const string Prefix = "@bench ";
+
+    public static async Task<int> RunAsync(IConfiguration configuration, MofaSyncSettings settings)
+    {
+        var observer = new AppliedObserver();
+        using var host = SyncHostBuilder.Build(configuration, settings, services => services.AddConsumeObserver(_ => observer));
+        await host.StartAsync();
+        Say("ready");
+
+        while (await Console.In.ReadLineAsync() is { } command)
+        {
+            switch (command.Trim())
+            {
+                case "status":
+                    Say($"status {observer.Applied} {observer.FirstTicks} {observer.LastTicks} {observer.Deliveries}");
+                    break;
+                case "latencies":
+                    Say("latencies " + LatencySummary.Of(observer.TakeLatencies()).ToLine());
+                    break;
+                case "stop":
+                    await host.StopAsync();
+                    Say("stopped");
+                    return 0;
+                default:
+                    Say($"unknown {command}");
+                    break;
+            }
+        }
+
+        // The bench went away without saying stop.
+        await host.StopAsync();
+        return 0;
+    }
+
+    private static void Say(string line)
+    {
+        Console.Out.WriteLine(Prefix + line);
+        Console.Out.Flush();
+    }
+}

@@ -1,0 +1,89 @@
+using System.ComponentModel;
+using Mofa.Sync.Host.Bench;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Mofa.Sync.Host.Commands;
+
+/// <summary>
+/// `mofa-sync bench`: throughput and latency of the service against the raw broker ceiling, on a
+/// generated term-start mix (docs/performance.md). Runs on its own exchange, queues and database.
+/// </summary>
+public sealed class BenchCommand : AsyncCommand<BenchCommand.Options>
+{
+    public sealed class Options : CommonSettings
+    {
+        [CommandOption("-n|--events <N>")]
+        [Description("Messages in the backlog (default 200000)")]
+        [DefaultValue(200_000)]
+        public int Events { get; set; } = 200_000;
+
+        [CommandOption("--seed <SEED>")]
+        [Description("Seed of the generated mix: the same seed gives the same messages (default 1)")]
+        [DefaultValue(1)]
+        public int Seed { get; set; } = 1;
+
+        [CommandOption("--rate <PER_SECOND>")]
+        [Description("Offered load of the latency phase, events per second (default 2000)")]
+        [DefaultValue(2_000d)]
+        public double Rate { get; set; } = 2_000;
+
+        [CommandOption("--latency-seconds <SECONDS>")]
+        [Description("Length of the latency phase (default 20)")]
+        [DefaultValue(20d)]
+        public double LatencySeconds { get; set; } = 20;
+
+        [CommandOption("--json-file <FILE>")]
+        [Description("Where the figures are written as JSON (default bench-result.json)")]
+        [DefaultValue("bench-result.json")]
+        public string JsonFile { get; set; } = "bench-result.json";
+
+        [CommandOption("--json")]
+        [Description("Print the JSON instead of the table")]
+        public bool Json { get; set; }
+
+        /// <summary>Internal: run as the benchmarked service (the bench starts itself this way).</summary>
+        [CommandOption("--service-child", IsHidden = true)]
+        public bool ServiceChild { get; set; }
+
+        public override ValidationResult Validate()
+        {
+            if (Events < 1) return ValidationResult.Error("--events must be at least 1");
+            if (Rate <= 0 || LatencySeconds <= 0) return ValidationResult.Error("--rate and --latency-seconds must be positive");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Options options, CancellationToken cancellationToken)
+    {
+        var (configuration, settings) = options.Load();
+        if (options.ServiceChild) return await BenchServiceChild.RunAsync(configuration, settings);
+
+        // The user's --setting pairs go to the service child too (as environment variables).
+        var userSettings = options.Overrides
+            .Select(o => o.Split('=', 2))
+            .ToDictionary(p => p[0].Trim(), p => p[1], StringComparer.OrdinalIgnoreCase);
+        var runner = new BenchRunner(configuration, userSettings, options.ConfigFile,
+            line => Console.Error.WriteLine($"bench: {line}"));
+        var report = await runner.RunAsync(new BenchOptions
+        {
+            Events = options.Events,
+            Seed = options.Seed,
+            LatencyRate = options.Rate,
+            LatencySeconds = options.LatencySeconds,
+        }, cancellationToken);
+
+        await File.WriteAllTextAsync(options.JsonFile, report.ToJson(), cancellationToken);
+        if (options.Json)
+        {
+            Console.WriteLine(report.ToJson());
+        }
+        else
+        {
+            AnsiConsole.Write(report.ToTable());
+            AnsiConsole.MarkupLineInterpolated($"Figures written to {Path.GetFullPath(options.JsonFile)}");
+        }
+
+        return report.Complete ? 0 : 1;
+    }
+}

@@ -1,0 +1,72 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Mofa.Sync.Host.Dlq;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Mofa.Sync.Host.Commands;
+
+/// <summary>`mofa-sync dlq purge QUEUE --yes`: deletes dead-lettered messages for good.</summary>
+public sealed class DlqPurgeCommand : AsyncCommand<DlqPurgeCommand.Options>
+{
+    public const string Help =
+        "Delete messages from a dead-letter queue for good (requires --yes). Filter by reason and age; " +
+        "messages the filters do not take stay in the queue in their original order.";
+
+    public sealed class Options : DlqQueueSettings
+    {
+        [CommandOption("--reason <TEXT>")]
+        [Description("Only messages whose reason (exception type and message) contains TEXT, ignoring case")]
+        public string? Reason { get; set; }
+
+        [CommandOption("--older-than <DURATION>")]
+        [Description("Only messages that failed longer ago than DURATION: 30m, 2h, 7d (messages without a failure time are kept)")]
+        public string? OlderThan { get; set; }
+
+        [CommandOption("--yes")]
+        [Description("Confirm the deletion (required: purged messages cannot be recovered)")]
+        public bool Yes { get; set; }
+
+        public override ValidationResult Validate()
+        {
+            if (OlderThan is not null && !Durations.TryParse(OlderThan, out _))
+            {
+                return ValidationResult.Error($"--older-than '{OlderThan}' is not a duration such as 30m, 2h or 7d");
+            }
+
+            return Yes ? ValidationResult.Success() : ValidationResult.Error("purging deletes messages for good: add --yes to confirm (see what would go with `dlq show`)");
+        }
+
+        public DeadLetterFilter Filter(DateTimeOffset now) =>
+            new(Reason, OlderThan is not null && Durations.TryParse(OlderThan, out var age) ? now - age : null);
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Options options, CancellationToken cancellationToken)
+    {
+        var (_, settings) = options.Load();
+        var queue = options.ResolveQueue(settings);
+        var filter = options.Filter(DateTimeOffset.UtcNow);
+        await using var broker = await DeadLetterBroker.ConnectAsync(settings.RabbitMq, cancellationToken);
+        var depth = await broker.DepthAsync(queue, cancellationToken);
+        if (depth is null)
+        {
+            Console.Error.WriteLine($"mofa-sync: the queue {queue} does not exist (nothing has failed there yet)");
+            return 1;
+        }
+
+        var purger = new DeadLetterPurger(broker);
+        var result = await DlqProgress.RunAsync(options.Json, $"purging {queue}", depth.Messages,
+            examined => purger.PurgeAsync(queue, filter, examined, cancellationToken));
+
+        if (options.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new { queue, filter = filter.ToString(), examined = result.Examined, purged = result.Purged }, DlqOutput.Json));
+        }
+        else
+        {
+            AnsiConsole.WriteLine($"Purged {result.Purged} of {result.Examined} message(s) examined in {queue} ({filter}). The others stay in the queue, in their order.");
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel;
+using Mofa.Sync.Host.Dlq;
+using Mofa.Sync.Host.Settings;
+using Spectre.Console.Cli;
+
+namespace Mofa.Sync.Host.Commands;
+
+/// <summary>Options of the dlq commands that work on one dead-letter queue.</summary>
+public class DlqQueueSettings : CommonSettings
+{
+    [CommandArgument(0, "<QUEUE>")]
+    [Description("A dead-letter queue of this service: mofa-sync.course-agent_error, course-agent_skipped, or an agent's name (course, module, user, question) for its _error queue")]
+    public string Queue { get; set; } = "";
+
+    [CommandOption("--json")]
+    [Description("Print the result as JSON (for scripts)")]
+    public bool Json { get; set; }
+
+    /// <summary>The full queue name; a usage error (exit code 2) naming the accepted queues otherwise.</summary>
+    public string ResolveQueue(MofaSyncSettings settings)
+    {
+        var prefix = settings.RabbitMq.QueuePrefix;
+        return DeadLetterQueues.Resolve(prefix, Queue)
+            ?? throw new SettingsException(
+                $"'{Queue}' is not a dead-letter queue of this service; use one of: {string.Join(", ", DeadLetterQueues.NamesFor(prefix))}");
+    }
+}

@@ -1,0 +1,85 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Mofa.Sync.Host.Dlq;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Mofa.Sync.Host.Commands;
+
+/// <summary>`mofa-sync dlq replay QUEUE`: moves dead-lettered messages back to the queue they failed on.</summary>
+public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
+{
+    public const string Help =
+        "Move messages back to the queue they failed on (MT-Fault-InputAddress), without the fault headers. " +
+        "Each is republished with publisher confirms before its dead-letter copy is removed, so a crash loses nothing " +
+        "(at worst one is replayed twice, which the apply rules absorb). Messages the filters do not take stay in the " +
+        "queue in their original order. A message that fails again returns to _error with its new reason.";
+
+    public sealed class Options : DlqQueueSettings
+    {
+        [CommandOption("--reason <TEXT>")]
+        [Description("Only messages whose reason (exception type and message) contains TEXT, ignoring case")]
+        public string? Reason { get; set; }
+
+        [CommandOption("-n|--limit <N>")]
+        [Description("Replay at most N messages, from the head of the queue")]
+        public int? Limit { get; set; }
+
+        [CommandOption("--dry-run")]
+        [Description("Only count what would be replayed, and where to; move nothing")]
+        public bool DryRun { get; set; }
+
+        public override ValidationResult Validate() =>
+            Limit is < 1 ? ValidationResult.Error("--limit must be at least 1") : ValidationResult.Success();
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Options options, CancellationToken cancellationToken)
+    {
+        var (_, settings) = options.Load();
+        var queue = options.ResolveQueue(settings);
+        var filter = new DeadLetterFilter(options.Reason, Limit: options.Limit);
+        await using var broker = await DeadLetterBroker.ConnectAsync(settings.RabbitMq, cancellationToken);
+        var depth = await broker.DepthAsync(queue, cancellationToken);
+        if (depth is null)
+        {
+            Console.Error.WriteLine($"mofa-sync: the queue {queue} does not exist (nothing has failed there yet)");
+            return 1;
+        }
+
+        var replayer = new DeadLetterReplayer(broker);
+        var result = await DlqProgress.RunAsync(
+            options.Json, $"{(options.DryRun ? "counting" : "replaying")} {queue}", depth.Messages,
+            examined => replayer.ReplayAsync(queue, filter, options.DryRun, examined, cancellationToken));
+
+        if (options.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                queue = result.Queue,
+                dryRun = result.DryRun,
+                filter = filter.ToString(),
+                examined = result.Examined,
+                matched = result.Matched,
+                replayed = result.Replayed,
+                byTarget = result.ByTarget,
+                failed = result.Failures.Count,
+                failures = result.Failures,
+            }, DlqOutput.Json));
+        }
+        else
+        {
+            var targets = string.Join(", ", result.ByTarget.Select(t => $"{t.Value} to {t.Key}"));
+            Console.WriteLine(result.DryRun
+                ? $"Dry run: {result.Matched} of {result.Examined} message(s) examined in {queue} would be replayed ({filter}){(targets.Length > 0 ? ": " + targets : "")}. Nothing was moved."
+                : $"Replayed {result.Replayed} of {result.Examined} message(s) examined in {queue} ({filter}){(targets.Length > 0 ? ": " + targets : "")}. The others stay in the queue, in their order.");
+            foreach (var f in result.Failures.Take(10))
+            {
+                Console.WriteLine($"  not replayed (still in {queue}): {f.EventId ?? "(no event id)"} → {f.Target}: {f.Error}");
+            }
+
+            if (result.Failures.Count > 10) Console.WriteLine($"  … and {result.Failures.Count - 10} more not replayed.");
+        }
+
+        return result.Failures.Count == 0 ? 0 : 1;
+    }
+}

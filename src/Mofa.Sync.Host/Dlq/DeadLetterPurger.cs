@@ -1,0 +1,22 @@
+namespace Mofa.Sync.Host.Dlq;
+
+/// <summary>Deletes the dead-lettered messages a filter takes; the rest stay in place and in order.</summary>
+public sealed class DeadLetterPurger(DeadLetterBroker broker)
+{
+    public sealed record Result(string Queue, long Examined, long Purged);
+
+    public async Task<Result> PurgeAsync(string queue, DeadLetterFilter filter, Action<int>? examined, CancellationToken ct)
+    {
+        long purged = 0;
+        await using var pass = await broker.OpenPassAsync(queue, ct);
+        while ((filter.Limit is null || purged < filter.Limit) && await pass.NextAsync(ct) is { } message)
+        {
+            examined?.Invoke(1);
+            if (!filter.Matches(message)) continue;
+            await pass.AcknowledgeAsync(message, ct);
+            purged++;
+        }
+
+        return new Result(queue, pass.Read, purged);
+    }
+}

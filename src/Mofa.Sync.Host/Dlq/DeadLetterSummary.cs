@@ -1,0 +1,43 @@
+namespace Mofa.Sync.Host.Dlq;
+
+/// <summary>What `dlq list` reports for one dead-letter queue: its messages grouped by reason.</summary>
+public sealed record DeadLetterSummary(string Queue, long Messages, DateTimeOffset? OldestFailedAt, IReadOnlyList<DeadLetterSummary.ReasonGroup> Reasons)
+{
+    public sealed record ReasonGroup(FailureReason Reason, long Count, DateTimeOffset? OldestFailedAt);
+
+    /// <summary>Reads every message of each of the service's dead-letter queues (leaving them in place) and groups them.</summary>
+    public static async Task<IReadOnlyList<DeadLetterSummary>> ReadAllAsync(DeadLetterBroker broker, CancellationToken ct)
+    {
+        var summaries = new List<DeadLetterSummary>();
+        foreach (var queue in await broker.ExistingQueuesAsync(ct))
+        {
+            summaries.Add(await ReadAsync(broker, queue.Queue, ct));
+        }
+
+        return summaries;
+    }
+
+    public static async Task<DeadLetterSummary> ReadAsync(DeadLetterBroker broker, string queue, CancellationToken ct)
+    {
+        var groups = new Dictionary<FailureReason, (long Count, DateTimeOffset? Oldest)>();
+        long messages = 0;
+        await using (var pass = await broker.OpenPassAsync(queue, ct))
+        {
+            while (await pass.NextAsync(ct) is { } message)
+            {
+                messages++;
+                var (count, oldest) = groups.GetValueOrDefault(message.Reason);
+                groups[message.Reason] = (count + 1, Earliest(oldest, message.FailedAt));
+            }
+        }
+
+        var reasons = groups
+            .Select(g => new ReasonGroup(g.Key, g.Value.Count, g.Value.Oldest))
+            .OrderByDescending(g => g.Count).ThenBy(g => g.Reason.FullText, StringComparer.Ordinal)
+            .ToList();
+        return new DeadLetterSummary(queue, messages, reasons.Aggregate((DateTimeOffset?)null, (o, g) => Earliest(o, g.OldestFailedAt)), reasons);
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Mofa.Sync.Host.Dlq;
+
+/// <summary>Durations as operators type them: 90s, 30m, 2h, 7d (or a .NET TimeSpan such as 01:30:00).</summary>
+public static partial class Durations
+{
+    public static bool TryParse(string? text, out TimeSpan duration)
+    {
+        duration = default;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+
+        var match = Short().Match(text.Trim());
+        if (match.Success)
+        {
+            var n = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            duration = match.Groups[2].Value.ToLowerInvariant() switch
+            {
+                "s" => TimeSpan.FromSeconds(n),
+                "m" => TimeSpan.FromMinutes(n),
+                "h" => TimeSpan.FromHours(n),
+                "d" => TimeSpan.FromDays(n),
+                _ => TimeSpan.FromDays(7 * n),
+            };
+            return true;
+        }
+
+        // A bare number is refused (TimeSpan would read "1" as one day); hh:mm:ss is accepted.
+        return text.Contains(':', StringComparison.Ordinal)
+            && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration) && duration >= TimeSpan.Zero;
+    }
+
+    /// <summary>A short human form for tables: 45s, 12m, 3h 5m, 2d 4h.</summary>
+    public static string Format(TimeSpan t)
+    {
+        if (t < TimeSpan.Zero) t = TimeSpan.Zero;
+        if (t.TotalMinutes < 1) return $"{(int)t.TotalSeconds}s";
+        if (t.TotalHours < 1) return $"{(int)t.TotalMinutes}m";
+        if (t.TotalDays < 1) return $"{(int)t.TotalHours}h {t.Minutes}m";
+        return $"{(int)t.TotalDays}d {t.Hours}h";
+    }
+
+    [GeneratedRegex("^([0-9]+(?:\\.[0-9]+)?)\\s*([smhdw])$", RegexOptions.IgnoreCase)]
+    private static partial Regex Short();
+}

@@ -1,0 +1,33 @@
+namespace Mofa.Sync.Host.Dlq;
+
+/// <summary>
+/// Why a message was dead-lettered: the exception type and message MassTransit recorded, which is
+/// also how failures are grouped (as ServiceControl groups them). Skipped messages have no
+/// exception; their reason says so.
+/// </summary>
+public sealed record FailureReason(string? ExceptionType, string Message)
+{
+    public static FailureReason Of(IDictionary<string, object?>? headers)
+    {
+        var type = DeadLetterHeaders.Text(headers, DeadLetterHeaders.ExceptionType);
+        var message = DeadLetterHeaders.Text(headers, DeadLetterHeaders.Message);
+        if (type is not null || message is not null) return new FailureReason(type, message ?? string.Empty);
+
+        return DeadLetterHeaders.Text(headers, DeadLetterHeaders.Reason) switch
+        {
+            "skip" => new FailureReason(null, "skipped: no consumer on the queue took this message type"),
+            null => new FailureReason(null, "no reason recorded"),
+            var other => new FailureReason(null, $"MT-Reason: {other}"),
+        };
+    }
+
+    /// <summary>The exception's short type name and its message: what the tables show.</summary>
+    public string Text => ExceptionType is null ? Message : $"{ShortType}: {Message}";
+
+    /// <summary>The full type name and the message: what --reason searches in.</summary>
+    public string FullText => ExceptionType is null ? Message : $"{ExceptionType}: {Message}";
+
+    public string ShortType => ExceptionType is null ? string.Empty : ExceptionType[(ExceptionType.LastIndexOf('.') + 1)..];
+
+    public bool Contains(string text) => FullText.Contains(text, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,30 @@
+using Mofa.Sync.Host.Settings;
+
+namespace Mofa.Sync.Host.Health;
+
+/// <summary>
+/// Cuts the configured secrets (broker password, MongoDB connection string) out of text that
+/// comes from elsewhere, such as a driver's exception message shown on /health/ready.
+/// </summary>
+public sealed class SecretRedactor(MofaSyncSettings settings)
+{
+    private const string Mask = "***";
+
+    /// <summary>Shorter values are too likely to be ordinary words ("guest") to mask them everywhere.</summary>
+    private const int MinimumLength = 6;
+
+    private readonly string[] _secrets = new[] { settings.RabbitMq.Password, settings.MongoDb.ConnectionString }
+        .Where(s => !string.IsNullOrEmpty(s) && s.Length >= MinimumLength)
+        .OrderByDescending(s => s.Length)
+        .ToArray();
+
+    public string Redact(string text)
+    {
+        foreach (var secret in _secrets)
+        {
+            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+}

@@ -1,0 +1,77 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Consumers.Store.Sqlite;
+using Mofa.Sync.Contracts.Notifications;
+using Mofa.Sync.Host.Settings;
+using Mofa.Sync.Store.MongoDb;
+
+namespace Mofa.Sync.Host.Hosting;
+
+/// <summary>
+/// The notifications' part of the composition (called from SyncHostBuilder.AddSync): the sink the
+/// agents publish through, the notification store, the Moodle client, the digest flush, and the
+/// notification endpoint on the bus.
+/// </summary>
+public static class NotificationServices
+{
+    /// <summary>Services; call before AddMassTransit so the store is ready before the first message.</summary>
+    public static IServiceCollection AddNotifications(this IServiceCollection services, MofaSyncSettings settings)
+    {
+        services.AddSingleton(settings.Notifications);
+        services.AddMoodleWebService(settings.Moodle);
+        services.AddSingleton(_ => CreateStore(settings));
+        services.AddSingleton<IContentChangeSink, NotificationSink>();
+        services.AddTransient<DigestDelivery>();
+        services.AddHostedService<NotificationStoreInitializer>();
+        services.AddHostedService(sp => new DigestFlushService(
+            sp.GetRequiredService<INotificationStore>(),
+            sp.GetRequiredService<ISendEndpointProvider>(),
+            settings.Notifications,
+            new Uri($"queue:{NotificationTopology.QueueName(settings.RabbitMq.QueuePrefix)}"),
+            sp.GetRequiredService<ILogger<DigestFlushService>>()));
+        return services;
+    }
+
+    /// <summary>The consumers (inside the AddMassTransit lambda).</summary>
+    public static void AddNotificationConsumers(IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<NotificationRequestedConsumer, NotificationRequestedConsumerDefinition>();
+        x.AddConsumer<DeliverDigestConsumer, DeliverDigestConsumerDefinition>();
+    }
+
+    /// <summary>The exchange NotificationRequested goes to and the notification endpoint (inside UsingRabbitMq).</summary>
+    public static void ConfigureNotificationEndpoint(IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context, RabbitMqOptions rabbit)
+    {
+        var exchange = NotificationTopology.ExchangeName(rabbit.QueuePrefix);
+        cfg.Message<NotificationRequested>(m => m.SetEntityName(exchange));
+        cfg.ReceiveEndpoint(NotificationTopology.QueueName(rabbit.QueuePrefix), e =>
+        {
+            // Bound to this deployment's NotificationRequested exchange only; DeliverDigest is sent straight to the queue.
+            e.ConfigureConsumeTopology = false;
+            e.Bind(exchange);
+            e.PrefetchCount = 32;
+            e.ConcurrentMessageLimit = 8;
+            e.ConfigureConsumer<NotificationRequestedConsumer>(context);
+            e.ConfigureConsumer<DeliverDigestConsumer>(context);
+        });
+    }
+
+    public static INotificationStore CreateStore(MofaSyncSettings settings) => settings.Store.Kind switch
+    {
+        StoreKind.MongoDb => new MongoNotificationStore(settings.MongoDb),
+        _ => new SqliteNotificationStore(settings.Store.Sqlite),
+    };
+
+    /// <summary>Opens and initializes the notification store (for `mofa-sync notifications`).</summary>
+    public static async Task<INotificationStore> OpenStoreAsync(MofaSyncSettings settings, CancellationToken ct)
+    {
+        var store = CreateStore(settings);
+        await store.InitializeAsync(ct);
+        return store;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using Mofa.Sync.Tests.Integration.Infrastructure;
+using Xunit;
+
+namespace Mofa.Sync.Tests.Faults;
+
+/// <summary>
+/// Fault 1: the broker restarts (rabbitmqctl stop_app / start_app) in the middle of a stream.
+/// The service reports not-ready while the broker is away, reconnects by itself, and the mirror
+/// ends complete.
+/// </summary>
+[Collection(BrokerRestartCollection.Name)]
+public sealed class BrokerRestartTests
+{
+    [SkippableFact]
+    public async Task The_service_reconnects_after_a_broker_restart_mid_stream_and_the_mirror_ends_complete()
+    {
+        Skip.IfNot(await BrokerControl.IsControllableAsync(), "rabbitmqctl cannot control the local broker here (it needs root and the node's cookie)");
+
+        var (history, expected) = FaultRun.History(seed: 1, length: 4000);
+        var firstHalf = history.Take(history.Count / 2).Select(BridgeBody.Of).ToList();
+        var secondHalf = history.Skip(history.Count / 2).Select(BridgeBody.Of).ToList();
+
+        await using var env = new TestEnvironment();
+        await using var service = ServiceProcess.Run(env);
+        await service.WaitUntilReadyAsync();
+        await env.PublishAsync(firstHalf);
+        await FaultRun.WaitUntilReceivedAsync(service, 200);
+
+        try
+        {
+            await BrokerControl.StopAppAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, await WaitForReadinessAsync(service, HttpStatusCode.ServiceUnavailable));
+        }
+        finally
+        {
+            // Whatever happened, the broker is back for the tests that follow.
+            await BrokerControl.StartAppAsync(env.Rabbit);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await WaitForReadinessAsync(service, HttpStatusCode.OK));
+        await env.PublishAsync(secondHalf);
+        await FaultRun.WaitUntilSettledAsync(env, history.Count, service);
+        await FaultRun.AssertMirrorCompleteAsync(env, expected);
+
+        service.Terminate();
+        Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    /// <summary>Polls /health/ready until it answers <paramref name="wanted"/> (safety limit 90 s); returns the last answer.</summary>
+    private static async Task<HttpStatusCode> WaitForReadinessAsync(ServiceProcess service, HttpStatusCode wanted)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        HttpStatusCode last;
+        do
+        {
+            using var response = await http.GetAsync(new Uri(service.BaseUrl, "health/ready"));
+            last = response.StatusCode;
+            if (last == wanted) break;
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        return last;
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Host.Hosting;
+using Mofa.Sync.Host.Settings;
+
+namespace Mofa.Sync.Tests.Health;
+
+/// <summary>
+/// The real store with a plug the test can pull: while unplugged, every call fails as a store on
+/// a lost volume or an unreachable server does. (SQLite's own file is hard to take away from a
+/// running process: pooled connections keep the open file when it is moved or deleted.)
+/// </summary>
+public sealed class UnplugStore(IMirrorStore real) : IMirrorStore
+{
+    private volatile bool _unplugged;
+
+    public bool Unplugged
+    {
+        get => _unplugged;
+        set => _unplugged = value;
+    }
+
+    /// <summary>Replaces the service's store with an UnplugStore around the configured one.</summary>
+    public static void Install(IServiceCollection services)
+    {
+        services.AddSingleton(sp => new UnplugStore(StoreFactory.Create(sp.GetRequiredService<MofaSyncSettings>(), sp.GetRequiredService<ILoggerFactory>())));
+        services.AddSingleton<IMirrorStore>(sp => sp.GetRequiredService<UnplugStore>());
+    }
+
+    public string Kind => real.Kind;
+
+    public Task InitializeAsync(CancellationToken ct) => real.InitializeAsync(ct);
+
+    public Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct) => Plugged(() => real.WriteAsync(work, ct));
+
+    public Task<IReadOnlyList<MirrorDocument>> ReadAllAsync(MirrorCollection collection, CancellationToken ct) => Plugged(() => real.ReadAllAsync(collection, ct));
+
+    public Task<int> PurgeTombstonesAsync(DateTimeOffset olderThan, CancellationToken ct) => Plugged(() => real.PurgeTombstonesAsync(olderThan, ct));
+
+    public Task PingAsync(CancellationToken ct) => Plugged(async () =>
+    {
+        await real.PingAsync(ct);
+        return 0;
+    });
+
+    public ValueTask DisposeAsync() => real.DisposeAsync();
+
+    private Task<T> Plugged<T>(Func<Task<T>> call) =>
+        Unplugged ? Task.FromException<T>(new IOException("disk I/O error: the volume is gone")) : call();
+}

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Web;
+
+namespace Mofa.Sync.Tests.Notifications;
+
+/// <summary>
+/// A real HTTP server on 127.0.0.1 that answers POST /webservice/rest/server.php like Moodle's REST
+/// server does for core_message_send_instant_messages. Each test scripts the answers
+/// (<see cref="Answer"/>); every call is kept for the assertions.
+/// </summary>
+public sealed class FakeMoodleServer : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly ConcurrentQueue<Call> _calls = new();
+    private readonly TaskCompletionSource _neverAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _nextMsgId = 1000;
+
+    public FakeMoodleServer()
+    {
+        var port = FreePort();
+        BaseUrl = $"http://127.0.0.1:{port}/moodle";
+        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        _listener.Start();
+        _loop = Task.Run(LoopAsync);
+    }
+
+    /// <summary>The Moodle wwwroot this server pretends to be.</summary>
+    public string BaseUrl { get; }
+
+    /// <summary>How call number n (from 1) is answered; default: every message delivered.</summary>
+    public Func<Call, int, Reply> Answer { get; set; } = (call, _) => Reply.Success(call);
+
+    public IReadOnlyList<Call> Calls => _calls.ToList();
+
+    /// <summary>A message that reached the server (the call may still have been answered with an error).</summary>
+    public sealed record Message(long ToUserId, string Text, int TextFormat, string ClientMsgId);
+
+    public sealed record Call(int Number, string Path, string? Token, string? Function, string? Format, IReadOnlyList<Message> Messages, IReadOnlyDictionary<string, string> Headers);
+
+    public sealed record Reply(int Status, string Body, TimeSpan Delay = default, bool Never = false)
+    {
+        /// <summary>Moodle's answer when every message of the call went out, except those <paramref name="refuse"/> names.</summary>
+        public static Reply Success(Call call, Func<Message, string?>? refuse = null, FakeMoodleServer? ids = null) => new(200, JsonSerializer.Serialize(
+            call.Messages.Select(m => refuse?.Invoke(m) is { } why
+                ? new Dictionary<string, object?> { ["msgid"] = -1, ["clientmsgid"] = m.ClientMsgId, ["errormessage"] = why }
+                : new Dictionary<string, object?> { ["msgid"] = ids?.NextMsgId() ?? 1, ["clientmsgid"] = m.ClientMsgId, ["text"] = m.Text, ["timecreated"] = 1700000000, ["conversationid"] = 7, ["useridfrom"] = 2, ["candeletemessagesforallusers"] = false })));
+
+        /// <summary>Moodle's error answer: HTTP 200 with an exception object.</summary>
+        public static Reply Exception(string errorCode, string message) =>
+            new(200, JsonSerializer.Serialize(new { exception = "moodle_exception", errorcode = errorCode, message }));
+
+        public static Reply Unavailable => new(503, "<html><body>Service Unavailable</body></html>");
+
+        /// <summary>Holds the call open until the server is disposed, like a Moodle that hangs.</summary>
+        public static Reply Hang => new(200, "", Never: true);
+    }
+
+    public long NextMsgId() => Interlocked.Increment(ref _nextMsgId);
+
+    /// <summary>Messages in calls answered with a success, by recipient.</summary>
+    public ILookup<long, Message> MessagesByRecipient() => Calls.SelectMany(c => c.Messages).ToLookup(m => m.ToUserId);
+
+    public async Task WaitForCallsAsync(int count, TimeSpan? limit = null)
+    {
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromMinutes(2));
+        while (_calls.Count < count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the fake Moodle got {_calls.Count} of {count} calls");
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        var number = 0;
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (HttpListenerException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            var n = Interlocked.Increment(ref number);
+            _ = Task.Run(() => HandleAsync(context, n));
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context, int number)
+    {
+        try
+        {
+            string body;
+            using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
+            {
+                body = await reader.ReadToEndAsync();
+            }
+
+            var form = HttpUtility.ParseQueryString(body);
+            var messages = new List<Message>();
+            for (var i = 0; form[$"messages[{i}][touserid]"] is { } to; i++)
+            {
+                messages.Add(new Message(long.Parse(to, CultureInfo.InvariantCulture), form[$"messages[{i}][text]"] ?? "",
+                    int.Parse(form[$"messages[{i}][textformat]"] ?? "-1", CultureInfo.InvariantCulture), form[$"messages[{i}][clientmsgid]"] ?? ""));
+            }
+
+            var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k] ?? "");
+            var call = new Call(number, context.Request.Url!.AbsolutePath, form["wstoken"], form["wsfunction"], form["moodlewsrestformat"], messages, headers);
+            _calls.Enqueue(call);
+
+            var reply = call.Path.EndsWith("/webservice/rest/server.php", StringComparison.Ordinal)
+                ? Answer(call, number)
+                : new Reply(404, "not found");
+            if (reply.Never) await _neverAnswered.Task;
+            if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, _stop.Token);
+
+            var bytes = Encoding.UTF8.GetBytes(reply.Body);
+            context.Response.StatusCode = reply.Status;
+            context.Response.ContentType = reply.Status == 200 ? "application/json; charset=utf-8" : "text/html";
+            context.Response.ContentLength64 = bytes.Length;
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
+        catch (Exception)
+        {
+            // The client gave up (timeout, killed): nothing to answer.
+            try
+            {
+                context.Response.Abort();
+            }
+            catch (Exception)
+            {
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _neverAnswered.TrySetResult();
+        _listener.Stop();
+        _listener.Close();
+        try
+        {
+            await _loop;
+        }
+        catch (Exception)
+        {
+        }
+
+        _stop.Dispose();
+    }
+}

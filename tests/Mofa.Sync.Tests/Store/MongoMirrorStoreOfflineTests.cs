@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using MongoDB.Bson;
+using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Consumers.Mirror.Documents;
+using Mofa.Sync.Store.MongoDb;
+using Xunit;
+
+namespace Mofa.Sync.Tests.Store;
+
+/// <summary>
+/// The parts of the MongoDB store that need no server: the document mapping, the shape of the
+/// conditional update, the secrecy of the connection string and the fail-fast start. The rules
+/// themselves run in <see cref="MongoMirrorStoreContractTests"/> against a real server.
+/// </summary>
+public sealed class MongoMirrorStoreOfflineTests
+{
+    private const string Secret = "s3cr3t-P4ss";
+
+    private static MirrorDocument Module(string name = "$literal") => new()
+    {
+        Collection = MirrorCollection.Modules,
+        Key = "https://moodle.example.edu|10",
+        Site = "https://moodle.example.edu",
+        CourseId = 1,
+        Version = "000000000010.0000000000000000000.e1",
+        Data = MirrorData.From(new ModuleData(1, 10, "resource", null, 100, name, "https://moodle.example.edu/mod/page/view.php?id=10")),
+    };
+
+    /// <summary>What the server does with our two-stage update pipeline ($project inclusion, then $set of $literal values).</summary>
+    private static BsonDocument RunPipeline(BsonDocument? existing, string key, BsonDocument[] stages)
+    {
+        var doc = existing?.DeepClone().AsBsonDocument ?? new BsonDocument("_id", key);
+        Assert.Equal(2, stages.Length);
+        var project = stages[0]["$project"].AsBsonDocument;
+        var kept = new BsonDocument("_id", doc["_id"]);
+        foreach (var field in project)
+        {
+            Assert.Equal(1, field.Value.ToInt32());
+            if (doc.TryGetValue(field.Name, out var value)) kept[field.Name] = value;
+        }
+
+        foreach (var field in stages[1]["$set"].AsBsonDocument)
+        {
+            var literal = field.Value.AsBsonDocument;
+            Assert.Equal("$literal", Assert.Single(literal.Names));
+            kept[field.Name] = literal["$literal"];
+        }
+
+        return kept;
+    }
+
+    [Fact]
+    public void A_live_document_is_flattened_and_reads_back_with_the_same_data()
+    {
+        var module = Module();
+        var data = MongoDocumentMapper.DataFields(module.Data, module.CourseId, module.UserId);
+        var stored = RunPipeline(null, module.Key,
+            MongoMirrorWriter.ReplaceStages(module.Site, module.CourseId, module.UserId, module.Version, deleted: false, data));
+
+        Assert.Equal(module.Key, stored["_id"].AsString);
+        Assert.Equal("resource", stored["kind"].AsString);
+        Assert.Equal(BsonType.Int64, stored["courseId"].BsonType);
+        Assert.Equal(BsonType.Int64, stored["cmId"].BsonType);
+        Assert.Equal(BsonNull.Value, stored["resourceType"]);
+        Assert.Equal("$literal", stored["name"].AsString);
+        Assert.False(stored["deleted"].AsBoolean);
+        Assert.False(stored["placeholder"].AsBoolean);
+        Assert.Equal(BsonType.DateTime, stored["updatedAt"].BsonType);
+        Assert.False(stored.Contains("userId"));
+
+        var read = MongoDocumentMapper.FromBson(MirrorCollection.Modules, stored);
+        Assert.Equal((module.Key, module.Site, module.CourseId, module.UserId, module.Version), (read.Key, read.Site, read.CourseId, read.UserId, read.Version));
+        Assert.False(read.Deleted || read.Placeholder);
+        Assert.True(JsonNode.DeepEquals(module.Data, read.Data), read.Data!.ToJsonString());
+        Assert.Equal(MirrorData.As<ModuleData>(module), MirrorData.As<ModuleData>(read));
+    }
+
+    [Fact]
+    public void Quiz_questions_and_user_ids_round_trip()
+    {
+        var quiz = MirrorData.From(new QuizData(1, 5, 11, [new QuizQuestionData(1, "$gt"), new QuizQuestionData(2, "a.b")]));
+        var stored = RunPipeline(null, "k", MongoMirrorWriter.ReplaceStages("s", 1, null, "v", false, MongoDocumentMapper.DataFields(quiz, 1, null)));
+        Assert.Equal(BsonType.Array, stored["questions"].BsonType);
+        Assert.True(JsonNode.DeepEquals(quiz, MongoDocumentMapper.FromBson(MirrorCollection.Quizzes, stored).Data));
+
+        var role = MirrorData.From(new TeacherRoleData(1, 7, "manager"));
+        stored = RunPipeline(null, "k", MongoMirrorWriter.ReplaceStages("s", 1, 7, "v", false, MongoDocumentMapper.DataFields(role, 1, 7)));
+        Assert.Equal(new TeacherRoleData(1, 7, "manager"), MirrorData.As<TeacherRoleData>(MongoDocumentMapper.FromBson(MirrorCollection.TeacherRoles, stored)));
+
+        var user = MirrorData.From(new UserData(7, "u", "u@example.edu", "F", "L"));
+        stored = RunPipeline(null, "k", MongoMirrorWriter.ReplaceStages("s", null, 7, "v", false, MongoDocumentMapper.DataFields(user, null, 7)));
+        Assert.True(JsonNode.DeepEquals(user, MongoDocumentMapper.FromBson(MirrorCollection.Users, stored).Data));
+    }
+
+    [Fact]
+    public void A_tombstone_drops_the_data_fields_and_keeps_the_parent_ids()
+    {
+        var module = Module();
+        var live = RunPipeline(null, module.Key, MongoMirrorWriter.ReplaceStages(
+            module.Site, module.CourseId, null, module.Version, false, MongoDocumentMapper.DataFields(module.Data, module.CourseId, null)));
+
+        // TombstoneChildren names neither site nor parents; TombstoneIfNewer of a user names no course.
+        var tombstone = RunPipeline(live, module.Key, MongoMirrorWriter.ReplaceStages(null, null, null, "000000000020.0000000000000000000.e2", true, []));
+
+        Assert.Equal(["_id", "site", "courseId", "version", "deleted", "placeholder", "updatedAt"], tombstone.Names.ToArray());
+        var read = MongoDocumentMapper.FromBson(MirrorCollection.Modules, tombstone);
+        Assert.True(read.Deleted);
+        Assert.Null(read.Data);
+        Assert.Equal(1, read.CourseId);
+        Assert.Equal(module.Site, read.Site);
+    }
+
+    [Fact]
+    public void Data_fields_that_would_collide_with_the_envelope_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => MongoDocumentMapper.DataFields(new JsonObject { ["version"] = "x" }, null, null));
+        Assert.Throws<ArgumentException>(() => MongoDocumentMapper.DataFields(new JsonObject { ["deleted"] = true }, null, null));
+        Assert.Throws<ArgumentException>(() => MongoDocumentMapper.DataFields(new JsonObject { ["$set"] = 1 }, null, null));
+        Assert.Throws<ArgumentException>(() => MongoDocumentMapper.DataFields(new JsonObject { ["courseId"] = 2 }, 1, null));
+        Assert.Throws<ArgumentException>(() => MongoDocumentMapper.DataFields(new JsonObject { ["userId"] = 7 }, null, null));
+        Assert.Empty(MongoDocumentMapper.DataFields(new JsonObject { ["courseId"] = 1, ["userId"] = 7 }, 1, 7));
+    }
+
+    [Fact]
+    public void The_server_is_described_without_credentials_or_options()
+    {
+        var store = new MongoMirrorStore(
+            new MongoStoreOptions { ConnectionString = $"mongodb://mofa:{Secret}@db1.example:27017,db2.example:27018/admin?replicaSet=rs0&authSource=admin" },
+            NullLogger<MongoMirrorStore>.Instance);
+
+        Assert.Equal("mongodb://db1.example:27017,db2.example:27018", store.Server);
+        Assert.Equal("mongodb", store.Kind);
+        var redacted = store.Redact($"failed: mongodb://mofa:{Secret}@db1.example:27017,db2.example:27018/admin?replicaSet=rs0&authSource=admin and {Secret} and mongodb://other:pw@x");
+        Assert.DoesNotContain(Secret, redacted, StringComparison.Ordinal);
+        Assert.DoesNotContain("other:pw", redacted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_invalid_connection_string_is_reported_without_quoting_it()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new MongoMirrorStore(
+            new MongoStoreOptions { ConnectionString = $"mongodb://mofa:{Secret}@db1.example:notaport/" },
+            NullLogger<MongoMirrorStore>.Instance));
+
+        Assert.Contains("Store:MongoDb:ConnectionString", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
+        Assert.Null(ex.InnerException);
+        Assert.Throws<ArgumentException>(() => new MongoMirrorStore(new MongoStoreOptions { ConnectionString = "" }, NullLogger<MongoMirrorStore>.Instance));
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_fails_the_start_fast_with_a_clear_message_and_no_password()
+    {
+        // Port 1 on the loopback: connection refused, no server ever selected.
+        await using var store = new MongoMirrorStore(
+            new MongoStoreOptions { ConnectionString = $"mongodb://mofa:{Secret}@127.0.0.1:1/" },
+            NullLogger<MongoMirrorStore>.Instance);
+        var clock = Stopwatch.StartNew();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync(CancellationToken.None));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(20));
+        Assert.Contains("mongodb://127.0.0.1:1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("unreachable", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.PingAsync(CancellationToken.None));
+    }
+}
