@@ -192,10 +192,10 @@ public sealed partial class MongoMirrorStore : IMirrorStore
         {
             await _database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: ct);
         }
-        catch (MongoAuthenticationException ex)
+        catch (MongoException ex) when (ex is MongoAuthenticationException || ex.InnerException is MongoAuthenticationException)
         {
             throw new InvalidOperationException(
-                $"MongoDB on {_server} refused the credentials of Store:MongoDb:ConnectionString: {Redact(ex.Message)}");
+                $"MongoDB on {_server} refused the credentials of Store:MongoDb:ConnectionString: {Redact(Reason(ex))}");
         }
         catch (TimeoutException ex)
         {
@@ -205,7 +205,7 @@ public sealed partial class MongoMirrorStore : IMirrorStore
         }
         catch (MongoException ex)
         {
-            throw new InvalidOperationException($"MongoDB on {_server} failed the first command (ping): {Redact(ex.Message)}");
+            throw new InvalidOperationException($"MongoDB on {_server} failed the first command (ping): {Redact(Reason(ex))}");
         }
     }
 

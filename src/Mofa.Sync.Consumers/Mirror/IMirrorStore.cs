@@ -11,8 +11,10 @@ public interface IMirrorStore : IAsyncDisposable
 
     /// <summary>
     /// Runs the writes of one event. The task completes only once they are durable (committed),
-    /// so the message can be acknowledged after it. A store may commit several events' writes
-    /// together (group commit) as long as each event's writes stay all-or-nothing.
+    /// so the message can be acknowledged after it. SQLite runs them in one transaction (and may
+    /// commit several events together: group commit). MongoDB runs them one by one without a
+    /// transaction: readers may briefly see part of an event, and a crash midway is completed by
+    /// the redelivery, since every step is idempotent.
     /// </summary>
     Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct);
 

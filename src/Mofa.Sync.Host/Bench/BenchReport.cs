@@ -55,7 +55,8 @@ public sealed record BenchReport
         var t = new Table().AddColumns("figure", "value");
         t.AddRow("events (seed)", $"{Events:#,0} ({Seed})");
         t.AddRow("store", Markup.Escape($"{Setup.Store}, synchronous {Setup.Synchronous}, max batch {Setup.MaxBatch}"));
-        t.AddRow("agents", $"prefetch {Setup.PrefetchCount}, concurrent messages {Setup.ConcurrentMessageLimit}");
+        t.AddRow("agents", $"prefetch {Setup.PrefetchCount}, concurrent messages {Setup.ConcurrentMessageLimit}"
+            + (Setup.Notifications ? "" : ", [yellow]without notifications (diagnostic)[/]"));
         t.AddRow("machine", Markup.Escape($"{Machine.Cores} cores, load {Machine.LoadAverageBefore} before the run"));
         t.AddRow("publish with confirms", $"{N(PublishPerSecond)} /s");
         t.AddRow("ceiling: raw consume, prefetch 200, ack each", $"{N(CeilingPerSecond)} /s");
@@ -75,7 +76,8 @@ public sealed record BenchReport
 /// <summary>CPU microseconds per event: the service process, and the broker while the service and while the raw consumer ran.</summary>
 public sealed record BenchCpu(double? Service, double? BrokerServicePhase, double? BrokerCeilingPhase);
 
-public sealed record BenchSetup(string Store, string Synchronous, int MaxBatch, int PrefetchCount, int ConcurrentMessageLimit);
+/// <summary>The service's configuration in the run; <see cref="Notifications"/> false only in the diagnostic run without them.</summary>
+public sealed record BenchSetup(string Store, string Synchronous, int MaxBatch, int PrefetchCount, int ConcurrentMessageLimit, bool Notifications);
 
 public sealed record BenchMachine(int Cores, string LoadAverageBefore, string LoadAverageAfter)
 {

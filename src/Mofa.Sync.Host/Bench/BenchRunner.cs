@@ -38,6 +38,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
             // No health endpoint: port 8080 may belong to a service running beside the bench.
             ["Service:HealthPort"] = "0",
         };
+        if (options.WithoutNotifications) benchSettings[BenchServiceChild.WithoutNotificationsKey] = "true";
         var settings = MofaSyncSettings.Bind(new ConfigurationBuilder()
             .AddConfiguration(baseConfiguration)
             .AddInMemoryCollection(benchSettings.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)))
@@ -101,7 +102,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
                 Seed = options.Seed,
                 Mix = backlog.GroupBy(m => m.RoutingKey + (m.WritesStore ? "" : " (ignored)")).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
                 Setup = new BenchSetup(settings.Store.Kind.ToString(), settings.Store.Sqlite.Synchronous.ToString(), settings.Store.Sqlite.MaxBatch,
-                    rabbit.PrefetchCount, rabbit.ConcurrentMessageLimit),
+                    rabbit.PrefetchCount, rabbit.ConcurrentMessageLimit, Notifications: !options.WithoutNotifications),
                 Machine = new BenchMachine(Environment.ProcessorCount, loadBefore, BenchMachine.LoadAverage()),
                 PublishPerSecond = Math.Round(publishRate),
                 CeilingPerSecond = Math.Round(ceiling),

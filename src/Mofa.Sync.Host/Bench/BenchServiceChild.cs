@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
 
@@ -16,10 +17,19 @@ public static class BenchServiceChild
 {
     public const string Prefix = "@bench ";
 
+    /// <summary>Setting (diagnostic only): the agents publish no NotificationRequested, to show what notifications cost.</summary>
+    public const string WithoutNotificationsKey = "Bench:WithoutNotifications";
+
     public static async Task<int> RunAsync(IConfiguration configuration, MofaSyncSettings settings)
     {
         var observer = new AppliedObserver();
-        using var host = SyncHostBuilder.Build(configuration, settings, services => services.AddConsumeObserver(_ => observer));
+        var withoutNotifications = string.Equals(configuration[WithoutNotificationsKey], "true", StringComparison.OrdinalIgnoreCase);
+        using var host = SyncHostBuilder.Build(configuration, settings, services =>
+        {
+            services.AddConsumeObserver(_ => observer);
+            // Registered last, so it wins over the notification sink.
+            if (withoutNotifications) services.AddSingleton<IContentChangeSink, NoContentChangeSink>();
+        });
         await host.StartAsync();
         Say("ready");
 

@@ -42,6 +42,10 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Options>
         [Description("Print the JSON instead of the table")]
         public bool Json { get; set; }
 
+        [CommandOption("--without-notifications")]
+        [Description("Diagnostic: the service publishes no NotificationRequested (shows what notifications cost; not the service as deployed)")]
+        public bool WithoutNotifications { get; set; }
+
         /// <summary>Internal: run as the benchmarked service (the bench starts itself this way).</summary>
         [CommandOption("--service-child", IsHidden = true)]
         public bool ServiceChild { get; set; }
@@ -71,6 +75,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Options>
             Seed = options.Seed,
             LatencyRate = options.Rate,
             LatencySeconds = options.LatencySeconds,
+            WithoutNotifications = options.WithoutNotifications,
         }, cancellationToken);
 
         await File.WriteAllTextAsync(options.JsonFile, report.ToJson(), cancellationToken);

@@ -43,18 +43,19 @@ public sealed class NotificationsCommand : AsyncCommand<NotificationsCommand.Opt
             return 0;
         }
 
-        var table = new Table().AddColumns("received (UTC)", "course", "change", "status", "recipients", "delivered", "failed", "why");
+        var table = new Table().AddColumns("received (UTC)", "course", "change", "status", "teachers", "delivered", "failed", "why");
         foreach (var n in recent)
         {
+            var status = StatusOf(n);
             table.AddRow(
-                Markup.Escape(n.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
-                Markup.Escape($"{n.CourseId} ({n.Site})"),
-                Markup.Escape($"{n.Kind} {n.ModuleKind} {n.ItemName ?? NotificationText.UnknownItem} (cm {n.CmId})"),
-                Markup.Escape(StatusOf(n)),
+                Markup.Escape(n.ReceivedAt.UtcDateTime.ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+                n.CourseId.ToString(CultureInfo.InvariantCulture),
+                Markup.Escape($"{n.Kind} {n.ModuleKind} “{n.ItemName ?? NotificationText.UnknownItem}”"),
+                Markup.Escape(status),
                 n.Recipients.ToString(CultureInfo.InvariantCulture),
                 n.Delivered.ToString(CultureInfo.InvariantCulture),
                 n.Failed.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(string.Join("; ", n.Reasons)));
+                Markup.Escape(string.Join("; ", n.Reasons.Where(r => r != status))));
         }
 
         AnsiConsole.Write(table);

@@ -1,10 +1,12 @@
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Consumers.Routing;
 
 namespace Mofa.Sync.Host.Dlq;
 
 /// <summary>
 /// The service's dead-letter queues: for each agent queue ({prefix}.course-agent, …) MassTransit's
-/// {queue}_error (faulted messages) and {queue}_skipped (messages no consumer took).
+/// {queue}_error (faulted messages) and {queue}_skipped (messages no consumer took); the same for
+/// the notification queue ({prefix}.notifications: deliveries Moodle refused or never answered).
 /// </summary>
 public static class DeadLetterQueues
 {
@@ -15,6 +17,7 @@ public static class DeadLetterQueues
     public static IReadOnlyList<string> NamesFor(string prefix) =>
         Enum.GetValues<SyncAgent>()
             .Select(agent => BridgeRoutes.QueueName(prefix, agent))
+            .Append(NotificationTopology.QueueName(prefix))
             .SelectMany(queue => new[] { queue + ErrorSuffix, queue + SkippedSuffix })
             .ToList();
 
@@ -44,6 +47,7 @@ public static class DeadLetterQueues
             Enum.TryParse<SyncAgent>(typed, ignoreCase: true, out var agent) && !int.TryParse(typed, out _)
                 ? BridgeRoutes.QueueName(prefix, agent) + ErrorSuffix
                 : null,
+            string.Equals(typed, "notifications", StringComparison.OrdinalIgnoreCase) ? NotificationTopology.ErrorQueueName(prefix) : null,
         };
         return candidates.FirstOrDefault(c => c is not null && names.Contains(c, StringComparer.Ordinal));
     }

@@ -19,9 +19,12 @@ public sealed record HealthReportDocument(string Status, IReadOnlyList<HealthRep
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>Healthy and Degraded both count as ready: a degraded service still consumes.</summary>
+    /// <summary>
+    /// Only Healthy is ready: MassTransit reports its bus Degraded while the broker is away and
+    /// the endpoints are reconnecting, and then nothing is consumed.
+    /// </summary>
     [JsonIgnore]
-    public bool IsReady => Status is nameof(HealthStatus.Healthy) or nameof(HealthStatus.Degraded);
+    public bool IsReady => Status == nameof(HealthStatus.Healthy);
 
     public static HealthReportDocument From(HealthReport report, SecretRedactor redactor) => new(
         report.Status.ToString(),

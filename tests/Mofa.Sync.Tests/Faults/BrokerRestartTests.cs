@@ -15,6 +15,10 @@ public sealed class BrokerRestartTests
     [SkippableFact]
     public async Task The_service_reconnects_after_a_broker_restart_mid_stream_and_the_mirror_ends_complete()
     {
+        // Stopping the broker breaks whatever else uses it at that moment, such as a colleague's
+        // test run on the same machine: it runs in CI (CI=true) or when asked for explicitly.
+        Skip.IfNot(Environment.GetEnvironmentVariable("CI") == "true" || Environment.GetEnvironmentVariable("MOFASYNC_TEST_BROKER_RESTART") == "1",
+            "stops the shared local broker: runs in CI, or set MOFASYNC_TEST_BROKER_RESTART=1");
         Skip.IfNot(await BrokerControl.IsControllableAsync(), "rabbitmqctl cannot control the local broker here (it needs root and the node's cookie)");
 
         var (history, expected) = FaultRun.History(seed: 1, length: 4000);

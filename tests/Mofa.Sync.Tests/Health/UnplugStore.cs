@@ -14,6 +14,7 @@ namespace Mofa.Sync.Tests.Health;
 public sealed class UnplugStore(IMirrorStore real) : IMirrorStore
 {
     private volatile bool _unplugged;
+    private int _disposed;
 
     public bool Unplugged
     {
@@ -44,7 +45,8 @@ public sealed class UnplugStore(IMirrorStore real) : IMirrorStore
         return 0;
     });
 
-    public ValueTask DisposeAsync() => real.DisposeAsync();
+    /// <summary>Once: the container disposes this instance under both of its registrations.</summary>
+    public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? real.DisposeAsync() : ValueTask.CompletedTask;
 
     private Task<T> Plugged<T>(Func<Task<T>> call) =>
         Unplugged ? Task.FromException<T>(new IOException("disk I/O error: the volume is gone")) : call();

@@ -1,5 +1,7 @@
+using MongoDB.Driver;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Tests.Integration.Infrastructure;
+using Mofa.Sync.Tests.Store;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Integration.Convergence;
@@ -19,7 +21,35 @@ public sealed class ConvergenceTests
     [InlineData(42)]
     [InlineData(1234)]
     [InlineData(20261129)]
-    public async Task Shuffled_duplicated_history_on_two_consumers_converges_to_the_in_order_mirror(int seed)
+    public Task Shuffled_duplicated_history_on_two_consumers_converges_to_the_in_order_mirror(int seed) =>
+        ConvergesAsync(seed, new TestEnvironment());
+
+    /// <summary>The same, with the MongoDB store, when MOFASYNC_TEST_MONGODB_URL names a server.</summary>
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(42)]
+    [InlineData(20261129)]
+    public async Task On_MongoDB_a_shuffled_duplicated_history_converges_to_the_in_order_mirror(int seed)
+    {
+        var url = Environment.GetEnvironmentVariable(MongoMirrorStoreContractTests.UrlVariable);
+        Skip.If(url is null, MongoMirrorStoreContractTests.SkipReason);
+        var database = $"mofa_convergence_{Guid.NewGuid():N}";
+        try
+        {
+            await ConvergesAsync(seed, new TestEnvironment(new Dictionary<string, string?>
+            {
+                ["Store:Kind"] = "MongoDb",
+                ["Store:MongoDb:ConnectionString"] = url,
+                ["Store:MongoDb:Database"] = database,
+            }));
+        }
+        finally
+        {
+            await new MongoClient(url).DropDatabaseAsync(database);
+        }
+    }
+
+    private static async Task ConvergesAsync(int seed, TestEnvironment environment)
     {
         var history = new HistoryGenerator(seed).Generate(HistoryLength);
         var expected = ReferenceMirror.Of(history, new SyncOptions().TeacherRoleSet());
@@ -27,7 +57,7 @@ public sealed class ConvergenceTests
         var random = new Random(seed);
         var deliveries = history.Concat(history.Where(_ => random.NextDouble() < 0.2)).OrderBy(_ => random.Next()).ToList();
 
-        await using var env = new TestEnvironment();
+        await using var env = environment;
         await using var first = await TestService.StartAsync(env);
         await using var second = await TestService.StartAsync(env);
         await env.PublishAsync(deliveries.Select(BridgeBody.Of));
