@@ -33,6 +33,9 @@ public sealed record BenchReport
 
     public required MirrorCheck Mirror { get; init; }
 
+    /// <summary>Notifications the agents published that the service's notification endpoint had not consumed at the end (it lags behind the agents).</summary>
+    public required long NotificationsWaiting { get; init; }
+
     /// <summary>Where the cores went (includes start-up of the service; other processes on the machine are not counted).</summary>
     public required BenchCpu CpuMicrosPerEvent { get; init; }
 
@@ -68,6 +71,7 @@ public sealed record BenchReport
         t.AddRow("CPU per event (service phase)", FormattableString.Invariant(
             $"service {CpuMicrosPerEvent.Service?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} µs, broker {CpuMicrosPerEvent.BrokerServicePhase?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} µs (raw consumer phase: {CpuMicrosPerEvent.BrokerCeilingPhase?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} µs)"));
         t.AddRow("mirror", Markup.Escape(Mirror.ToString()));
+        t.AddRow("notifications still queued at the end", $"{NotificationsWaiting:#,0}");
         t.AddRow("run time", $"{TotalSeconds:0} s");
         return t;
     }

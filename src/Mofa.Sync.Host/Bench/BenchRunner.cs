@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
@@ -91,6 +92,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
             var (handled, _, _, deliveries) = await WaitForHandledAsync(service, backlog.Count + steady.Count, ct);
             var latency = await service.TakeLatenciesAsync();
             var peak = service.PeakResidentBytes();
+            var notificationsWaiting = await NotificationBacklogAsync(rabbit, ct);
             await service.StopAsync(TimeSpan.FromSeconds(60));
             if (deliveries > handled) progress($"{deliveries - handled:#,0} messages were consumed more than once; the service's last lines:{Environment.NewLine}{service.LogTail()}");
 
@@ -112,6 +114,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
                 CpuMicrosPerEvent = cpu,
                 PeakResidentMb = peak is { } bytes ? Math.Round(bytes / 1024.0 / 1024.0, 1) : null,
                 Mirror = mirror,
+                NotificationsWaiting = notificationsWaiting,
                 TotalSeconds = Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 1),
             };
         }
@@ -153,6 +156,13 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
         async Task<int> Live(MirrorCollection c) => (await store.ReadAllAsync(c, ct)).Count(d => !d.Deleted && !d.Placeholder);
         return new MixTotals(await Live(MirrorCollection.Courses), await Live(MirrorCollection.Modules),
             await Live(MirrorCollection.Quizzes), await Live(MirrorCollection.TeacherRoles));
+    }
+
+    /// <summary>NotificationRequested messages the service published but had not yet consumed when the bench ended.</summary>
+    private static async Task<long> NotificationBacklogAsync(RabbitMqOptions rabbit, CancellationToken ct)
+    {
+        await using var inspector = await QueueInspector.ConnectAsync(rabbit, ct);
+        return (await inspector.InspectAsync(NotificationTopology.QueueName(rabbit.QueuePrefix), ct)).Messages;
     }
 
     private static async Task<long> ErrorQueueMessagesAsync(RabbitMqOptions rabbit, CancellationToken ct)

@@ -22,6 +22,7 @@ public sealed class SqliteMirrorStore : IMirrorStore
     private Task? _writerLoop;
     private SqliteConnection? _connection;
     private SqliteMirrorWriter? _writer;
+    private int _disposed;
 
     public SqliteMirrorStore(SqliteStoreOptions options, ILogger<SqliteMirrorStore> logger)
     {
@@ -211,6 +212,7 @@ public sealed class SqliteMirrorStore : IMirrorStore
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _queue.Writer.TryComplete();
         if (_writerLoop is not null)
         {
