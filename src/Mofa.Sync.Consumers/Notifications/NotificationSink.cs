@@ -45,10 +45,19 @@ public sealed class NotificationSink(INotificationStore store, ILogger<Notificat
         };
 
         // The same notification always has the same AMQP message id, for subscribers that deduplicate on it.
-        await context.Publish(notification, p => p.MessageId = MessageIdOf(notification.NotificationId));
+        // Bounded: while the broker is away a publish waits for the connection, and a consumer stuck
+        // in it keeps its endpoint from restarting once the broker is back (measured: a broker
+        // restart mid-stream left every endpoint stopped). Timed out, the message faults, its ack
+        // fails with the connection, and the broker redelivers it: nothing is lost.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        timeout.CancelAfter(PublishTimeout);
+        await context.Publish(notification, p => p.MessageId = MessageIdOf(notification.NotificationId), timeout.Token);
         logger.LogDebug("Published {NotificationId} ({Kind} cm {CmId} in course {CourseId})",
             notification.NotificationId, notification.Kind, notification.CmId, notification.CourseId);
     }
+
+    /// <summary>How long a publish may wait for the broker before the event is retried instead.</summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>A GUID derived from the notification id (the first 16 bytes of its SHA-256).</summary>
     public static Guid MessageIdOf(string notificationId) =>

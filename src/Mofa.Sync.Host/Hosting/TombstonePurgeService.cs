@@ -18,11 +18,28 @@ public sealed class TombstonePurgeService(IMirrorStore store, StoreOptions optio
                 var purged = await store.PurgeTombstonesAsync(DateTimeOffset.UtcNow - options.TombstoneRetention, stoppingToken);
                 if (purged > 0) logger.LogInformation("Purged {Count} expired tombstones and unbacked profiles", purged);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
             {
                 logger.LogWarning("Tombstone purge failed, will retry in {Interval}: {Message}", options.PurgeInterval, ex.Message);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await NextTickAsync(timer, stoppingToken));
+    }
+
+    /// <summary>False when the service is stopping (instead of the exception a stopping host would log as a failure).</summary>
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 }
