@@ -36,7 +36,7 @@ public sealed record BenchReport
     /// <summary>Notifications the agents published that the service's notification endpoint had not consumed at the end (it lags behind the agents).</summary>
     public required long NotificationsWaiting { get; init; }
 
-    /// <summary>Where the cores went (includes start-up of the service; other processes on the machine are not counted).</summary>
+    /// <summary>Where the cores went while the service drained the backlog (after its start-up); other processes on the machine are not counted.</summary>
     public required BenchCpu CpuMicrosPerEvent { get; init; }
 
     public required double TotalSeconds { get; init; }

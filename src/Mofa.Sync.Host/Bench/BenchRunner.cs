@@ -94,7 +94,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
             var peak = service.PeakResidentBytes();
             var notificationsWaiting = await NotificationBacklogAsync(rabbit, ct);
             await service.StopAsync(TimeSpan.FromSeconds(60));
-            if (deliveries > handled) progress($"{deliveries - handled:#,0} messages were consumed more than once; the service's last lines:{Environment.NewLine}{service.LogTail()}");
+            if (deliveries > handled) progress($"{deliveries - handled:#,0} messages were consumed more than once (retried or redelivered)");
 
             progress("checking the mirror");
             var mirror = new MirrorCheck(backlog.Count + steady.Count, handled, deliveries, totals, await CountMirrorAsync(settings, ct), await ErrorQueueMessagesAsync(rabbit, ct));
@@ -131,19 +131,25 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
         }
     }
 
+    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);
+
     /// <summary>A safety limit, not a measurement: generous enough for a loaded machine.</summary>
     private static TimeSpan DrainLimit(int count) => TimeSpan.FromSeconds(Math.Max(120, count / 300.0));
 
     private static async Task<(long Handled, long First, long Last, long Deliveries)> WaitForHandledAsync(ServiceProcess service, int count, CancellationToken ct)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(DrainLimit(count).TotalSeconds * Stopwatch.Frequency);
+        var (lastHandled, lastProgress) = (-1L, Stopwatch.GetTimestamp());
         while (true)
         {
             var status = await service.StatusAsync();
             if (status.Handled >= count) return status;
-            if (Stopwatch.GetTimestamp() > deadline)
+            if (status.Handled != lastHandled) (lastHandled, lastProgress) = (status.Handled, Stopwatch.GetTimestamp());
+
+            // A stall (the shared broker restarted under the service, say) ends the run at once: its figures would mean nothing.
+            if (Stopwatch.GetElapsedTime(lastProgress) > StallLimit || Stopwatch.GetTimestamp() > deadline)
             {
-                throw new TimeoutException($"the service handled only {status.Handled:#,0} of {count:#,0} messages within {DrainLimit(count).TotalSeconds:0} s. Its last lines:{Environment.NewLine}{service.LogTail()}");
+                throw new TimeoutException($"the service handled only {status.Handled:#,0} of {count:#,0} messages (no progress for {Stopwatch.GetElapsedTime(lastProgress).TotalSeconds:0} s). Its last lines:{Environment.NewLine}{service.LogTail()}");
             }
 
             await Task.Delay(100, ct);

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
@@ -33,7 +34,9 @@ public static class BenchServiceChild
         await host.StartAsync();
         Say("ready");
 
-        while (await Console.In.ReadLineAsync() is { } command)
+        // SIGTERM stops the host; the loop must not keep waiting for the bench's next line then.
+        var stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        while (await ReadCommandAsync(stopping) is { } command)
         {
             switch (command.Trim())
             {
@@ -53,9 +56,16 @@ public static class BenchServiceChild
             }
         }
 
-        // The bench went away without saying stop.
+        // The bench went away without saying stop, or the process was told to stop.
         await host.StopAsync();
         return 0;
+    }
+
+    private static async Task<string?> ReadCommandAsync(CancellationToken stopping)
+    {
+        var read = Console.In.ReadLineAsync(CancellationToken.None).AsTask();
+        var done = await Task.WhenAny(read, Task.Delay(Timeout.Infinite, stopping));
+        return done == read ? await read : null;
     }
 
     private static void Say(string line)

@@ -93,8 +93,16 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private async Task<string> AskAsync(string command, string answer, TimeSpan? limit = null)
     {
-        await _process.StandardInput.WriteLineAsync(command);
-        await _process.StandardInput.FlushAsync();
+        try
+        {
+            await _process.StandardInput.WriteLineAsync(command);
+            await _process.StandardInput.FlushAsync();
+        }
+        catch (IOException)
+        {
+            throw new InvalidOperationException($"the benchmarked service is gone. Its last lines:{Environment.NewLine}{LogTail()}");
+        }
+
         return await ExpectAsync(answer, limit ?? TimeSpan.FromSeconds(30));
     }
 

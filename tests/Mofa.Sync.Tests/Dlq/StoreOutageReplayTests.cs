@@ -55,7 +55,7 @@ public sealed class StoreOutageReplayTests
         await using var broker = await DeadLetterBroker.ConnectAsync(env.Rabbit, CancellationToken.None);
         var replayer = new DeadLetterReplayer(broker);
         long replayed = 0;
-        foreach (var queue in await broker.ExistingQueuesAsync(CancellationToken.None))
+        foreach (var queue in await DlqTestKit.AgentQueuesAsync(broker))
         {
             var result = await replayer.ReplayAsync(queue.Queue, DeadLetterFilter.All, dryRun: false, examined: null, CancellationToken.None);
             Assert.Empty(result.Failures);
@@ -68,7 +68,7 @@ public sealed class StoreOutageReplayTests
         await env.WaitForHandledAsync(history.Count + replayed, service);
 
         Assert.Equal(expected.ToJson(), (await env.ExportAsync()).ToJson());
-        Assert.All(await broker.ExistingQueuesAsync(CancellationToken.None), q => Assert.Equal(0u, q.Messages));
+        Assert.All(await DlqTestKit.AgentQueuesAsync(broker), q => Assert.Equal(0u, q.Messages));
     }
 
     [Fact]
