@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Consumers.Notifications.Moodle;
 using Mofa.Sync.Consumers.Store.Sqlite;
@@ -24,7 +25,8 @@ public static class NotificationServices
     {
         services.AddSingleton(settings.Notifications);
         services.AddMoodleWebService(settings.Moodle);
-        services.AddSingleton(_ => CreateStore(settings));
+        // In the service the SQLite notification records join the mirror store's writer (group commit).
+        services.AddSingleton(sp => CreateStore(settings, sp.GetRequiredService<IMirrorStore>() as SqliteMirrorStore));
         services.AddSingleton<IContentChangeSink, NotificationSink>();
         services.AddTransient<DigestDelivery>();
         services.AddHostedService<NotificationStoreInitializer>();
@@ -54,17 +56,18 @@ public static class NotificationServices
             // Bound to this deployment's NotificationRequested exchange only; DeliverDigest is sent straight to the queue.
             e.ConfigureConsumeTopology = false;
             e.Bind(exchange);
-            e.PrefetchCount = 32;
-            e.ConcurrentMessageLimit = 8;
+            // Wide enough that concurrent records share the store's group commits.
+            e.PrefetchCount = 128;
+            e.ConcurrentMessageLimit = 64;
             e.ConfigureConsumer<NotificationRequestedConsumer>(context);
             e.ConfigureConsumer<DeliverDigestConsumer>(context);
         });
     }
 
-    public static INotificationStore CreateStore(MofaSyncSettings settings) => settings.Store.Kind switch
+    public static INotificationStore CreateStore(MofaSyncSettings settings, SqliteMirrorStore? mirrorWriter = null) => settings.Store.Kind switch
     {
         StoreKind.MongoDb => new MongoNotificationStore(settings.MongoDb),
-        _ => new SqliteNotificationStore(settings.Store.Sqlite),
+        _ => new SqliteNotificationStore(settings.Store.Sqlite, mirrorWriter),
     };
 
     /// <summary>Opens and initializes the notification store (for `mofa-sync notifications`).</summary>

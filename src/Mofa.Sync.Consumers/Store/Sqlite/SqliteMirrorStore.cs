@@ -23,6 +23,7 @@ public sealed class SqliteMirrorStore : IMirrorStore
     private SqliteConnection? _connection;
     private SqliteMirrorWriter? _writer;
     private int _disposed;
+    private readonly Lock _initializing = new();
 
     public SqliteMirrorStore(SqliteStoreOptions options, ILogger<SqliteMirrorStore> logger)
     {
@@ -43,6 +44,18 @@ public sealed class SqliteMirrorStore : IMirrorStore
 
     public Task InitializeAsync(CancellationToken ct)
     {
+        lock (_initializing)
+        {
+            if (_writerLoop is not null) return Task.CompletedTask;
+            CreateSchema();
+            _writerLoop = Task.Run(WriterLoopAsync, CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void CreateSchema()
+    {
         var folder = Path.GetDirectoryName(Path.GetFullPath(_options.Path));
         if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
 
@@ -51,18 +64,23 @@ public sealed class SqliteMirrorStore : IMirrorStore
             SqliteSchema.Exec(connection, "PRAGMA journal_mode = WAL;");
             SqliteSchema.Create(connection);
         }
-
-        _writerLoop ??= Task.Run(WriterLoopAsync, CancellationToken.None);
-        return Task.CompletedTask;
     }
 
     public async Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct)
     {
-        if (_writerLoop is null) throw new InvalidOperationException("The SQLite store was not initialized.");
+        // Whoever writes first (the notification records may) starts the writer.
+        if (_writerLoop is null) await InitializeAsync(ct);
         var pending = new PendingWrite<T>(work, ct);
         await _queue.Writer.WriteAsync(pending, ct);
         return await pending.Completion.Task.WaitAsync(ct);
     }
+
+    /// <summary>
+    /// Runs raw SQL on the writer connection inside the next group commit (its own savepoint, like
+    /// an event's writes): for the notification records, which live in the same file.
+    /// </summary>
+    public Task<T> WriteSqlAsync<T>(Func<SqliteConnection, T> work, CancellationToken ct) =>
+        WriteAsync((_, _) => Task.FromResult(work(_connection!)), ct);
 
     public Task<IReadOnlyList<MirrorDocument>> ReadAllAsync(MirrorCollection collection, CancellationToken ct)
     {

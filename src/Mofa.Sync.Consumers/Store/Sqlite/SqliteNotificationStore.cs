@@ -17,15 +17,19 @@ public sealed class SqliteNotificationStore : INotificationStore
     private readonly SqliteStoreOptions _options;
     private readonly string _connectionString;
 
-    public SqliteNotificationStore(SqliteStoreOptions options)
+    private readonly SqliteMirrorStore? _sharedWriter;
+
+    /// <param name="sharedWriter">The mirror store on the same file, whose writer these writes join.</param>
+    public SqliteNotificationStore(SqliteStoreOptions options, SqliteMirrorStore? sharedWriter = null)
     {
         _options = options;
+        _sharedWriter = sharedWriter;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = options.Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            DefaultTimeout = (int)options.BusyTimeout.TotalSeconds,
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
             Pooling = true,
         }.ToString();
     }
@@ -123,7 +127,7 @@ public sealed class SqliteNotificationStore : INotificationStore
     public Task<string?> FindItemNameAsync(string site, long cmId, CancellationToken ct)
     {
         using var connection = Open();
-        using var cmd = Command(connection, null, """
+        using var cmd = Command(connection, """
             SELECT item_name FROM notifications WHERE site = $site AND cm_id = $cm AND item_name IS NOT NULL
             ORDER BY time_created DESC, received_at DESC LIMIT 1
             """, ("$site", site), ("$cm", cmId));
@@ -133,7 +137,7 @@ public sealed class SqliteNotificationStore : INotificationStore
     public Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct)
     {
         using var connection = Open();
-        using var cmd = Command(connection, null, """
+        using var cmd = Command(connection, """
             SELECT id FROM notification_digests WHERE state = 'open' AND dispatched_at IS NULL AND due_at <= $now
             ORDER BY due_at LIMIT $max
             """, ("$now", now.ToUnixTimeMilliseconds()), ("$max", max));
@@ -153,7 +157,7 @@ public sealed class SqliteNotificationStore : INotificationStore
             string site;
             long courseId;
             bool open;
-            using (var cmd = Command(tx.Connection!, tx, "SELECT site, course_id, state FROM notification_digests WHERE id = $id", ("$id", digestId)))
+            using (var cmd = Command(tx, "SELECT site, course_id, state FROM notification_digests WHERE id = $id", ("$id", digestId)))
             using (var reader = cmd.ExecuteReader())
             {
                 if (!reader.Read()) return null;
@@ -180,7 +184,7 @@ public sealed class SqliteNotificationStore : INotificationStore
 
             string? name;
             int count;
-            using (var cmd = Command(tx.Connection!, tx, "SELECT course_name, recipients FROM notification_digests WHERE id = $id", ("$id", digestId)))
+            using (var cmd = Command(tx, "SELECT course_name, recipients FROM notification_digests WHERE id = $id", ("$id", digestId)))
             using (var reader = cmd.ExecuteReader())
             {
                 reader.Read();
@@ -193,7 +197,7 @@ public sealed class SqliteNotificationStore : INotificationStore
     public Task<IReadOnlyList<long>> ClaimAsync(string digestId, int max, DateTimeOffset now, CancellationToken ct) =>
         InTransaction<IReadOnlyList<long>>(tx =>
         {
-            using var cmd = Command(tx.Connection!, tx, """
+            using var cmd = Command(tx, """
                 UPDATE notification_deliveries SET state = 'sending', attempts = attempts + 1, updated_at = $now
                 WHERE digest_id = $id AND user_id IN (
                     SELECT user_id FROM notification_deliveries WHERE digest_id = $id AND state IN ('pending', 'retry')
@@ -226,7 +230,7 @@ public sealed class SqliteNotificationStore : INotificationStore
     {
         using var connection = Open();
         var rows = new List<(string Id, string Site, long Course, string Kind, string Module, long Cm, string? Name, long Received, string Digest, string State, int Recipients)>();
-        using (var cmd = Command(connection, null, """
+        using (var cmd = Command(connection, """
             SELECT n.id, n.site, n.course_id, n.kind, n.module_kind, n.cm_id, n.item_name, n.received_at, n.digest_id, d.state, coalesce(d.recipients, 0)
             FROM notifications n JOIN notification_digests d ON d.id = n.digest_id
             ORDER BY n.received_at DESC, n.id LIMIT $limit
@@ -243,7 +247,7 @@ public sealed class SqliteNotificationStore : INotificationStore
         var deliveries = new Dictionary<string, List<(string State, string? Reason)>>(StringComparer.Ordinal);
         foreach (var digestId in rows.Select(r => r.Digest).Distinct())
         {
-            using var cmd = Command(connection, null, "SELECT state, reason FROM notification_deliveries WHERE digest_id = $id", ("$id", digestId));
+            using var cmd = Command(connection, "SELECT state, reason FROM notification_deliveries WHERE digest_id = $id", ("$id", digestId));
             using var reader = cmd.ExecuteReader();
             var list = new List<(string, string?)>();
             while (reader.Read()) list.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
@@ -263,9 +267,9 @@ public sealed class SqliteNotificationStore : INotificationStore
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private static List<NotificationRequested> ReadNotifications(SqliteTransaction tx, string digestId)
+    private static List<NotificationRequested> ReadNotifications(SqliteConnection tx, string digestId)
     {
-        using var cmd = Command(tx.Connection!, tx, """
+        using var cmd = Command(tx, """
             SELECT id, site, course_id, kind, cm_id, module_kind, item_name, item_url, event_id, time_created
             FROM notifications WHERE digest_id = $id ORDER BY time_created, id
             """, ("$id", digestId));
@@ -291,32 +295,46 @@ public sealed class SqliteNotificationStore : INotificationStore
         return list;
     }
 
-    private Task<T> InTransaction<T>(Func<SqliteTransaction, T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction. With the mirror store's writer (the
+    /// usual case) it joins that writer's group commit: one fsync for many notifications and no
+    /// second writer contending for SQLite's lock; alone, it takes the lock up front (IMMEDIATE),
+    /// so two instances never both read and then both write.
+    /// </summary>
+    private Task<T> InTransaction<T>(Func<SqliteConnection, T> work)
     {
+        if (_sharedWriter is not null) return _sharedWriter.WriteSqlAsync(work, CancellationToken.None);
+
         using var connection = Open();
-        // IMMEDIATE: take the write lock up front, so two instances never both read and then both write.
-        using var tx = connection.BeginTransaction(IsolationLevel.Serializable, deferred: false);
-        var result = work(tx);
-        tx.Commit();
-        return Task.FromResult(result);
+        SqliteSchema.Exec(connection, "BEGIN IMMEDIATE");
+        try
+        {
+            var result = work(connection);
+            SqliteSchema.Exec(connection, "COMMIT");
+            return Task.FromResult(result);
+        }
+        catch
+        {
+            SqliteSchema.Exec(connection, "ROLLBACK");
+            throw;
+        }
     }
 
-    private static object? Scalar(SqliteTransaction tx, string sql, params (string Name, object? Value)[] values)
+    private static object? Scalar(SqliteConnection tx, string sql, params (string Name, object? Value)[] values)
     {
-        using var cmd = Command(tx.Connection!, tx, sql, values);
+        using var cmd = Command(tx, sql, values);
         return cmd.ExecuteScalar();
     }
 
-    private static int Execute(SqliteTransaction tx, string sql, params (string Name, object? Value)[] values)
+    private static int Execute(SqliteConnection tx, string sql, params (string Name, object? Value)[] values)
     {
-        using var cmd = Command(tx.Connection!, tx, sql, values);
+        using var cmd = Command(tx, sql, values);
         return cmd.ExecuteNonQuery();
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] values)
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] values)
     {
         var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
         cmd.CommandText = sql;
         foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return cmd;
