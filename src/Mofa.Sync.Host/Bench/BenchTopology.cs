@@ -1,3 +1,4 @@
+using Mofa.Sync.Host.Broker;
 using MassTransit;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Consuming;
@@ -15,23 +16,7 @@ namespace Mofa.Sync.Host.Bench;
 /// </summary>
 public static class BenchTopology
 {
-    public static async Task DeclareAsync(RabbitMqOptions rabbit, CancellationToken ct)
-    {
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
-        {
-            cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
-            {
-                h.Username(rabbit.Username);
-                h.Password(rabbit.Password);
-            });
-            cfg.DeployTopologyOnly = true;
-            SyncHostBuilder.ConfigureAgents(cfg, rabbit, e => e.Consumer(() => new TopologyOnlyConsumer()));
-        });
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await bus.StartAsync(timeout.Token);
-        await bus.StopAsync(CancellationToken.None);
-    }
+    public static Task DeclareAsync(RabbitMqOptions rabbit, CancellationToken ct) => AgentTopology.DeclareAsync(rabbit, ct);
 
     /// <summary>Deletes the agents' and the notification endpoint's queues (with _error and _skipped), their exchanges and the bench's exchange.</summary>
     public static async Task DeleteAsync(RabbitMqOptions rabbit)
@@ -67,11 +52,5 @@ public static class BenchTopology
 
             await connection.CloseAsync();
         }
-    }
-
-    /// <summary>Never called: the bus only deploys topology.</summary>
-    private sealed class TopologyOnlyConsumer : IConsumer<BridgeMessage>
-    {
-        public Task Consume(ConsumeContext<BridgeMessage> context) => throw new InvalidOperationException("topology only");
     }
 }

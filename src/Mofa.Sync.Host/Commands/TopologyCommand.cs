@@ -33,20 +33,7 @@ public sealed class TopologyCommand : AsyncCommand<TopologyCommand.Options>
         var rabbit = settings.RabbitMq;
         if (!options.CheckOnly)
         {
-            var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
-            {
-                cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
-                {
-                    h.Username(rabbit.Username);
-                    h.Password(rabbit.Password);
-                });
-                cfg.DeployTopologyOnly = true;
-                SyncHostBuilder.ConfigureAgents(cfg, rabbit, e => e.Consumer(() => new TopologyOnlyConsumer()));
-            });
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            await bus.StartAsync(timeout.Token);
-            await bus.StopAsync(CancellationToken.None);
+await AgentTopology.DeclareAsync(rabbit, cancellationToken);
         }
 
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, cancellationToken);
@@ -79,9 +66,4 @@ public sealed class TopologyCommand : AsyncCommand<TopologyCommand.Options>
         return complete ? 0 : 1;
     }
 
-    /// <summary>Never called: the bus only deploys topology.</summary>
-    private sealed class TopologyOnlyConsumer : IConsumer<BridgeMessage>
-    {
-        public Task Consume(ConsumeContext<BridgeMessage> context) => throw new InvalidOperationException("topology only");
-    }
 }

@@ -29,15 +29,7 @@ public sealed class SqliteMirrorStore : IMirrorStore
     {
         _options = options;
         _logger = logger;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = options.Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            // Whole seconds, at least 1: Microsoft.Data.Sqlite reads 0 as "wait forever".
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
-            Pooling = true,
-        }.ToString();
+        _connectionString = options.ConnectionString();
     }
 
     public string Kind => "sqlite";

@@ -24,14 +24,7 @@ public sealed class SqliteNotificationStore : INotificationStore
     {
         _options = options;
         _sharedWriter = sharedWriter;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = options.Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
-            Pooling = true,
-        }.ToString();
+        _connectionString = options.ConnectionString();
     }
 
     public Task InitializeAsync(CancellationToken ct)

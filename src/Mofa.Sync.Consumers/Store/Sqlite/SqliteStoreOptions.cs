@@ -17,6 +17,17 @@ public sealed class SqliteStoreOptions
 
     /// <summary>How long a writer waits for another process's lock before the write fails (and is retried).</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The connection string both SQLite stores (mirror and notifications) open the file with.</summary>
+    internal string ConnectionString() => new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+    {
+        DataSource = Path,
+        Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate,
+        Cache = Microsoft.Data.Sqlite.SqliteCacheMode.Private,
+        // Whole seconds, at least 1: Microsoft.Data.Sqlite reads 0 as "wait forever".
+        DefaultTimeout = Math.Max(1, (int)Math.Ceiling(BusyTimeout.TotalSeconds)),
+        Pooling = true,
+    }.ToString();
 }
 
 public enum SqliteSynchronous
