@@ -14,7 +14,6 @@ mofa() { dotnet .artifacts/mofa-sync/mofa-sync.dll "$@" --setting Store:Sqlite:P
 rm -f ./data/demo-mirror.db ./data/demo-mirror.db-wal ./data/demo-mirror.db-shm
 
 echo "[demo] declaring the exchange, the agents' queues and bindings"
-mofa topology --check-only >/dev/null 2>&1 || true
 mofa topology
 
 echo "[demo] publishing samples/term-start.jsonl as the bridge would"

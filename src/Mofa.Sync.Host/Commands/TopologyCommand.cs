@@ -38,7 +38,8 @@ await AgentTopology.DeclareAsync(rabbit, cancellationToken);
 
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, cancellationToken);
         var rows = new List<object>();
-        var table = new Table().AddColumns("agent", "queue", "bound routing keys", "messages", "consumers", "error queue");
+        var table = new Table().AddColumns("agent", "queue", "messages", "consumers", "error queue");
+        var bindings = new List<string>();
         var complete = true;
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
@@ -48,7 +49,8 @@ await AgentTopology.DeclareAsync(rabbit, cancellationToken);
             complete &= state.Exists;
             var keys = BridgeRoutes.RoutingKeysOf(agent).ToList();
             rows.Add(new { agent = agent.ToString().ToLowerInvariant(), queue, exists = state.Exists, routingKeys = keys, state.Messages, state.Consumers, errorMessages = error.Exists ? error.Messages : 0 });
-            table.AddRow(agent.ToString().ToLowerInvariant(), Markup.Escape(queue), string.Join("\n", keys),
+            bindings.Add($"  {queue} ← {string.Join(", ", keys)}");
+            table.AddRow(agent.ToString().ToLowerInvariant(), Markup.Escape(queue),
                 state.Exists ? state.Messages.ToString() : "[red]missing[/]", state.Consumers.ToString(), error.Exists ? $"{error.Messages} waiting" : "none yet");
         }
 
@@ -60,6 +62,8 @@ await AgentTopology.DeclareAsync(rabbit, cancellationToken);
         {
             AnsiConsole.MarkupLine($"Exchange [bold]{Markup.Escape(rabbit.Exchange)}[/] (topic, durable) on {Markup.Escape(rabbit.ToString())}");
             AnsiConsole.Write(table);
+            AnsiConsole.WriteLine($"Bindings from {rabbit.Exchange}:");
+            foreach (var line in bindings) AnsiConsole.WriteLine(line);
             AnsiConsole.MarkupLine(complete ? "[green]The sync agents' topology is complete.[/]" : "[red]Some queues are missing: run `mofa-sync topology` without --check-only.[/]");
         }
 
