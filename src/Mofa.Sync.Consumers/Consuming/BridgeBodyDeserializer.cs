@@ -5,11 +5,12 @@ using MassTransit.Serialization;
 namespace Mofa.Sync.Consumers.Consuming;
 
 /// <summary>
-/// MassTransit's raw JSON deserializer, made forgiving of bodies that are no JSON object (not
-/// JSON at all, empty, an array): MassTransit would fault those before any consumer runs, with
-/// a System.Text.Json message as the only reason. Here they reach <see cref="BridgeEventConsumer"/>
-/// as an empty <see cref="BridgeMessage"/>; the consumer reads the original bytes and its parser
-/// sends them to _error with a reason in plain words.
+/// MassTransit's raw JSON deserializer, handed an empty object instead of the body: every bridge
+/// message reaches <see cref="BridgeEventConsumer"/> as an empty <see cref="BridgeMessage"/>, and
+/// the consumer reads the original bytes itself (strictly, once). Two reasons: MassTransit would
+/// fault a body that is no JSON object (not JSON, empty, an array) before any consumer runs, with
+/// a System.Text.Json message as the only reason, where the consumer's parser says what is wrong
+/// in plain words; and a parse whose result nobody reads costs time on every message.
 /// </summary>
 public sealed class BridgeBodyDeserializer : IMessageDeserializer
 {
@@ -23,19 +24,8 @@ public sealed class BridgeBodyDeserializer : IMessageDeserializer
     public ConsumeContext Deserialize(ReceiveContext receiveContext) =>
         new BodyConsumeContext(receiveContext, Deserialize(receiveContext.Body, receiveContext.TransportHeaders, receiveContext.InputAddress));
 
-    public SerializerContext Deserialize(MessageBody body, Headers headers, Uri? destinationAddress = null)
-    {
-        var bytes = body.GetBytes().AsSpan().TrimStart(" \t\r\n"u8);
-        if (bytes.IsEmpty || bytes[0] != (byte)'{') return _inner.Deserialize(EmptyObject, headers, destinationAddress);
-        try
-        {
-            return _inner.Deserialize(body, headers, destinationAddress);
-        }
-        catch (System.Runtime.Serialization.SerializationException)
-        {
-            return _inner.Deserialize(EmptyObject, headers, destinationAddress);
-        }
-    }
+    public SerializerContext Deserialize(MessageBody body, Headers headers, Uri? destinationAddress = null) =>
+        _inner.Deserialize(EmptyObject, headers, destinationAddress);
 
     public MessageBody GetMessageBody(string text) => _inner.GetMessageBody(text);
 }
