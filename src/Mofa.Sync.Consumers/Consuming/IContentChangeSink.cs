@@ -9,7 +9,7 @@ public interface IContentChangeSink
     Task ChangedAsync(ContentChange change, ConsumeContext context);
 }
 
-/// <summary>No one listens: used until notifications are configured.</summary>
+/// <summary>No one listens: `mofa-sync bench --without-notifications` measures the mirror path alone with it.</summary>
 public sealed class NoContentChangeSink : IContentChangeSink
 {
     public Task ChangedAsync(ContentChange change, ConsumeContext context) => Task.CompletedTask;

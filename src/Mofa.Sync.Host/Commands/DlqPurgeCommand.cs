@@ -13,12 +13,8 @@ public sealed class DlqPurgeCommand : AsyncCommand<DlqPurgeCommand.Options>
         "Delete messages from a dead-letter queue for good (requires --yes). Filter by reason and age; " +
         "messages the filters do not take stay in the queue in their original order.";
 
-    public sealed class Options : DlqQueueSettings
+    public sealed class Options : DlqFilterSettings
     {
-        [CommandOption("--reason <TEXT>")]
-        [Description("Only messages whose reason (exception type and message) contains TEXT, ignoring case")]
-        public string? Reason { get; set; }
-
         [CommandOption("--older-than <DURATION>")]
         [Description("Only messages that failed longer ago than DURATION: 30m, 2h, 7d (messages without a failure time are kept)")]
         public string? OlderThan { get; set; }
@@ -48,11 +44,7 @@ public sealed class DlqPurgeCommand : AsyncCommand<DlqPurgeCommand.Options>
         var filter = options.Filter(DateTimeOffset.UtcNow);
         await using var broker = await DeadLetterBroker.ConnectAsync(settings.RabbitMq, cancellationToken);
         var depth = await broker.DepthAsync(queue, cancellationToken);
-        if (depth is null)
-        {
-            Console.Error.WriteLine($"mofa-sync: the queue {queue} does not exist (nothing has failed there yet)");
-            return 1;
-        }
+        if (depth is null) return DlqQueueSettings.ReportMissing(queue);
 
         var purger = new DeadLetterPurger(broker);
         var result = await DlqProgress.RunAsync(options.Json, $"purging {queue}", depth.Messages,

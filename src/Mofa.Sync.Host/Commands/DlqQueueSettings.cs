@@ -9,7 +9,7 @@ namespace Mofa.Sync.Host.Commands;
 public class DlqQueueSettings : CommonSettings
 {
     [CommandArgument(0, "<QUEUE>")]
-    [Description("A dead-letter queue of this service: mofa-sync.course-agent_error, course-agent_skipped, or an agent's name (course, module, user, question) for its _error queue")]
+    [Description("A dead-letter queue of this service: mofa-sync.course-agent_error, course-agent_skipped, or an agent's name (course, module, user, question, notifications) for its _error queue")]
     public string Queue { get; set; } = "";
 
     [CommandOption("--json")]
@@ -24,4 +24,19 @@ public class DlqQueueSettings : CommonSettings
             ?? throw new SettingsException(
                 $"'{Queue}' is not a dead-letter queue of this service; use one of: {string.Join(", ", DeadLetterQueues.NamesFor(prefix))}");
     }
+
+    /// <summary>Says the queue does not exist (nothing has failed there yet); returns that case's exit code.</summary>
+    public static int ReportMissing(string queue)
+    {
+        Console.Error.WriteLine($"mofa-sync: the queue {queue} does not exist (nothing has failed there yet)");
+        return 1;
+    }
+}
+
+/// <summary>Options of the dlq commands that take a subset of a queue's messages.</summary>
+public class DlqFilterSettings : DlqQueueSettings
+{
+    [CommandOption("--reason <TEXT>")]
+    [Description("Only messages whose reason (exception type and message) contains TEXT, ignoring case")]
+    public string? Reason { get; set; }
 }

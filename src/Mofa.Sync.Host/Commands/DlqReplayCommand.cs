@@ -15,12 +15,8 @@ public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
         "(at worst one is replayed twice, which the apply rules absorb). Messages the filters do not take stay in the " +
         "queue in their original order. A message that fails again returns to _error with its new reason.";
 
-    public sealed class Options : DlqQueueSettings
+    public sealed class Options : DlqFilterSettings
     {
-        [CommandOption("--reason <TEXT>")]
-        [Description("Only messages whose reason (exception type and message) contains TEXT, ignoring case")]
-        public string? Reason { get; set; }
-
         [CommandOption("-n|--limit <N>")]
         [Description("Replay at most N messages, from the head of the queue")]
         public int? Limit { get; set; }
@@ -40,11 +36,7 @@ public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
         var filter = new DeadLetterFilter(options.Reason, Limit: options.Limit);
         await using var broker = await DeadLetterBroker.ConnectAsync(settings.RabbitMq, cancellationToken);
         var depth = await broker.DepthAsync(queue, cancellationToken);
-        if (depth is null)
-        {
-            Console.Error.WriteLine($"mofa-sync: the queue {queue} does not exist (nothing has failed there yet)");
-            return 1;
-        }
+        if (depth is null) return DlqQueueSettings.ReportMissing(queue);
 
         var replayer = new DeadLetterReplayer(broker);
         var result = await DlqProgress.RunAsync(

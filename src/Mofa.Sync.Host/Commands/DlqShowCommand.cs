@@ -30,11 +30,7 @@ public sealed class DlqShowCommand : AsyncCommand<DlqShowCommand.Options>
         var (_, settings) = options.Load();
         var queue = options.ResolveQueue(settings);
         await using var broker = await DeadLetterBroker.ConnectAsync(settings.RabbitMq, cancellationToken);
-        if (await broker.DepthAsync(queue, cancellationToken) is null)
-        {
-            Console.Error.WriteLine($"mofa-sync: the queue {queue} does not exist (nothing has failed there yet)");
-            return 1;
-        }
+        if (await broker.DepthAsync(queue, cancellationToken) is null) return DlqQueueSettings.ReportMissing(queue);
 
         var messages = await DeadLetterBrowser.PeekAsync(broker, queue, options.Limit, cancellationToken);
         var now = DateTimeOffset.UtcNow;

@@ -1,4 +1,3 @@
-using System.Data;
 using Microsoft.Data.Sqlite;
 using Mofa.Sync.Consumers.Mirror.Documents;
 using Mofa.Sync.Consumers.Notifications;
@@ -8,15 +7,15 @@ namespace Mofa.Sync.Consumers.Store.Sqlite;
 
 /// <summary>
 /// The notifications in the mirror's SQLite file, next to the mirror's tables (so the recipients
-/// are read from teacherRoles in the same statement that fixes them). Every operation is one
-/// IMMEDIATE transaction on its own connection: SQLite serialises them, which is what makes a
-/// digest's close, a notification's attach and a delivery's claim atomic across instances.
+/// are read from teacherRoles in the same statement that fixes them). Every write is one
+/// transaction (inside the mirror writer's group commit, or IMMEDIATE on its own connection):
+/// SQLite serialises them, which is what makes a digest's close, a notification's attach and a
+/// delivery's claim atomic across instances.
 /// </summary>
 public sealed class SqliteNotificationStore : INotificationStore
 {
     private readonly SqliteStoreOptions _options;
     private readonly string _connectionString;
-
     private readonly SqliteMirrorStore? _sharedWriter;
 
     /// <param name="sharedWriter">The mirror store on the same file, whose writer these writes join.</param>

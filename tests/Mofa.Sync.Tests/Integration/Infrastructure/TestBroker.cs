@@ -33,7 +33,7 @@ public static class TestBroker
         catch (Exception ex)
         {
             throw new InvalidOperationException(
-                $"RabbitMQ is not reachable on {rabbit.Host}:{rabbit.Port} ({ex.Message}). Start it with: sudo bash rabbitmq/start-local-broker.sh", ex);
+                $"RabbitMQ is not reachable on {rabbit.Host}:{rabbit.Port} ({ex.Message}). Start it (as root) with: bash rabbitmq/start-local-broker.sh", ex);
         }
     }
 
