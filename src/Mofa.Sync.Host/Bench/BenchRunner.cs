@@ -55,7 +55,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
         Directory.CreateDirectory(folder);
         try
         {
-            await BenchTopology.DeclareAsync(rabbit, ct);
+            await AgentTopology.DeclareAsync(rabbit, ct);
             double publishRate, ceiling;
             var broker = ProcessCpu.BrokerPid();
             double? brokerCeilingCpu;
@@ -120,7 +120,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
         }
         finally
         {
-            await BenchTopology.DeleteAsync(rabbit);
+            await AgentTopology.DeleteAsync(rabbit);
             try
             {
                 Directory.Delete(folder, recursive: true);

@@ -1,7 +1,11 @@
 using MassTransit;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Hosting;
+using RabbitMQ.Client;
 
 namespace Mofa.Sync.Host.Broker;
 
@@ -27,6 +31,34 @@ public static class AgentTopology
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         await bus.StartAsync(timeout.Token);
         await bus.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Deletes everything a service with these settings declares: the agents' queues (with
+    /// _error and _skipped) and their exchanges, the notification endpoint's, and the bridge
+    /// exchange. For throw-away set-ups (the bench, the tests), never for a production broker.
+    /// </summary>
+    public static async Task DeleteAsync(RabbitMqOptions rabbit)
+    {
+        await using var connection = await BridgePublisher.ConnectionFactoryFor(rabbit).CreateConnectionAsync("mofa-sync clean-up");
+        var names = Enum.GetValues<SyncAgent>()
+            .Select(agent => BridgeRoutes.QueueName(rabbit.QueuePrefix, agent))
+            .SelectMany(queue => new[] { queue, queue + "_error", queue + "_skipped" })
+            .Concat(NotificationTopology.EntityNames(rabbit.QueuePrefix));
+        foreach (var name in names)
+        {
+            // A queue or exchange of that name may not exist; deleting it anyway is harmless.
+            await using var channel = await connection.CreateChannelAsync();
+            await channel.QueueDeleteAsync(name, ifUnused: false, ifEmpty: false);
+            await channel.ExchangeDeleteAsync(name, ifUnused: false);
+        }
+
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.ExchangeDeleteAsync(rabbit.Exchange, ifUnused: false);
+        }
+
+        await connection.CloseAsync();
     }
 
     /// <summary>Never called: the bus only deploys topology.</summary>

@@ -1,6 +1,7 @@
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 
 namespace Mofa.Sync.Tests.Integration.Infrastructure;
@@ -37,32 +38,6 @@ public static class TestBroker
         }
     }
 
-    /// <summary>Deletes the test's queues (agents, _error, _skipped) and exchanges.</summary>
-    public static async Task DeleteTopologyAsync(RabbitMqOptions rabbit)
-    {
-        await using var connection = await ConnectAsync(rabbit);
-        foreach (var agent in Enum.GetValues<SyncAgent>())
-        {
-            var queue = BridgeRoutes.QueueName(rabbit.QueuePrefix, agent);
-            foreach (var name in new[] { queue, queue + "_error", queue + "_skipped" })
-            {
-                await using var channel = await connection.CreateChannelAsync();
-                await channel.QueueDeleteAsync(name, ifUnused: false, ifEmpty: false);
-                await channel.ExchangeDeleteAsync(name, ifUnused: false);
-            }
-        }
-
-        // The notification endpoint every service has (Consumers/Notifications/NotificationTopology).
-        foreach (var name in Mofa.Sync.Consumers.Notifications.NotificationTopology.EntityNames(rabbit.QueuePrefix))
-        {
-            await using var channel = await connection.CreateChannelAsync();
-            await channel.QueueDeleteAsync(name, ifUnused: false, ifEmpty: false);
-            await channel.ExchangeDeleteAsync(name, ifUnused: false);
-        }
-
-        await using (var channel = await connection.CreateChannelAsync())
-        {
-            await channel.ExchangeDeleteAsync(rabbit.Exchange, ifUnused: false);
-        }
-    }
+    /// <summary>Deletes the test's queues (agents, notifications, _error, _skipped) and exchanges.</summary>
+    public static Task DeleteTopologyAsync(RabbitMqOptions rabbit) => AgentTopology.DeleteAsync(rabbit);
 }
