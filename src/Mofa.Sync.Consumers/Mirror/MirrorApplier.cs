@@ -84,14 +84,14 @@ public sealed class MirrorApplier(IMirrorStore store, ISet<string> teacherRoles)
     private static async Task<ApplyResult> ModuleDeletedAsync(IMirrorWriter w, CourseModuleDeleted e, CancellationToken ct)
     {
         var version = EventVersion.Of(e);
+        var (kind, _) = ModuleKinds.Classify(e.ModuleName);
         var written = await w.TombstoneIfNewerAsync(MirrorKeys.Module(e.Site, e.CmId), e.Site, e.CourseId, null, version, ct);
-        if (ModuleKinds.Classify(e.ModuleName).Kind == ModuleKinds.Quiz)
+        if (kind == ModuleKinds.Quiz)
         {
             // A deleted quiz takes its questions along.
             await w.TombstoneIfNewerAsync(MirrorKeys.Quiz(e.Site, e.InstanceId), e.Site, e.CourseId, null, version, ct);
         }
 
-        var (kind, _) = ModuleKinds.Classify(e.ModuleName);
         return ApplyResult.From(written, new ContentChange(e.Site, e.CourseId, ContentChangeKind.Deleted, e.CmId, kind, null, null, e.EventId, e.TimeCreated));
     }
 

@@ -54,8 +54,8 @@ public sealed record MirrorExport(
                 .Select(d => ToUser(d, liveRoles[(d.Site, d.UserId ?? 0)]))
                 .OrderBy(u => u.Site, StringComparer.Ordinal).ThenBy(u => u.UserId).ToList(),
             quizzes.Where(d => !d.Deleted && d.Data is not null)
-                .SelectMany(d => MirrorData.As<QuizData>(d)!.Questions.Select(q =>
-                    new QuizQuestion(d.Site, d.CourseId ?? 0, MirrorData.As<QuizData>(d)!.QuizId, q.QuestionId, q.Name)))
+                .Select(d => (d.Site, Quiz: MirrorData.As<QuizData>(d)!))
+                .SelectMany(x => x.Quiz.Questions.Select(q => new QuizQuestion(x.Site, x.Quiz.CourseId, x.Quiz.QuizId, q.QuestionId, q.Name)))
                 .OrderBy(q => q.Site, StringComparer.Ordinal).ThenBy(q => q.QuizId).ThenBy(q => q.QuestionId).ToList());
     }
 
