@@ -5,10 +5,13 @@ using Mofa.Sync.Contracts.Notifications;
 namespace Mofa.Sync.Consumers.Notifications;
 
 /// <summary>
-/// The sync's own subscriber to NotificationRequested: records it (once per notification id)
-/// into its course's digest. With a digest window the flush delivers the digest when the window
-/// closes; with a zero window it is delivered here and now, so a failure sends this message to
-/// _error and a replay delivers what is left.
+/// Records a NotificationRequested that reaches the notification queue directly: a replay of a
+/// notifications_error message from the version that consumed them here, or one an operator moves
+/// by hand. The agents record their notifications themselves (<see cref="NotificationSink"/>), and
+/// the queue is not bound to the NotificationRequested exchange. Recording is once per notification
+/// id, so a notification the agent recorded already changes nothing. With a digest window the
+/// flush delivers the digest when the window closes; with a zero window it is delivered here and
+/// now, so a failure sends this message to _error and a replay delivers what is left.
 /// </summary>
 public sealed class NotificationRequestedConsumer(
     INotificationStore store,

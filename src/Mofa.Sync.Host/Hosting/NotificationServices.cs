@@ -15,7 +15,7 @@ namespace Mofa.Sync.Host.Hosting;
 
 /// <summary>
 /// The notifications' part of the composition (called from SyncHostBuilder.AddSync): the sink the
-/// agents publish through, the notification store, the Moodle client, the digest flush, and the
+/// agents record and publish through, the notification store, the Moodle client, the digest flush, and the
 /// notification endpoint on the bus.
 /// </summary>
 public static class NotificationServices
@@ -53,12 +53,12 @@ public static class NotificationServices
         cfg.Message<NotificationRequested>(m => m.SetEntityName(exchange));
         cfg.ReceiveEndpoint(NotificationTopology.QueueName(rabbit.QueuePrefix), e =>
         {
-            // Bound to this deployment's NotificationRequested exchange only; DeliverDigest is sent straight to the queue.
+            // Not bound to any exchange: the agents record their notifications themselves and send
+            // DeliverDigest straight to this queue; NotificationRequested arrives here only when
+            // sent to the queue (a replay), see NotificationRequestedConsumer.
             e.ConfigureConsumeTopology = false;
-            e.Bind(exchange);
-            // Wide enough that concurrent records share the store's group commits.
-            e.PrefetchCount = 128;
-            e.ConcurrentMessageLimit = 64;
+            e.PrefetchCount = 32;
+            e.ConcurrentMessageLimit = 16;
             e.ConfigureConsumer<NotificationRequestedConsumer>(context);
             e.ConfigureConsumer<DeliverDigestConsumer>(context);
         });

@@ -30,7 +30,7 @@ public sealed class NotificationCrashTests
 
         Assert.Equal(100, world.Moodle.Calls.Single().Messages.Count);
 
-        // Restarted: the unacknowledged NotificationRequested comes back.
+        // Restarted: the unacknowledged DeliverDigest comes back.
         await using var restarted = await world.StartServiceAsync();
         var status = Assert.Single(await world.WaitForNotificationsAsync(n => n.Count == 1 && n[0].Delivered == 50, "the other 50 delivered"));
 

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Tests.Integration.Infrastructure;
+using RabbitMQ.Client;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Notifications;
@@ -46,29 +48,70 @@ public sealed class NotificationDeliveryTests
         Assert.Equal((3, 2, 1), (status.Recipients, status.Delivered, status.Failed));
         Assert.Contains(status.Reasons, r => r.Contains("can not receive messages", StringComparison.Ordinal));
 
-        // The same bridge event again (a redelivery): the sink re-publishes, the consumer sends nothing.
+        // The same bridge event again (a redelivery): the sink asks for the delivery again, which sends nothing.
         await world.Env.PublishAsync([BridgeBody.Of(created)]);
         await world.Consumed.WaitForAsync(2);
         Assert.Single(world.Moodle.Calls);
         Assert.Single(await world.NotificationsAsync());
 
-        // A delete carries no name: the text uses the last known one; a stale duplicate of the create publishes nothing.
+        // A delete carries no name: the text uses the last known one; a stale duplicate of the create asks for nothing.
         await world.Env.PublishAsync([BridgeBody.Of(world.ModuleDeleted(301))]);
         await world.Moodle.WaitForCallsAsync(2);
         var deleted = world.Moodle.Calls.Single(c => c.Number == 2).Messages[0].Text;
         Assert.Contains("Midterm &lt;b&gt;quiz&lt;/b&gt; &amp; more", deleted, StringComparison.Ordinal);
         Assert.Contains("was deleted", deleted, StringComparison.Ordinal);
-        // The delete's notification is delivered inside its consume: wait for that consume to end
-        // (the create, its redelivery, the delete) before taking the count.
+        // The delete's digest is delivered inside a DeliverDigest's consume: wait for that consume to
+        // end (the create, its redelivery, the delete) before taking the count.
         await world.Consumed.WaitForAsync(3);
-        var consumed = world.Consumed.NotificationRequested;
+        var consumed = world.Consumed.DeliverDigest;
         var before = service.Activity.Handled;
         await world.Env.PublishAsync([BridgeBody.Of(created)]);
         await world.Env.WaitForHandledAsync(before + 1, service);
         await world.WaitForNotificationsAsync(n => n.Count == 2 && n.All(x => x.Delivered + x.Failed == 3), "the delete delivered");
-        Assert.Equal(consumed, world.Consumed.NotificationRequested);
+        Assert.Equal(consumed, world.Consumed.DeliverDigest);
         Assert.True(world.Moodle.Calls.Count == 2, "calls: " + string.Join(" | ", world.Moodle.Calls.Select(c =>
             $"#{c.Number} to {string.Join(",", c.Messages.Select(m => m.ToUserId))}: {string.Join(" / ", c.Messages.Select(m => m.ClientMsgId))}")));
+    }
+
+    [Fact]
+    public async Task Another_service_bound_to_NotificationRequested_gets_each_change_with_its_ids()
+    {
+        await using var world = new NotificationWorld([]);
+        await using var service = await world.StartServiceAsync();
+        await world.CreateCourseWithTeachersAsync(service, Teachers);
+
+        // Another Mofa service: its own queue bound to this deployment's NotificationRequested exchange.
+        await using var connection = await TestBroker.ConnectAsync(world.Env.Rabbit);
+        await using var channel = await connection.CreateChannelAsync();
+        var exchange = NotificationTopology.ExchangeName(world.Env.Rabbit.QueuePrefix);
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
+        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await channel.QueueBindAsync(queue, exchange, "");
+
+        var created = world.ModuleCreated(306, "Lab report", "assign");
+        await world.Env.PublishAsync([BridgeBody.Of(created), BridgeBody.Of(created)]);
+        await world.WaitForNotificationsAsync(n => n.Count == 1 && n[0].Delivered == 3, "delivered");
+        await world.Consumed.WaitForAsync(2);
+
+        var received = new List<BasicGetResult>();
+        while (await channel.BasicGetAsync(queue, autoAck: true) is { } got) received.Add(got);
+        // The event and its duplicate: published twice with the same ids, for the subscriber to deduplicate.
+        Assert.Equal(2, received.Count);
+        var expectedId = NotificationSink.MessageIdOf("n:" + created.EventId);
+        Assert.All(received, got =>
+        {
+            Assert.Equal(expectedId, Guid.Parse(got.BasicProperties.MessageId!));
+            using var envelope = JsonDocument.Parse(got.Body);
+            var message = envelope.RootElement.GetProperty("message");
+            Assert.Equal("n:" + created.EventId, message.GetProperty("notificationId").GetString());
+            Assert.Equal("created", message.GetProperty("kind").GetString());
+            Assert.Equal(306, message.GetProperty("cmId").GetInt64());
+        });
+
+        // The sync's own notification queue is not bound to that exchange: it consumed no copy.
+        Assert.Equal(0, world.Consumed.NotificationRequested);
+        Assert.Single(await world.NotificationsAsync());
+        Assert.Single(world.Moodle.Calls);
     }
 
     [Fact]

@@ -140,17 +140,22 @@ public sealed class NotificationWorld : IAsyncDisposable
     }
 }
 
-/// <summary>Counts the notification endpoint's consumed messages (a MassTransit consume observer).</summary>
+/// <summary>Counts the deliveries the notification endpoint consumed (a MassTransit consume observer).</summary>
 public sealed class NotificationConsumeCounter : IConsumeObserver
 {
+    private int _deliverDigest;
     private int _notificationRequested;
 
+    public int DeliverDigest => Volatile.Read(ref _deliverDigest);
+
+    /// <summary>NotificationRequested consumed by the sync itself: none, unless sent to its queue directly.</summary>
     public int NotificationRequested => Volatile.Read(ref _notificationRequested);
 
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
 
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
+        if (typeof(T) == typeof(global::Mofa.Sync.Consumers.Notifications.DeliverDigest)) Interlocked.Increment(ref _deliverDigest);
         if (typeof(T) == typeof(global::Mofa.Sync.Contracts.Notifications.NotificationRequested)) Interlocked.Increment(ref _notificationRequested);
         return Task.CompletedTask;
     }
@@ -160,9 +165,9 @@ public sealed class NotificationConsumeCounter : IConsumeObserver
     public async Task WaitForAsync(int count)
     {
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (NotificationRequested < count)
+        while (DeliverDigest < count)
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{NotificationRequested} of {count} NotificationRequested consumed after 2 minutes");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{DeliverDigest} of {count} DeliverDigest consumed after 2 minutes");
             await Task.Delay(50);
         }
     }
