@@ -37,7 +37,9 @@ public sealed class BridgeEventConsumer(
             throw;
         }
 
-        if (context.GetRetryAttempt() == 0) metrics.Received(parsed.Kind);
+        // Read once: each payload lookup takes a lock that the endpoint's concurrent messages share.
+        var attempt = context.GetRetryAttempt();
+        if (attempt == 0) metrics.Received(parsed.Kind);
         if (parsed.Event is null)
         {
             metrics.Outcome(parsed.Kind, "ignored");
@@ -54,8 +56,8 @@ public sealed class BridgeEventConsumer(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning("Applying {Kind} {EventId} failed (attempt {Attempt}): {Message}",
-                parsed.Kind, parsed.Event.EventId, context.GetRetryAttempt() + 1, ex.Message);
-            if (context.GetRetryAttempt() >= context.GetRetryCount()) metrics.Outcome(parsed.Kind, "faulted");
+                parsed.Kind, parsed.Event.EventId, attempt + 1, ex.Message);
+            if (attempt >= context.GetRetryCount()) metrics.Outcome(parsed.Kind, "faulted");
             throw;
         }
 

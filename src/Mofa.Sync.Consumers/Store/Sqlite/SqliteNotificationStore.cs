@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Mofa.Sync.Consumers.Mirror.Documents;
 using Mofa.Sync.Consumers.Notifications;
@@ -312,17 +313,33 @@ public sealed class SqliteNotificationStore : INotificationStore
         }
     }
 
-    private static object? Scalar(SqliteConnection tx, string sql, params (string Name, object? Value)[] values)
+    private static object? Scalar(SqliteConnection tx, string sql, params (string Name, object? Value)[] values) =>
+        Prepared(tx, sql, values).ExecuteScalar();
+
+    private static int Execute(SqliteConnection tx, string sql, params (string Name, object? Value)[] values) =>
+        Prepared(tx, sql, values).ExecuteNonQuery();
+
+    /// <summary>
+    /// The connection's command for this SQL, kept for the connection's lifetime: SQLite compiles a
+    /// statement once per command, and recording a notification runs the same few statements for
+    /// every change (mostly on the mirror writer's one long-lived connection).
+    /// </summary>
+    private static SqliteCommand Prepared(SqliteConnection connection, string sql, (string Name, object? Value)[] values)
     {
-        using var cmd = Command(tx, sql, values);
-        return cmd.ExecuteScalar();
+        var commands = PreparedByConnection.GetOrCreateValue(connection);
+        if (!commands.TryGetValue(sql, out var cmd))
+        {
+            cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            commands[sql] = cmd;
+        }
+
+        cmd.Parameters.Clear();
+        foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return cmd;
     }
 
-    private static int Execute(SqliteConnection tx, string sql, params (string Name, object? Value)[] values)
-    {
-        using var cmd = Command(tx, sql, values);
-        return cmd.ExecuteNonQuery();
-    }
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> PreparedByConnection = new();
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] values)
     {
