@@ -14,16 +14,24 @@ public sealed record BenchReport
     public required BenchSetup Setup { get; init; }
     public required BenchMachine Machine { get; init; }
 
-    /// <summary>Publishing the backlog with confirms (the second of the two publishes).</summary>
+    /// <summary>Publishing the backlog with confirms (the last of the three publishes, the service's).</summary>
     public required double PublishPerSecond { get; init; }
 
     /// <summary>Raw RabbitMQ.Client: prefetch 200, ack each, no work.</summary>
     public required double CeilingPerSecond { get; init; }
 
+    /// <summary>The MassTransit floor: the agents' endpoints with a consumer that returns at once, so no service can beat it on this bus.</summary>
+    public required double FloorPerSecond { get; init; }
+
     /// <summary>The service: consume, parse and validate, apply, commit, acknowledge.</summary>
     public required double ServicePerSecond { get; init; }
 
-    public double ServiceToCeiling => CeilingPerSecond > 0 ? Math.Round(ServicePerSecond / CeilingPerSecond, 3) : 0;
+    public double FloorToCeiling => Ratio(FloorPerSecond, CeilingPerSecond);
+
+    public double ServiceToCeiling => Ratio(ServicePerSecond, CeilingPerSecond);
+
+    /// <summary>The part of the gap to the ceiling that is the service's own work, not MassTransit's.</summary>
+    public double ServiceToFloor => Ratio(ServicePerSecond, FloorPerSecond);
 
     public required double OfferedPerSecond { get; init; }
     public required LatencySummary Latency { get; init; }
@@ -36,7 +44,7 @@ public sealed record BenchReport
     /// <summary>Notifications the agents published that the service's notification endpoint had not consumed at the end (it lags behind the agents).</summary>
     public required long NotificationsWaiting { get; init; }
 
-    /// <summary>Where the cores went while the service drained the backlog (after its start-up); other processes on the machine are not counted.</summary>
+    /// <summary>Where the cores went while the service and the floor drained the backlog (after their start-up); other processes on the machine are not counted.</summary>
     public required BenchCpu CpuMicrosPerEvent { get; init; }
 
     public required double TotalSeconds { get; init; }
@@ -52,9 +60,12 @@ public sealed record BenchReport
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    private static double Ratio(double part, double whole) => whole > 0 ? Math.Round(part / whole, 3) : 0;
+
     public Table ToTable()
     {
         static string N(double v) => v.ToString("#,0", CultureInfo.InvariantCulture);
+        static string Micros(double? v) => v?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a";
         var t = new Table().AddColumns("figure", "value");
         t.AddRow("events (seed)", $"{Events:#,0} ({Seed})");
         t.AddRow("store", Markup.Escape($"{Setup.Store}, synchronous {Setup.Synchronous}, max batch {Setup.MaxBatch}"));
@@ -63,13 +74,17 @@ public sealed record BenchReport
         t.AddRow("machine", Markup.Escape($"{Machine.Cores} cores, load {Machine.LoadAverageBefore} before the run"));
         t.AddRow("publish with confirms", $"{N(PublishPerSecond)} /s");
         t.AddRow("ceiling: raw consume, prefetch 200, ack each", $"{N(CeilingPerSecond)} /s");
+        t.AddRow("MassTransit floor: agents' endpoints, consumer returns at once", $"{N(FloorPerSecond)} /s");
+        t.AddRow("floor / ceiling", $"{FloorToCeiling:P1}");
         t.AddRow("[bold]service: consume, validate, apply, commit, ack[/]", $"[bold]{N(ServicePerSecond)} /s[/]");
         t.AddRow("[bold]service / ceiling[/]", $"[bold]{ServiceToCeiling:P1}[/]");
+        t.AddRow("service / floor", $"{ServiceToFloor:P1}");
         t.AddRow($"latency at {N(OfferedPerSecond)} /s offered ({Latency.Count:#,0} store writes)",
             FormattableString.Invariant($"p50 {Latency.P50Ms:0.0} ms, p95 {Latency.P95Ms:0.0} ms, [bold]p99 {Latency.P99Ms:0.0} ms[/], max {Latency.MaxMs:0.0} ms"));
         t.AddRow("[bold]peak resident memory of the service[/]", PeakResidentMb is { } mb ? $"[bold]{mb:0} MB[/]" : "n/a (no /proc)");
-        t.AddRow("CPU per event (service phase)", FormattableString.Invariant(
-            $"service {CpuMicrosPerEvent.Service?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} µs, broker {CpuMicrosPerEvent.BrokerServicePhase?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} µs (raw consumer phase: {CpuMicrosPerEvent.BrokerCeilingPhase?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} µs)"));
+        t.AddRow("CPU per event (service phase)",
+            $"service {Micros(CpuMicrosPerEvent.Service)} µs, broker {Micros(CpuMicrosPerEvent.BrokerServicePhase)} µs (raw consumer phase: {Micros(CpuMicrosPerEvent.BrokerCeilingPhase)} µs)");
+        t.AddRow("CPU per event (floor phase)", $"MassTransit floor {Micros(CpuMicrosPerEvent.Floor)} µs, broker {Micros(CpuMicrosPerEvent.BrokerFloorPhase)} µs");
         t.AddRow("mirror", Markup.Escape(Mirror.ToString()));
         t.AddRow("notifications still queued at the end", $"{NotificationsWaiting:#,0}");
         t.AddRow("run time", $"{TotalSeconds:0} s");
@@ -77,8 +92,8 @@ public sealed record BenchReport
     }
 }
 
-/// <summary>CPU microseconds per event: the service process, and the broker while the service and while the raw consumer ran.</summary>
-public sealed record BenchCpu(double? Service, double? BrokerServicePhase, double? BrokerCeilingPhase);
+/// <summary>CPU microseconds per event: the service process, and the broker while the service and while the raw consumer ran; the floor's child and the broker while it ran.</summary>
+public sealed record BenchCpu(double? Service, double? BrokerServicePhase, double? BrokerCeilingPhase, double? Floor, double? BrokerFloorPhase);
 
 /// <summary>The service's configuration in the run; <see cref="Notifications"/> false only in the diagnostic run without them.</summary>
 public sealed record BenchSetup(string Store, string Synchronous, int MaxBatch, int PrefetchCount, int ConcurrentMessageLimit, bool Notifications);

@@ -15,11 +15,13 @@ namespace Mofa.Sync.Host.Bench;
 /// One bench run, on its own exchange, queues and database (deleted afterwards), in phases:
 /// <list type="number">
 /// <item>publish the backlog of N generated messages; the raw RabbitMQ.Client consumer takes them (the ceiling);</item>
+/// <item>publish the same backlog again; a child process with the agents' MassTransit endpoints and a consumer
+/// that does nothing takes it (the MassTransit floor: what MassTransit alone leaves of the ceiling);</item>
 /// <item>publish the same backlog again; the service, a child process, takes it (the service's rate);</item>
 /// <item>a steady offered load on the running service: publish-to-applied latency;</item>
 /// <item>the service's peak resident memory, and a check that the mirror holds every generated document.</item>
 /// </list>
-/// Both rates are measured from the first message handled to the last, from a full backlog, so the
+/// The rates are measured from the first message handled to the last, from a full backlog, so the
 /// publisher's speed does not enter them.
 /// </summary>
 public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDictionary<string, string> userSettings, string? configFile, Action<string> progress)
@@ -59,27 +61,27 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
             double publishRate, ceiling;
             var broker = ProcessCpu.BrokerPid();
             double? brokerCeilingCpu;
+            Drain floor;
             await using (var publisher = await BenchPublisher.ConnectAsync(rabbit, ct))
             {
                 progress("publishing the backlog for the raw consumer");
                 await publisher.PublishAllAsync(backlog, options.PublishInFlight, null, ct);
                 progress("the ceiling: raw RabbitMQ.Client consume");
-                var brokerBefore = broker is { } b1 ? ProcessCpu.Of(b1) : null;
+                var brokerBefore = ProcessCpu.Of(broker);
                 ceiling = await RawCeilingConsumer.ConsumeAsync(rabbit, backlog.Count, DrainLimit(backlog.Count), ct);
-                brokerCeilingCpu = ProcessCpu.PerEventMicros(brokerBefore, broker is { } b2 ? ProcessCpu.Of(b2) : null, backlog.Count);
+                brokerCeilingCpu = ProcessCpu.PerEventMicros(brokerBefore, ProcessCpu.Of(broker), backlog.Count);
+                progress("publishing the backlog for the MassTransit floor");
+                await publisher.PublishAllAsync(backlog, options.PublishInFlight, null, ct);
+                progress("the MassTransit floor: the agents' endpoints, a consumer that returns at once");
+                floor = await MassTransitFloorAsync(benchSettings, rabbit, backlog.Count, broker, ct);
                 progress("publishing the backlog for the service");
                 publishRate = await publisher.PublishAllAsync(backlog, options.PublishInFlight, null, ct);
             }
 
             progress("the service: consume, validate, apply, commit, ack");
             await using var service = await ServiceProcess.StartAsync(benchSettings, configFile, TimeSpan.FromSeconds(60));
-            var (serviceBefore, brokerBeforeService) = (ProcessCpu.Of(service.Id), broker is { } b3 ? ProcessCpu.Of(b3) : null);
-            var (_, first, last, _) = await WaitForHandledAsync(service, backlog.Count, ct);
-            var cpu = new BenchCpu(
-                ProcessCpu.PerEventMicros(serviceBefore, ProcessCpu.Of(service.Id), backlog.Count),
-                ProcessCpu.PerEventMicros(brokerBeforeService, broker is { } b4 ? ProcessCpu.Of(b4) : null, backlog.Count),
-                brokerCeilingCpu);
-            var serviceRate = (backlog.Count - 1) / TimeSpan.FromTicks(Math.Max(1, last - first)).TotalSeconds;
+            var drained = await DrainAsync(service, "the service", backlog.Count, broker, ct);
+            var cpu = new BenchCpu(drained.Cpu, drained.BrokerCpu, brokerCeilingCpu, floor.Cpu, floor.BrokerCpu);
 
             progress($"latency: {options.LatencyRate:#,0} events/s for {options.LatencySeconds:0} s");
             await service.TakeLatenciesAsync();
@@ -89,7 +91,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
                 offered = await publisher.PublishSteadyAsync(steady, options.LatencyRate, ct);
             }
 
-            var (handled, _, _, deliveries) = await WaitForHandledAsync(service, backlog.Count + steady.Count, ct);
+            var (handled, _, _, deliveries) = await WaitForHandledAsync(service, "the service", backlog.Count + steady.Count, ct);
             var latency = await service.TakeLatenciesAsync();
             var peak = service.PeakResidentBytes();
             var notificationsWaiting = await NotificationBacklogAsync(rabbit, ct);
@@ -108,7 +110,8 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
                 Machine = new BenchMachine(Environment.ProcessorCount, loadBefore, BenchMachine.LoadAverage()),
                 PublishPerSecond = Math.Round(publishRate),
                 CeilingPerSecond = Math.Round(ceiling),
-                ServicePerSecond = Math.Round(serviceRate),
+                FloorPerSecond = Math.Round(floor.PerSecond),
+                ServicePerSecond = Math.Round(drained.PerSecond),
                 OfferedPerSecond = Math.Round(offered),
                 Latency = latency,
                 CpuMicrosPerEvent = cpu,
@@ -136,7 +139,58 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     /// <summary>A safety limit, not a measurement: generous enough for a loaded machine.</summary>
     private static TimeSpan DrainLimit(int count) => TimeSpan.FromSeconds(Math.Max(120, count / 300.0));
 
-    private static async Task<(long Handled, long First, long Last, long Deliveries)> WaitForHandledAsync(ServiceProcess service, int count, CancellationToken ct)
+    /// <summary>A child's rate over a full backlog, first message handled to last, and the CPU per event of the child and the broker meanwhile (after the child's start-up).</summary>
+    private sealed record Drain(double PerSecond, double? Cpu, double? BrokerCpu);
+
+    private static async Task<Drain> DrainAsync(ServiceProcess child, string name, int count, int? broker, CancellationToken ct)
+    {
+        var (childBefore, brokerBefore) = (ProcessCpu.Of(child.Id), ProcessCpu.Of(broker));
+        var (_, first, last, _) = await WaitForHandledAsync(child, name, count, ct);
+        return new Drain(
+            (count - 1) / TimeSpan.FromTicks(Math.Max(1, last - first)).TotalSeconds,
+            ProcessCpu.PerEventMicros(childBefore, ProcessCpu.Of(child.Id), count),
+            ProcessCpu.PerEventMicros(brokerBefore, ProcessCpu.Of(broker), count));
+    }
+
+    /// <summary>The floor child drains the backlog and stops; the agent queues must then be empty, or the service phase would start on leftovers.</summary>
+    private async Task<Drain> MassTransitFloorAsync(Dictionary<string, string> benchSettings, RabbitMqOptions rabbit, int count, int? broker, CancellationToken ct)
+    {
+        var floorSettings = new Dictionary<string, string>(benchSettings, StringComparer.OrdinalIgnoreCase) { [MassTransitFloor.Key] = "true" };
+        Drain floor;
+        await using (var child = await ServiceProcess.StartAsync(floorSettings, configFile, TimeSpan.FromSeconds(60)))
+        {
+            floor = await DrainAsync(child, "the MassTransit floor", count, broker, ct);
+            await child.StopAsync(TimeSpan.FromSeconds(60));
+        }
+
+        await WaitForEmptyAgentQueuesAsync(rabbit, ct);
+        return floor;
+    }
+
+    private static async Task WaitForEmptyAgentQueuesAsync(RabbitMqOptions rabbit, CancellationToken ct)
+    {
+        await using var inspector = await QueueInspector.ConnectAsync(rabbit, ct);
+        var queues = Enum.GetValues<SyncAgent>().Select(a => BridgeRoutes.QueueName(rabbit.QueuePrefix, a)).ToList();
+        var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
+        while (true)
+        {
+            var states = new List<QueueInspector.QueueState>();
+            foreach (var queue in queues) states.Add(await inspector.InspectAsync(queue, ct));
+
+            // Deliveries a consumer still held come back to the queue only when its channel is gone.
+            if (states.All(s => s.Consumers == 0))
+            {
+                var left = states.Sum(s => (long)s.Messages);
+                if (left == 0) return;
+                throw new InvalidOperationException($"{left:#,0} messages were left in the agent queues after the MassTransit floor");
+            }
+
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException("the MassTransit floor's consumers were still on the agent queues 30 s after it stopped");
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private static async Task<(long Handled, long First, long Last, long Deliveries)> WaitForHandledAsync(ServiceProcess service, string name, int count, CancellationToken ct)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(DrainLimit(count).TotalSeconds * Stopwatch.Frequency);
         var (lastHandled, lastProgress) = (-1L, Stopwatch.GetTimestamp());
@@ -149,7 +203,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
             // A stall (the shared broker restarted under the service, say) ends the run at once: its figures would mean nothing.
             if (Stopwatch.GetElapsedTime(lastProgress) > StallLimit || Stopwatch.GetTimestamp() > deadline)
             {
-                throw new TimeoutException($"the service handled only {status.Handled:#,0} of {count:#,0} messages (no progress for {Stopwatch.GetElapsedTime(lastProgress).TotalSeconds:0} s). Its last lines:{Environment.NewLine}{service.LogTail()}");
+                throw new TimeoutException($"{name} handled only {status.Handled:#,0} of {count:#,0} messages (no progress for {Stopwatch.GetElapsedTime(lastProgress).TotalSeconds:0} s). Its last lines:{Environment.NewLine}{service.LogTail()}");
             }
 
             await Task.Delay(100, ct);

@@ -11,7 +11,8 @@ namespace Mofa.Sync.Host.Bench;
 /// <summary>
 /// The benchmarked service, in its own process (`mofa-sync bench --service-child`, started by
 /// <see cref="ServiceProcess"/>): the composition of `mofa-sync run` (SyncHostBuilder.Build) plus
-/// the <see cref="AppliedObserver"/>, answering the bench's questions on stdin/stdout. Protocol lines
+/// the <see cref="AppliedObserver"/>, answering the bench's questions on stdin/stdout; or, with
+/// `Bench:Floor=true`, the <see cref="MassTransitFloor"/> with the same observer. Protocol lines
 /// start with <see cref="Prefix"/>; the service's own log lines go to the same stdout and are skipped.
 /// </summary>
 public static class BenchServiceChild
@@ -25,12 +26,14 @@ public static class BenchServiceChild
     {
         var observer = new AppliedObserver();
         var withoutNotifications = string.Equals(configuration[WithoutNotificationsKey], "true", StringComparison.OrdinalIgnoreCase);
-        using var host = SyncHostBuilder.Build(configuration, settings, services =>
-        {
-            services.AddConsumeObserver(_ => observer);
-            // Registered last, so it wins over the notification sink.
-            if (withoutNotifications) services.AddSingleton<IContentChangeSink, NoContentChangeSink>();
-        });
+        using var host = MassTransitFloor.IsRequested(configuration)
+            ? MassTransitFloor.Build(configuration, settings, observer)
+            : SyncHostBuilder.Build(configuration, settings, services =>
+            {
+                services.AddConsumeObserver(_ => observer);
+                // Registered last, so it wins over the notification sink.
+                if (withoutNotifications) services.AddSingleton<IContentChangeSink, NoContentChangeSink>();
+            });
         await host.StartAsync();
         Say("ready");
 

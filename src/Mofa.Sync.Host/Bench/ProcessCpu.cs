@@ -27,6 +27,9 @@ public static class ProcessCpu
         }
     }
 
+    /// <summary>The same, for a process that may not have been found (the broker on another machine).</summary>
+    public static TimeSpan? Of(int? pid) => pid is { } p ? Of(p) : null;
+
     /// <summary>The local RabbitMQ node (the Erlang VM, beam.smp), if it runs on this machine.</summary>
     public static int? BrokerPid()
     {

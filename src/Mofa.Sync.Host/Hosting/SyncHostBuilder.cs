@@ -21,6 +21,15 @@ public static class SyncHostBuilder
 {
     public static IHost Build(IConfiguration configuration, MofaSyncSettings settings, Action<IServiceCollection>? extra = null)
     {
+        var builder = CreateBuilder(configuration, settings);
+        AddSync(builder.Services, settings);
+        extra?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    /// <summary>A host with nothing in it yet but the configuration, the logging and the shutdown timeout.</summary>
+    public static HostApplicationBuilder CreateBuilder(IConfiguration configuration, MofaSyncSettings settings)
+    {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             DisableDefaults = true,
@@ -29,10 +38,7 @@ public static class SyncHostBuilder
         builder.Configuration.AddConfiguration(configuration);
         ConfigureLogging(builder.Logging, configuration);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Service.ShutdownTimeout);
-
-        AddSync(builder.Services, settings);
-        extra?.Invoke(builder.Services);
-        return builder.Build();
+        return builder;
     }
 
     public static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration)
@@ -71,6 +77,27 @@ public static class SyncHostBuilder
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<TombstonePurgeService>();
 
+        AddBus(services, settings,
+            x =>
+            {
+                x.AddConsumer<BridgeEventConsumer, BridgeEventConsumerDefinition>();
+                NotificationServices.AddNotificationConsumers(x);
+            },
+            (context, cfg) =>
+            {
+                cfg.ConnectReceiveObserver(new ActivityObserver(context.GetRequiredService<ActivityMonitor>()));
+                ConfigureAgents(cfg, settings.RabbitMq, e => e.ConfigureConsumer<BridgeEventConsumer>(context));
+                NotificationServices.ConfigureNotificationEndpoint(cfg, context, settings.RabbitMq);
+            });
+    }
+
+    /// <summary>
+    /// The bus on the configured broker, started before the host reports started (so the first
+    /// message finds every endpoint ready); the caller registers the consumers and the endpoints.
+    /// </summary>
+    public static void AddBus(IServiceCollection services, MofaSyncSettings settings,
+        Action<IBusRegistrationConfigurator> addConsumers, Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator> configureEndpoints)
+    {
         services.AddOptions<MassTransitHostOptions>().Configure(o =>
         {
             o.WaitUntilStarted = true;
@@ -78,8 +105,7 @@ public static class SyncHostBuilder
         });
         services.AddMassTransit(x =>
         {
-            x.AddConsumer<BridgeEventConsumer, BridgeEventConsumerDefinition>();
-            NotificationServices.AddNotificationConsumers(x);
+            addConsumers(x);
             x.UsingRabbitMq((context, cfg) =>
             {
                 var rabbit = settings.RabbitMq;
@@ -88,9 +114,7 @@ public static class SyncHostBuilder
                     h.Username(rabbit.Username);
                     h.Password(rabbit.Password);
                 });
-                cfg.ConnectReceiveObserver(new ActivityObserver(context.GetRequiredService<ActivityMonitor>()));
-                ConfigureAgents(cfg, rabbit, e => e.ConfigureConsumer<BridgeEventConsumer>(context));
-                NotificationServices.ConfigureNotificationEndpoint(cfg, context, rabbit);
+                configureEndpoints(context, cfg);
             });
         });
     }

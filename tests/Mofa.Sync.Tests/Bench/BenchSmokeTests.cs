@@ -7,7 +7,8 @@ namespace Mofa.Sync.Tests.Bench;
 
 /// <summary>
 /// `mofa-sync bench` end to end on a tiny mix, against the real broker, with the service as a
-/// child process: every figure is there and every event reached the mirror. No timing assertions.
+/// child process (and the MassTransit floor as another): every figure is there and every event
+/// reached the mirror. No timing assertions.
 /// </summary>
 public sealed class BenchSmokeTests
 {
@@ -33,16 +34,25 @@ public sealed class BenchSmokeTests
         Assert.Equal(3_000, report.Mirror.Published);
         Assert.True(report.CeilingPerSecond > 0 && report.ServicePerSecond > 0 && report.PublishPerSecond > 0 && report.OfferedPerSecond > 0,
             report.ToJson());
+        Assert.True(report.FloorPerSecond > 0 && report.FloorToCeiling > 0 && report.ServiceToFloor > 0, report.ToJson());
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.True(report.CpuMicrosPerEvent.Floor > 0, report.ToJson());
+            // The broker's CPU is read only where it runs on this machine.
+            if (ProcessCpu.BrokerPid() is not null) Assert.True(report.CpuMicrosPerEvent.BrokerFloorPhase > 0, report.ToJson());
+        }
+
         Assert.True(report.Latency.Count > 500, $"latency samples: {report.Latency.Count}");
         Assert.True(report.Latency.P50Ms <= report.Latency.P95Ms && report.Latency.P95Ms <= report.Latency.P99Ms && report.Latency.P99Ms <= report.Latency.MaxMs);
         if (OperatingSystem.IsLinux()) Assert.True(report.PeakResidentMb > 0);
 
         using var json = JsonDocument.Parse(report.ToJson());
-        foreach (var figure in new[] { "ceilingPerSecond", "servicePerSecond", "serviceToCeiling", "latency", "peakResidentMb", "mix", "setup", "machine", "mirror" })
+        foreach (var figure in new[] { "ceilingPerSecond", "floorPerSecond", "floorToCeiling", "servicePerSecond", "serviceToCeiling", "serviceToFloor", "latency", "peakResidentMb", "mix", "setup", "machine", "mirror" })
         {
             Assert.True(json.RootElement.TryGetProperty(figure, out _), $"the JSON lacks {figure}");
         }
 
+        Assert.Equal(["floor", "brokerFloorPhase"], new[] { "floor", "brokerFloorPhase" }.Where(p => json.RootElement.GetProperty("cpuMicrosPerEvent").TryGetProperty(p, out _)));
         Assert.Equal(["p50Ms", "p95Ms", "p99Ms"], new[] { "p50Ms", "p95Ms", "p99Ms" }.Where(p => json.RootElement.GetProperty("latency").TryGetProperty(p, out _)));
     }
 }
