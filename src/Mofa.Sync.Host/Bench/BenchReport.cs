@@ -41,7 +41,7 @@ public sealed record BenchReport
 
     public required MirrorCheck Mirror { get; init; }
 
-    /// <summary>Notifications the agents published that the service's notification endpoint had not consumed at the end (it lags behind the agents).</summary>
+    /// <summary>Messages (digest deliveries) still in the service's notification queue at the end.</summary>
     public required long NotificationsWaiting { get; init; }
 
     /// <summary>Where the cores went while the service and the floor drained the backlog (after their start-up); other processes on the machine are not counted.</summary>
@@ -86,7 +86,7 @@ public sealed record BenchReport
             $"service {Micros(CpuMicrosPerEvent.Service)} µs, broker {Micros(CpuMicrosPerEvent.BrokerServicePhase)} µs (raw consumer phase: {Micros(CpuMicrosPerEvent.BrokerCeilingPhase)} µs)");
         t.AddRow("CPU per event (floor phase)", $"MassTransit floor {Micros(CpuMicrosPerEvent.Floor)} µs, broker {Micros(CpuMicrosPerEvent.BrokerFloorPhase)} µs");
         t.AddRow("mirror", Markup.Escape(Mirror.ToString()));
-        t.AddRow("notifications still queued at the end", $"{NotificationsWaiting:#,0}");
+        t.AddRow("digest deliveries still queued at the end", $"{NotificationsWaiting:#,0}");
         t.AddRow("run time", $"{TotalSeconds:0} s");
         return t;
     }
