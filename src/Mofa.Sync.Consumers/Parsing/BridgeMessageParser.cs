@@ -16,14 +16,47 @@ namespace Mofa.Sync.Consumers.Parsing;
 /// </summary>
 public static partial class BridgeMessageParser
 {
-    public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlySpan<byte> body)
+    private const int MaxDepth = 16;
+
+    /// <summary>The contract's options, nested no deeper than the strict path's document may be.</summary>
+    private static readonly JsonSerializerOptions DirectOptions = new(BridgeJson.Options) { MaxDepth = MaxDepth };
+
+    public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body) =>
+        // Two paths, for speed: almost every message is valid, and reading it straight into its
+        // contract costs one pass. Whatever that pass does not accept outright is read again by the
+        // strict path, which alone words the reasons: an invalid message gets the same reason either way.
+        TryParseValid(routingKey, body.Span) ?? ParseStrictly(routingKey, body);
+
+    /// <summary>The message as the strict path would read it when it is valid and its routing key names a route; otherwise null.</summary>
+    private static ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body)
     {
-        if (body.IsEmpty || body.Trim(" \t\r\n"u8).IsEmpty) throw Invalid("the body is empty; expected one JSON object");
+        var route = BridgeRoutes.Find(routingKey);
+        if (route is null) return null;
+
+        MoodleEvent? e;
+        try
+        {
+            e = JsonSerializer.Deserialize(body, route.Contract, DirectOptions) as MoodleEvent;
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+
+        if (e is null || e.SchemaVersion != BridgeExchange.SchemaVersion) return null;
+        var fromEventName = BridgeRoutingKeys.FromEventName(e.EventName);
+        if (fromEventName is not null && fromEventName != route.RoutingKey) return null;
+        return BridgeValidators.Check(e) is null ? ParsedBridgeMessage.Handled(route.RoutingKey, e) : null;
+    }
+
+    private static ParsedBridgeMessage ParseStrictly(string? routingKey, ReadOnlyMemory<byte> body)
+    {
+        if (body.IsEmpty || body.Span.Trim(" \t\r\n"u8).IsEmpty) throw Invalid("the body is empty; expected one JSON object");
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException ex)
         {
