@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FluentValidation;
+using FluentValidation.Results;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts.Modules;
@@ -14,18 +15,22 @@ public static class BridgeValidators
     // Set before the validators below are built: they capture their field names when constructed.
     private static readonly bool NamesAsInJson = UseJsonFieldNames();
 
-    private static readonly Dictionary<Type, IValidator> ByContract = new()
+    private static readonly Dictionary<Type, Func<MoodleEvent, ValidationResult>> ByContract = new()
     {
-        [typeof(CourseChanged)] = new CourseChangedValidator(),
-        [typeof(CourseDeleted)] = new CourseDeletedValidator(),
-        [typeof(CourseModuleChanged)] = new CourseModuleChangedValidator(),
-        [typeof(CourseModuleDeleted)] = new CourseModuleDeletedValidator(),
-        [typeof(RoleAssigned)] = new RoleAssignedValidator(),
-        [typeof(RoleUnassigned)] = new RoleUnassignedValidator(),
-        [typeof(UserUpdated)] = new UserUpdatedValidator(),
-        [typeof(UserDeleted)] = new UserDeletedValidator(),
-        [typeof(QuizQuestionsChanged)] = new QuizQuestionsChangedValidator(),
+        [typeof(CourseChanged)] = Typed(new CourseChangedValidator()),
+        [typeof(CourseDeleted)] = Typed(new CourseDeletedValidator()),
+        [typeof(CourseModuleChanged)] = Typed(new CourseModuleChangedValidator()),
+        [typeof(CourseModuleDeleted)] = Typed(new CourseModuleDeletedValidator()),
+        [typeof(RoleAssigned)] = Typed(new RoleAssignedValidator()),
+        [typeof(RoleUnassigned)] = Typed(new RoleUnassignedValidator()),
+        [typeof(UserUpdated)] = Typed(new UserUpdatedValidator()),
+        [typeof(UserDeleted)] = Typed(new UserDeletedValidator()),
+        [typeof(QuizQuestionsChanged)] = Typed(new QuizQuestionsChangedValidator()),
     };
+
+    /// <summary>The validator called with its own type: no untyped context to wrap on every message.</summary>
+    private static Func<MoodleEvent, ValidationResult> Typed<T>(MoodleEventValidator<T> validator)
+        where T : MoodleEvent => e => validator.Validate((T)e);
 
     /// <summary>Name fields as the JSON body does (courseId, user.email), not as C# does ("Course Id").</summary>
     private static bool UseJsonFieldNames()
@@ -39,7 +44,7 @@ public static class BridgeValidators
     public static string? Check(MoodleEvent e)
     {
         _ = NamesAsInJson;
-        var result = ByContract[e.GetType()].Validate(new ValidationContext<object>(e));
+        var result = ByContract[e.GetType()](e);
         if (result.IsValid) return null;
         return string.Join("; ", result.Errors.Select(f => Describe(f.PropertyName, f.ErrorMessage)));
     }

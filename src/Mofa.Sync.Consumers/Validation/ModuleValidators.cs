@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FluentValidation;
 using Mofa.Sync.Contracts.Modules;
 
@@ -30,9 +31,12 @@ public sealed class CourseModuleDeletedValidator : MoodleEventValidator<CourseMo
 }
 
 /// <summary>Moodle's modname: a plugin name, lower-case letters, digits and underscores.</summary>
-internal static class ModuleNameRules
+internal static partial class ModuleNameRules
 {
     public static void Apply<T>(IRuleBuilderInitial<T, string> rule) =>
         rule.NotEmpty().WithMessage("moduleName must not be empty")
-            .Matches("^[a-z][a-z0-9_]{0,27}$").WithMessage((_, value) => $"moduleName must be a Moodle module name like 'assign' or 'quiz' (got '{Echo.Cut(value)}')");
+            .Matches(ModuleName()).WithMessage((_, value) => $"moduleName must be a Moodle module name like 'assign' or 'quiz' (got '{Echo.Cut(value)}')");
+
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,27}$")]
+    private static partial Regex ModuleName();
 }

@@ -23,7 +23,7 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
         RuleFor(e => e.Site).Must(BeHttpUrl).WithMessage(e => $"site must be the site's absolute http(s) address, like https://moodle.example.edu (got '{Echo.Cut(e.Site)}')");
         Text(e => e.EventName, 255);
         RuleFor(e => e.TimeCreated)
-            .Must(t => t >= EarliestTimeCreated && t <= DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds())
+            .Must(t => t >= EarliestTimeCreated && t <= Tomorrow.UnixSeconds())
             .WithMessage("timeCreated must be unix seconds between 2000-01-01 and tomorrow (got {PropertyValue})");
         RuleFor(e => e.Sequence).GreaterThan(0).When(e => e.Sequence is not null)
             .WithMessage("sequence must be positive when present (got {PropertyValue})");
@@ -40,6 +40,28 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
             .MaximumLength(maxLength).WithMessage($"{{PropertyName}} must be at most {maxLength} characters (got {{TotalLength}})");
 
     protected static bool BeHttpUrl(string? value) => HttpUrl.IsValid(value);
+}
+
+/// <summary>
+/// Tomorrow in unix seconds, the latest timeCreated accepted. The clock is read at most once a
+/// second, not for every message: the bound may lag the clock by up to a second, in a day's margin.
+/// </summary>
+internal static class Tomorrow
+{
+    private sealed record Reading(long ValidUntil, long UnixSeconds);
+
+    private static Reading _last = new(long.MinValue, 0);
+
+    public static long UnixSeconds()
+    {
+        var last = Volatile.Read(ref _last);
+        var ticks = Environment.TickCount64;
+        if (ticks < last.ValidUntil) return last.UnixSeconds;
+
+        var fresh = new Reading(ticks + 1000, DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds());
+        Volatile.Write(ref _last, fresh);
+        return fresh.UnixSeconds;
+    }
 }
 
 /// <summary>Only absolute http(s) addresses: never javascript:, data: or relative links.</summary>
