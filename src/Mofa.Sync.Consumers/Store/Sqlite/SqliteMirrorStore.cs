@@ -167,24 +167,24 @@ public sealed class SqliteMirrorStore : IMirrorStore
     {
         try
         {
-            EnsureWriterConnection();
-            SqliteSchema.Exec(_connection!, "BEGIN IMMEDIATE");
+            var writer = EnsureWriterConnection();
+            writer.BeginBatch();
             foreach (var pending in batch)
             {
-                SqliteSchema.Exec(_connection!, "SAVEPOINT event");
+                writer.BeginEvent();
                 try
                 {
-                    await pending.RunAsync(_writer!);
-                    SqliteSchema.Exec(_connection!, "RELEASE event");
+                    await pending.RunAsync(writer);
+                    writer.EndEvent();
                 }
                 catch (Exception ex)
                 {
-                    SqliteSchema.Exec(_connection!, "ROLLBACK TO event; RELEASE event");
+                    writer.UndoEvent();
                     pending.Fail(ex);
                 }
             }
 
-            SqliteSchema.Exec(_connection!, "COMMIT");
+            writer.CommitBatch();
             foreach (var pending in batch) pending.Complete();
         }
         catch (Exception ex)
@@ -196,12 +196,13 @@ public sealed class SqliteMirrorStore : IMirrorStore
         }
     }
 
-    private void EnsureWriterConnection()
+    private SqliteMirrorWriter EnsureWriterConnection()
     {
-        if (_connection is not null) return;
+        if (_writer is not null) return _writer;
         _connection = Open();
         SqliteSchema.Exec(_connection, $"PRAGMA synchronous = {_options.Synchronous.ToString().ToUpperInvariant()};");
         _writer = new SqliteMirrorWriter(_connection);
+        return _writer;
     }
 
     private void ResetWriterConnection()
