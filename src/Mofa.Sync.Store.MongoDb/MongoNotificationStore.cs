@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Contracts.Notifications;
 
@@ -72,7 +73,7 @@ public sealed class MongoNotificationStore : INotificationStore
         await _deliveries.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(new BsonDocument { { "digestId", 1 }, { "state", 1 } }), cancellationToken: ct);
     }
 
-    public async Task<RecordedNotification> RecordAsync(NotificationRequested notification, TimeSpan window, DateTimeOffset now, CancellationToken ct)
+    public async Task<RecordedNotification> RecordAsync(NotificationRequested notification, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct)
     {
         var n = notification;
         var known = await _notifications.Find(new BsonDocument("_id", n.NotificationId)).FirstOrDefaultAsync(ct);
@@ -107,7 +108,7 @@ public sealed class MongoNotificationStore : INotificationStore
         return new RecordedNotification(digestId, IsNew: true);
     }
 
-    public async Task<string?> FindItemNameAsync(string site, long cmId, CancellationToken ct)
+    public async Task<string?> FindItemNameAsync(string site, long cmId, IMirrorWriter? within, CancellationToken ct)
     {
         var doc = await _notifications.Find(new BsonDocument { { "site", site }, { "cmId", cmId }, { "itemName", new BsonDocument("$type", "string") } })
             .Sort(new BsonDocument("timeCreated", -1)).Limit(1).FirstOrDefaultAsync(ct);
@@ -250,7 +251,7 @@ public sealed class MongoNotificationStore : INotificationStore
         await _digests.InsertOneAsync(new BsonDocument
         {
             { "_id", id }, { "site", site }, { "courseId", courseId }, { "state", Open }, { "createdAt", at },
-            { "dueAt", at + (long)window.TotalMilliseconds }, { "dispatchedAt", window == TimeSpan.Zero ? at : BsonNull.Value }, { "attached", 1 },
+            { "dueAt", at + (long)window.TotalMilliseconds }, { "dispatchedAt", BsonNull.Value }, { "attached", 1 },
         }, cancellationToken: ct);
         return id;
     }

@@ -21,26 +21,41 @@ namespace Mofa.Sync.Consumers.Mirror;
 ///   the purge erases the rest).</item>
 /// </list>
 /// Every step is idempotent, so a redelivery after a crash at any point ends in the same mirror.
+/// An effective content change is handed to the <see cref="IChangeRecorder"/> (the notifications)
+/// inside the same write.
 /// </summary>
-public sealed class MirrorApplier(IMirrorStore store, ISet<string> teacherRoles)
+public sealed class MirrorApplier(IMirrorStore store, ISet<string> teacherRoles, IChangeRecorder? recorder = null)
 {
     public Task<ApplyResult> ApplyAsync(MoodleEvent e, CancellationToken ct) => e switch
     {
-        CourseChanged m => store.WriteAsync((w, c) => CourseChangedAsync(w, m, c), ct),
-        CourseDeleted m => store.WriteAsync((w, c) => CourseDeletedAsync(w, m, c), ct),
-        CourseModuleChanged m => store.WriteAsync((w, c) => ModuleChangedAsync(w, m, c), ct),
-        CourseModuleDeleted m => store.WriteAsync((w, c) => ModuleDeletedAsync(w, m, c), ct),
+        CourseChanged m => Write((w, c) => CourseChangedAsync(w, m, c), ct),
+        CourseDeleted m => Write((w, c) => CourseDeletedAsync(w, m, c), ct),
+        CourseModuleChanged m => Write((w, c) => ModuleChangedAsync(w, m, c), ct),
+        CourseModuleDeleted m => Write((w, c) => ModuleDeletedAsync(w, m, c), ct),
         RoleAssigned m => teacherRoles.Contains(m.RoleShortName)
-            ? store.WriteAsync((w, c) => RoleAssignedAsync(w, m, c), ct)
+            ? Write((w, c) => RoleAssignedAsync(w, m, c), ct)
             : Task.FromResult(ApplyResult.Ignored($"role '{m.RoleShortName}' is not a teacher role")),
         RoleUnassigned m => teacherRoles.Contains(m.RoleShortName)
-            ? store.WriteAsync((w, c) => RoleUnassignedAsync(w, m, c), ct)
+            ? Write((w, c) => RoleUnassignedAsync(w, m, c), ct)
             : Task.FromResult(ApplyResult.Ignored($"role '{m.RoleShortName}' is not a teacher role")),
-        UserUpdated m => store.WriteAsync((w, c) => UserUpdatedAsync(w, m, c), ct),
-        UserDeleted m => store.WriteAsync((w, c) => UserDeletedAsync(w, m, c), ct),
-        QuizQuestionsChanged m => store.WriteAsync((w, c) => QuizQuestionsChangedAsync(w, m, c), ct),
+        UserUpdated m => Write((w, c) => UserUpdatedAsync(w, m, c), ct),
+        UserDeleted m => Write((w, c) => UserDeletedAsync(w, m, c), ct),
+        QuizQuestionsChanged m => Write((w, c) => QuizQuestionsChangedAsync(w, m, c), ct),
         _ => throw new ArgumentException($"no apply rule for {e.GetType().Name}", nameof(e)),
     };
+
+    /// <summary>One event's write: its apply rule, then the record of the change it made, committed together.</summary>
+    private Task<ApplyResult> Write(Func<IMirrorWriter, CancellationToken, Task<ApplyResult>> rule, CancellationToken ct) =>
+        store.WriteAsync(async (w, c) =>
+        {
+            var result = await rule(w, c);
+            if (recorder is not null && result.Change is { } change && result.Outcome is ApplyOutcome.Applied or ApplyOutcome.AlreadyApplied)
+            {
+                result = result with { Change = await recorder.RecordAsync(change, w, c) };
+            }
+
+            return result;
+        }, ct);
 
     private static async Task<ApplyResult> CourseChangedAsync(IMirrorWriter w, CourseChanged e, CancellationToken ct)
     {

@@ -6,10 +6,11 @@ namespace Mofa.Sync.Consumers.Notifications;
 
 /// <summary>
 /// The digest window without a delayed-message plugin: the window lives in the store, and every
-/// Notifications:FlushInterval this service sends a DeliverDigest to the notification queue for
-/// each digest whose window has closed, then marks it dispatched. A crash between the two sends it
-/// again later; the delivery records make the second delivery a no-op. Several instances may flush
-/// the same digest: likewise harmless.
+/// Notifications:FlushInterval (or at once when nudged: a digest with a zero window was just
+/// recorded) this service sends a DeliverDigest to the notification queue for each digest whose
+/// window has closed, then marks it dispatched. A crash between the two sends it again later; the
+/// delivery records make the second delivery a no-op. Several instances may flush the same
+/// digest: likewise harmless.
 /// </summary>
 public sealed class DigestFlushService(
     INotificationStore store,
@@ -20,16 +21,39 @@ public sealed class DigestFlushService(
 {
     private const int MaxPerFlush = 500;
 
+    // At most one nudge waits: any number of them before the next flush ask for the same flush.
+    private readonly SemaphoreSlim _nudged = new(0, 1);
+
+    /// <summary>Asks for a flush now rather than at the next interval.</summary>
+    public void Nudge()
+    {
+        try
+        {
+            _nudged.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A flush is asked for already.
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.FlushInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await FlushAsync(stoppingToken);
+                await _nudged.WaitAsync(options.FlushInterval, stoppingToken);
+                // Runs until nothing is due, so a burst larger than one flush is not left for the next interval.
+                while (await FlushAsync(stoppingToken) == MaxPerFlush)
+                {
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
             {
                 logger.LogWarning("Digest flush failed, will retry in {Interval}: {Message}", options.FlushInterval, ex.Message);
             }
@@ -50,5 +74,11 @@ public sealed class DigestFlushService(
 
         logger.LogDebug("Flushed {Count} digests", due.Count);
         return due.Count;
+    }
+
+    public override void Dispose()
+    {
+        _nudged.Dispose();
+        base.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Contracts.Notifications;
 
 namespace Mofa.Sync.Consumers.Notifications;
@@ -14,13 +15,14 @@ public interface INotificationStore : IAsyncDisposable
 
     /// <summary>
     /// Records a notification once (by its id) and puts it into its course's open digest, or a new
-    /// digest due at now + <paramref name="window"/>. With a zero window the digest is created already
-    /// dispatched: the caller delivers it itself. A notification recorded before keeps its digest.
+    /// digest due at now + <paramref name="window"/> (with a zero window, a digest of its own, due
+    /// at once). A notification recorded before keeps its digest. <paramref name="within"/> is the
+    /// mirror write this record joins (SQLite: the same transaction); null records on its own.
     /// </summary>
-    Task<RecordedNotification> RecordAsync(NotificationRequested notification, TimeSpan window, DateTimeOffset now, CancellationToken ct);
+    Task<RecordedNotification> RecordAsync(NotificationRequested notification, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct);
 
-    /// <summary>The last name the notifications knew for a module (a delete carries none).</summary>
-    Task<string?> FindItemNameAsync(string site, long cmId, CancellationToken ct);
+    /// <summary>The last name the notifications knew for a module (a delete carries none); <paramref name="within"/> as in RecordAsync.</summary>
+    Task<string?> FindItemNameAsync(string site, long cmId, IMirrorWriter? within, CancellationToken ct);
 
     /// <summary>Digests whose window has closed and that were not yet handed to delivery.</summary>
     Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct);

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using MassTransit;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Contracts.Notifications;
@@ -10,55 +9,43 @@ using Mofa.Sync.Contracts.Notifications;
 namespace Mofa.Sync.Consumers.Notifications;
 
 /// <summary>
-/// Turns an effective content change into a recorded notification and a published
+/// What an effective content change sets off: a recorded notification and a published
 /// NotificationRequested.
 /// <para>
-/// The agent records the notification into its course's digest itself, in the store's next group
-/// commit, instead of publishing it to its own notification queue and consuming it there: that
-/// second trip through the broker cost more CPU than the rest of the event's handling together
-/// (docs/performance.md). NotificationRequested is still published, for the other Mofa services
-/// that bind their own queues to it.
+/// The notification is recorded into its course's digest inside the event's own mirror write
+/// (<see cref="IChangeRecorder"/>), not by a consumer of NotificationRequested on the sync's own
+/// queue: that second trip through the broker, and a second commit per event, cost more CPU than
+/// the rest of the event's handling (docs/performance.md). NotificationRequested is still
+/// published, after the commit, for the other Mofa services that bind their queues to it.
 /// </para>
 /// <para>
-/// Why no notification is lost: the agent calls this after the mirror write has committed, for
-/// Applied and AlreadyApplied alike, and acknowledges the bridge message only after the record is
-/// committed and the publish confirmed. A crash in between leaves the message unacknowledged; its
-/// redelivery finds the write already applied and does both again. The notification id comes from
-/// the causing event's id, so the record is made once and a second publish carries the same id.
+/// Why nothing is lost: the record commits with the mirror's writes, and the bridge message is
+/// acknowledged only after the publish is confirmed. A crash before the ack leaves the message
+/// unacknowledged; its redelivery finds the write already applied, records nothing new (the
+/// notification id comes from the causing event's id) and publishes again with the same id. The
+/// digest itself is sent by the flush, which finds every due digest in the store.
 /// </para>
 /// </summary>
 public sealed class NotificationSink(
     INotificationStore store,
     NotificationOptions options,
-    RabbitMqOptions rabbit,
-    ILogger<NotificationSink> logger) : IContentChangeSink
+    DigestFlushService flush,
+    ILogger<NotificationSink> logger) : IChangeRecorder, IContentChangeSink
 {
-    private readonly Uri _notificationQueue = new($"queue:{NotificationTopology.QueueName(rabbit.QueuePrefix)}");
+    public async Task<ContentChange> RecordAsync(ContentChange change, IMirrorWriter writer, CancellationToken ct)
+    {
+        // A delete carries no name: use the last one a notification knew, else the text says "a module".
+        var recorded = change with { ItemName = change.ItemName ?? await store.FindItemNameAsync(change.Site, change.CmId, writer, ct) };
+        var notification = NotificationOf(recorded);
+        var digest = await store.RecordAsync(notification, options.DigestWindow, DateTimeOffset.UtcNow, writer, ct);
+        logger.LogDebug("Recorded {NotificationId} in digest {DigestId} ({Kind} cm {CmId} in course {CourseId}, new: {IsNew})",
+            notification.NotificationId, digest.DigestId, notification.Kind, notification.CmId, notification.CourseId, digest.IsNew);
+        return recorded;
+    }
 
     public async Task ChangedAsync(ContentChange change, ConsumeContext context)
     {
-        // A delete carries no name: use the last one a notification knew, else the text says "a module".
-        var name = change.ItemName ?? await store.FindItemNameAsync(change.Site, change.CmId, context.CancellationToken);
-        var notification = new NotificationRequested
-        {
-            NotificationId = NotificationRequested.IdFor(change.EventId),
-            Site = change.Site,
-            CourseId = change.CourseId,
-            Kind = change.Kind switch
-            {
-                ContentChangeKind.Created => NotificationKinds.Created,
-                ContentChangeKind.Deleted => NotificationKinds.Deleted,
-                _ => NotificationKinds.Updated,
-            },
-            CmId = change.CmId,
-            ModuleKind = change.ModuleKind,
-            ItemName = name,
-            ItemUrl = change.ItemUrl,
-            EventId = change.EventId,
-            TimeCreated = change.TimeCreated,
-        };
-
-        var recorded = await store.RecordAsync(notification, options.DigestWindow, DateTimeOffset.UtcNow, context.CancellationToken);
+        var notification = NotificationOf(change);
 
         // Bounded: while the broker is away a publish waits for the connection, and a consumer stuck
         // in it keeps its endpoint from restarting once the broker is back (measured: a broker
@@ -69,18 +56,28 @@ public sealed class NotificationSink(
         // The same notification always has the same AMQP message id, for subscribers that deduplicate on it.
         await context.Publish(notification, p => p.MessageId = MessageIdOf(notification.NotificationId), timeout.Token);
 
-        if (options.DigestWindow == TimeSpan.Zero)
-        {
-            // No window: deliver now, through the notification queue, so a failure has the queue's
-            // retries, _error and replay. A duplicate asks again: its first delivery may have been
-            // cut short, and the delivery records make a second one send nobody anything twice.
-            var queue = await context.GetSendEndpoint(_notificationQueue);
-            await queue.Send(new DeliverDigest(recorded.DigestId), timeout.Token);
-        }
-
-        logger.LogDebug("Recorded {NotificationId} in digest {DigestId} ({Kind} cm {CmId} in course {CourseId}, new: {IsNew})",
-            notification.NotificationId, recorded.DigestId, notification.Kind, notification.CmId, notification.CourseId, recorded.IsNew);
+        // No window: the change's digest is due now; the flush sends it without waiting for its interval.
+        if (options.DigestWindow == TimeSpan.Zero) flush.Nudge();
     }
+
+    public static NotificationRequested NotificationOf(ContentChange change) => new()
+    {
+        NotificationId = NotificationRequested.IdFor(change.EventId),
+        Site = change.Site,
+        CourseId = change.CourseId,
+        Kind = change.Kind switch
+        {
+            ContentChangeKind.Created => NotificationKinds.Created,
+            ContentChangeKind.Deleted => NotificationKinds.Deleted,
+            _ => NotificationKinds.Updated,
+        },
+        CmId = change.CmId,
+        ModuleKind = change.ModuleKind,
+        ItemName = change.ItemName,
+        ItemUrl = change.ItemUrl,
+        EventId = change.EventId,
+        TimeCreated = change.TimeCreated,
+    };
 
     /// <summary>How long a publish may wait for the broker before the event is retried instead.</summary>
     public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
 
@@ -32,7 +33,9 @@ public static class BenchServiceChild
             {
                 services.AddConsumeObserver(_ => observer);
                 // Registered last, so it wins over the notification sink.
-                if (withoutNotifications) services.AddSingleton<IContentChangeSink, NoContentChangeSink>();
+                if (!withoutNotifications) return;
+                services.AddSingleton<IContentChangeSink, NoContentChangeSink>();
+                services.AddSingleton<IChangeRecorder, NoContentChangeSink>();
             });
         await host.StartAsync();
         Say("ready");

@@ -27,15 +27,18 @@ public static class NotificationServices
         services.AddMoodleWebService(settings.Moodle);
         // In the service the SQLite notification records join the mirror store's writer (group commit).
         services.AddSingleton(sp => CreateStore(settings, sp.GetRequiredService<IMirrorStore>() as SqliteMirrorStore));
-        services.AddSingleton<IContentChangeSink, NotificationSink>();
+        services.AddSingleton<NotificationSink>();
+        services.AddSingleton<IContentChangeSink>(sp => sp.GetRequiredService<NotificationSink>());
+        services.AddSingleton<IChangeRecorder>(sp => sp.GetRequiredService<NotificationSink>());
         services.AddTransient<DigestDelivery>();
         services.AddHostedService<NotificationStoreInitializer>();
-        services.AddHostedService(sp => new DigestFlushService(
+        services.AddSingleton(sp => new DigestFlushService(
             sp.GetRequiredService<INotificationStore>(),
             sp.GetRequiredService<ISendEndpointProvider>(),
             settings.Notifications,
             new Uri($"queue:{NotificationTopology.QueueName(settings.RabbitMq.QueuePrefix)}"),
             sp.GetRequiredService<ILogger<DigestFlushService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<DigestFlushService>());
         return services;
     }
 

@@ -29,6 +29,9 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
         _commit = Command(connection, "COMMIT");
     }
 
+    /// <summary>The writer connection, for other writes that join the event's transaction (the notification records).</summary>
+    public SqliteConnection Connection => _connection;
+
     public void BeginBatch()
     {
         _begin.ExecuteNonQuery();

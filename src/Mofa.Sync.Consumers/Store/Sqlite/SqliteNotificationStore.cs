@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Mirror.Documents;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Contracts.Notifications;
@@ -41,7 +42,7 @@ public sealed class SqliteNotificationStore : INotificationStore
                 state         TEXT    NOT NULL,   -- open (takes notifications) or closed (recipients fixed)
                 created_at    INTEGER NOT NULL,   -- unix milliseconds, like every *_at here
                 due_at        INTEGER NOT NULL,   -- the end of the digest window
-                dispatched_at INTEGER NULL,       -- a DeliverDigest was sent (or the consumer delivers it itself)
+                dispatched_at INTEGER NULL,       -- the flush sent a DeliverDigest for it
                 closed_at     INTEGER NULL,
                 course_name   TEXT    NULL,
                 recipients    INTEGER NULL
@@ -81,8 +82,14 @@ public sealed class SqliteNotificationStore : INotificationStore
         return Task.CompletedTask;
     }
 
-    public Task<RecordedNotification> RecordAsync(NotificationRequested notification, TimeSpan window, DateTimeOffset now, CancellationToken ct) =>
-        InTransaction(tx =>
+    public Task<RecordedNotification> RecordAsync(NotificationRequested notification, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct)
+    {
+        // Inside a mirror write: its connection, its transaction (and its savepoint: if this fails, the event's writes go too).
+        return within is SqliteMirrorWriter mirror
+            ? Task.FromResult(Record(mirror.Connection))
+            : InTransaction(Record);
+
+        RecordedNotification Record(SqliteConnection tx)
         {
             var n = notification;
             if (Scalar(tx, "SELECT digest_id FROM notifications WHERE id = $id", ("$id", n.NotificationId)) is string known)
@@ -102,10 +109,10 @@ public sealed class SqliteNotificationStore : INotificationStore
             {
                 digestId = Guid.NewGuid().ToString("N");
                 Execute(tx, """
-                    INSERT INTO notification_digests(id, site, course_id, state, created_at, due_at, dispatched_at)
-                    VALUES($id, $site, $course, 'open', $now, $due, $dispatched)
+                    INSERT INTO notification_digests(id, site, course_id, state, created_at, due_at)
+                    VALUES($id, $site, $course, 'open', $now, $due)
                     """, ("$id", digestId), ("$site", n.Site), ("$course", n.CourseId), ("$now", at),
-                    ("$due", (now + window).ToUnixTimeMilliseconds()), ("$dispatched", window == TimeSpan.Zero ? at : null));
+                    ("$due", (now + window).ToUnixTimeMilliseconds()));
             }
 
             Execute(tx, """
@@ -115,17 +122,23 @@ public sealed class SqliteNotificationStore : INotificationStore
                 ("$cm", n.CmId), ("$module", n.ModuleKind), ("$name", n.ItemName), ("$url", n.ItemUrl), ("$event", n.EventId),
                 ("$time", n.TimeCreated), ("$now", at));
             return new RecordedNotification(digestId, IsNew: true);
-        });
+        }
+    }
 
-    public Task<string?> FindItemNameAsync(string site, long cmId, CancellationToken ct)
+    public Task<string?> FindItemNameAsync(string site, long cmId, IMirrorWriter? within, CancellationToken ct)
     {
+        // Inside a mirror write, on its connection: a name recorded earlier in the same batch counts too.
+        if (within is SqliteMirrorWriter mirror) return Task.FromResult(Scalar(mirror.Connection, FindItemNameSql, ("$site", site), ("$cm", cmId)) as string);
+
         using var connection = Open();
-        using var cmd = Command(connection, """
-            SELECT item_name FROM notifications WHERE site = $site AND cm_id = $cm AND item_name IS NOT NULL
-            ORDER BY time_created DESC, received_at DESC LIMIT 1
-            """, ("$site", site), ("$cm", cmId));
+        using var cmd = Command(connection, FindItemNameSql, ("$site", site), ("$cm", cmId));
         return Task.FromResult(cmd.ExecuteScalar() as string);
     }
+
+    private const string FindItemNameSql = """
+        SELECT item_name FROM notifications WHERE site = $site AND cm_id = $cm AND item_name IS NOT NULL
+        ORDER BY time_created DESC, received_at DESC LIMIT 1
+        """;
 
     public Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct)
     {
