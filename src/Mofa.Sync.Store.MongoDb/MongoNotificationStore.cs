@@ -122,8 +122,8 @@ public sealed class MongoNotificationStore : INotificationStore
         return docs.Select(d => d["_id"].AsString).ToList();
     }
 
-    public Task MarkDispatchedAsync(string digestId, DateTimeOffset now, CancellationToken ct) =>
-        _digests.UpdateOneAsync(new BsonDocument { { "_id", digestId }, { "dispatchedAt", BsonNull.Value } },
+    public Task MarkDispatchedAsync(IReadOnlyList<string> digestIds, DateTimeOffset now, CancellationToken ct) =>
+        _digests.UpdateManyAsync(new BsonDocument { { "_id", new BsonDocument("$in", new BsonArray(digestIds)) }, { "dispatchedAt", BsonNull.Value } },
             new BsonDocument("$set", new BsonDocument("dispatchedAt", now.ToUnixTimeMilliseconds())), cancellationToken: ct);
 
     public async Task<ClosedDigest?> CloseAsync(string digestId, DateTimeOffset now, CancellationToken ct)

@@ -60,10 +60,14 @@ public sealed class DigestDelivery(
                     DateTimeOffset.UtcNow, ct);
                 logger.LogInformation("Digest {DigestId} of course {CourseId} ({Count} changes) for {Recipients} teachers {Reason}",
                     digestId, digest.CourseId, digest.Notifications.Count, claimed.Count, NoMoodleReason);
-                continue;
+            }
+            else
+            {
+                await SendBatchAsync(digest, text, claimed, ct);
             }
 
-            await SendBatchAsync(digest, text, claimed, ct);
+            // A short claim took the last pending records: no need for one more write to learn it.
+            if (claimed.Count < MoodleWebServiceClient.MaxMessagesPerCall) break;
         }
     }
 

@@ -8,7 +8,8 @@ namespace Mofa.Sync.Consumers.Notifications;
 /// The digest window without a delayed-message plugin: the window lives in the store, and every
 /// Notifications:FlushInterval (or at once when nudged: a digest with a zero window was just
 /// recorded) this service sends a DeliverDigest to the notification queue for each digest whose
-/// window has closed, then marks it dispatched. A crash between the two sends it again later; the
+/// window has closed, at most Notifications:MaxDigestsPerSecond of them a second, then marks them
+/// dispatched. A crash between the two sends them again later; the
 /// delivery records make the second delivery a no-op. Several instances may flush the same
 /// digest: likewise harmless.
 /// </summary>
@@ -19,8 +20,6 @@ public sealed class DigestFlushService(
     Uri notificationQueue,
     ILogger<DigestFlushService> logger) : BackgroundService
 {
-    private const int MaxPerFlush = 500;
-
     // At most one nudge waits: any number of them before the next flush ask for the same flush.
     private readonly SemaphoreSlim _nudged = new(0, 1);
 
@@ -44,9 +43,11 @@ public sealed class DigestFlushService(
             try
             {
                 await _nudged.WaitAsync(options.FlushInterval, stoppingToken);
-                // Runs until nothing is due, so a burst larger than one flush is not left for the next interval.
-                while (await FlushAsync(stoppingToken) == MaxPerFlush)
+                // Runs until nothing is due, a second's worth at a time, so a burst is paced rather
+                // than sent at once or left for the next interval.
+                while (await FlushAsync(stoppingToken) == options.MaxDigestsPerSecond)
                 {
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -62,15 +63,13 @@ public sealed class DigestFlushService(
 
     public async Task<int> FlushAsync(CancellationToken ct)
     {
-        var due = await store.DueDigestsAsync(DateTimeOffset.UtcNow, MaxPerFlush, ct);
+        var due = await store.DueDigestsAsync(DateTimeOffset.UtcNow, options.MaxDigestsPerSecond, ct);
         if (due.Count == 0) return 0;
 
         var endpoint = await sendEndpoints.GetSendEndpoint(notificationQueue);
-        foreach (var digestId in due)
-        {
-            await endpoint.Send(new DeliverDigest(digestId), ct);
-            await store.MarkDispatchedAsync(digestId, DateTimeOffset.UtcNow, ct);
-        }
+        await Task.WhenAll(due.Select(digestId => endpoint.Send(new DeliverDigest(digestId), ct)));
+        // One write for the whole flush: sent and not yet marked (a crash in between) means sent again later.
+        await store.MarkDispatchedAsync(due, DateTimeOffset.UtcNow, ct);
 
         logger.LogDebug("Flushed {Count} digests", due.Count);
         return due.Count;

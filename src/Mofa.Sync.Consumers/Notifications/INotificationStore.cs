@@ -27,8 +27,8 @@ public interface INotificationStore : IAsyncDisposable
     /// <summary>Digests whose window has closed and that were not yet handed to delivery.</summary>
     Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct);
 
-    /// <summary>Notes that a DeliverDigest was sent for the digest, so the flush does not send another.</summary>
-    Task MarkDispatchedAsync(string digestId, DateTimeOffset now, CancellationToken ct);
+    /// <summary>Notes that a DeliverDigest was sent for each of the digests, so the flush does not send another (one write for all).</summary>
+    Task MarkDispatchedAsync(IReadOnlyList<string> digestIds, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>
     /// Closes the digest to new notifications and, the first time, fixes its recipients: the users

@@ -60,8 +60,9 @@ public static class NotificationServices
             // DeliverDigest straight to this queue; NotificationRequested arrives here only when
             // sent to the queue (a replay), see NotificationRequestedConsumer.
             e.ConfigureConsumeTopology = false;
-            e.PrefetchCount = 32;
-            e.ConcurrentMessageLimit = 16;
+            // A few deliveries at a time: each is a Moodle call, and the flush paces them anyway.
+            e.PrefetchCount = 16;
+            e.ConcurrentMessageLimit = 4;
             e.ConfigureConsumer<NotificationRequestedConsumer>(context);
             e.ConfigureConsumer<DeliverDigestConsumer>(context);
         });

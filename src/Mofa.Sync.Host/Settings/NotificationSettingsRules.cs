@@ -18,5 +18,7 @@ public static class NotificationSettingsRules
         check(s.Notifications.DigestWindow >= TimeSpan.Zero && s.Notifications.DigestWindow <= TimeSpan.FromDays(1),
             "Notifications:DigestWindow", "must be between 00:00:00 (send at once) and 1.00:00:00, like 00:01:00");
         check(s.Notifications.FlushInterval > TimeSpan.Zero, "Notifications:FlushInterval", "must be positive, like 00:00:05");
+        check(s.Notifications.MaxDigestsPerSecond is >= 1 and <= 1000, "Notifications:MaxDigestsPerSecond",
+            $"must be between 1 and 1000 (got {s.Notifications.MaxDigestsPerSecond})");
     }
 }

@@ -30,6 +30,7 @@ public sealed class SettingsValidationTests
     [InlineData("Store:TombstoneRetention", "-1.00:00:00", "Store:TombstoneRetention must be positive")]
     [InlineData("Sync:RetryLimit", "1000", "Sync:RetryLimit must be between 0 and 100")]
     [InlineData("Service:ShutdownTimeout", "00:00:00", "Service:ShutdownTimeout must be positive")]
+    [InlineData("Notifications:MaxDigestsPerSecond", "0", "Notifications:MaxDigestsPerSecond must be between 1 and 1000")]
     public void A_bad_setting_is_named_with_its_environment_variable(string key, string value, string expected)
     {
         var error = Assert.Throws<SettingsException>(() => Bind((key, value)));

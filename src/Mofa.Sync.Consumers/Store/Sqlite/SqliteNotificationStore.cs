@@ -153,9 +153,9 @@ public sealed class SqliteNotificationStore : INotificationStore
         return Task.FromResult<IReadOnlyList<string>>(ids);
     }
 
-    public Task MarkDispatchedAsync(string digestId, DateTimeOffset now, CancellationToken ct) =>
-        InTransaction(tx => Execute(tx, "UPDATE notification_digests SET dispatched_at = $now WHERE id = $id AND dispatched_at IS NULL",
-            ("$id", digestId), ("$now", now.ToUnixTimeMilliseconds())));
+    public Task MarkDispatchedAsync(IReadOnlyList<string> digestIds, DateTimeOffset now, CancellationToken ct) =>
+        InTransaction(tx => digestIds.Sum(id => Execute(tx, "UPDATE notification_digests SET dispatched_at = $now WHERE id = $id AND dispatched_at IS NULL",
+            ("$id", id), ("$now", now.ToUnixTimeMilliseconds()))));
 
     public Task<ClosedDigest?> CloseAsync(string digestId, DateTimeOffset now, CancellationToken ct) =>
         InTransaction(tx =>
