@@ -37,9 +37,10 @@ public sealed class BenchSmokeTests
         Assert.True(report.FloorPerSecond > 0 && report.FloorToCeiling > 0 && report.ServiceToFloor > 0, report.ToJson());
         if (OperatingSystem.IsLinux())
         {
-            Assert.True(report.CpuMicrosPerEvent.Floor > 0, report.ToJson());
-            // The broker's CPU is read only where it runs on this machine.
-            if (ProcessCpu.BrokerPid() is not null) Assert.True(report.CpuMicrosPerEvent.BrokerFloorPhase > 0, report.ToJson());
+            // /proc counts CPU in 10 ms ticks: the floor drains 2,000 events in about 0.1 s, too short
+            // to count on a tick; the service phase is several times longer.
+            Assert.True(report.CpuMicrosPerEvent.Service > 0, report.ToJson());
+            Assert.True(report.CpuMicrosPerEvent.Floor >= 0, report.ToJson());
         }
 
         Assert.True(report.Latency.Count > 500, $"latency samples: {report.Latency.Count}");
