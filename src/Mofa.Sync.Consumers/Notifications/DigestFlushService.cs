@@ -34,6 +34,10 @@ public sealed class DigestFlushService(
         {
             // A flush is asked for already.
         }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down: the flush of the next start finds the digest due.
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -56,9 +56,9 @@ public static class NotificationServices
         cfg.Message<NotificationRequested>(m => m.SetEntityName(exchange));
         cfg.ReceiveEndpoint(NotificationTopology.QueueName(rabbit.QueuePrefix), e =>
         {
-            // Not bound to any exchange: the agents record their notifications themselves and send
-            // DeliverDigest straight to this queue; NotificationRequested arrives here only when
-            // sent to the queue (a replay), see NotificationRequestedConsumer.
+            // Not bound to any exchange: the agents record their notifications themselves and the
+            // digest flush sends DeliverDigest straight to this queue; NotificationRequested arrives
+            // here only when sent to the queue (a replay), see NotificationRequestedConsumer.
             e.ConfigureConsumeTopology = false;
             // A few deliveries at a time: each is a Moodle call, and the flush paces them anyway.
             e.PrefetchCount = 16;
