@@ -11,7 +11,7 @@ public sealed record BenchOptions
     /// <summary>Publishes kept unconfirmed at once while filling the backlog.</summary>
     public int PublishInFlight { get; init; } = 1_000;
 
-    /// <summary>Diagnostic: run the service without publishing notifications (not the service as deployed).</summary>
+    /// <summary>Diagnostic: run the service without recording or publishing notifications (not the service as deployed).</summary>
     public bool WithoutNotifications { get; init; }
 
     public int LatencyEvents => Math.Max(1, (int)(LatencyRate * LatencySeconds));

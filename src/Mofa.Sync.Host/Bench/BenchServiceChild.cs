@@ -20,7 +20,7 @@ public static class BenchServiceChild
 {
     public const string Prefix = "@bench ";
 
-    /// <summary>Setting (diagnostic only): the agents publish no NotificationRequested, to show what notifications cost.</summary>
+    /// <summary>Setting (diagnostic only): the agents record and publish no notification, to show what notifications cost.</summary>
     public const string WithoutNotificationsKey = "Bench:WithoutNotifications";
 
     public static async Task<int> RunAsync(IConfiguration configuration, MofaSyncSettings settings)

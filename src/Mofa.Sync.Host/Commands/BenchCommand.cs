@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace Mofa.Sync.Host.Commands;
 
 /// <summary>
-/// `mofa-sync bench`: throughput and latency of the service against the raw broker ceiling, on a
+/// `mofa-sync bench`: throughput of the service against the raw broker ceiling and the MassTransit floor, and its latency, on a
 /// generated term-start mix (docs/performance.md). Runs on its own exchange, queues and database.
 /// </summary>
 public sealed class BenchCommand : AsyncCommand<BenchCommand.Options>
@@ -43,7 +43,7 @@ public sealed class BenchCommand : AsyncCommand<BenchCommand.Options>
         public bool Json { get; set; }
 
         [CommandOption("--without-notifications")]
-        [Description("Diagnostic: the service publishes no NotificationRequested (shows what notifications cost; not the service as deployed)")]
+        [Description("Diagnostic: the service records and publishes no notification (shows what notifications cost; not the service as deployed)")]
         public bool WithoutNotifications { get; set; }
 
         /// <summary>Internal: run as the benchmarked service (the bench starts itself this way).</summary>
