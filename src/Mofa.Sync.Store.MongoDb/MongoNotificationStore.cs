@@ -73,6 +73,10 @@ public sealed class MongoNotificationStore : INotificationStore
         await _deliveries.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(new BsonDocument { { "digestId", 1 }, { "state", 1 } }), cancellationToken: ct);
     }
 
+    /// <remarks>
+    /// <paramref name="within"/> is not used: the mirror's MongoDB writes share no transaction, so the
+    /// record is one more idempotent step of the event, completed by a redelivery if the service dies.
+    /// </remarks>
     public async Task<RecordedNotification> RecordAsync(NotificationRequested notification, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct)
     {
         var n = notification;

@@ -9,9 +9,8 @@ namespace Mofa.Sync.Consumers.Notifications;
 /// Notifications:FlushInterval (or at once when nudged: a digest with a zero window was just
 /// recorded) this service sends a DeliverDigest to the notification queue for each digest whose
 /// window has closed, at most Notifications:MaxDigestsPerSecond of them a second, then marks them
-/// dispatched. A crash between the two sends them again later; the
-/// delivery records make the second delivery a no-op. Several instances may flush the same
-/// digest: likewise harmless.
+/// dispatched. A crash between the two sends them again later; the delivery records make the
+/// second delivery a no-op. Several instances may flush the same digest: likewise harmless.
 /// </summary>
 public sealed class DigestFlushService(
     INotificationStore store,

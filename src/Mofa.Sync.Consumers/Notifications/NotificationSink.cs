@@ -14,9 +14,9 @@ namespace Mofa.Sync.Consumers.Notifications;
 /// <para>
 /// The notification is recorded into its course's digest inside the event's own mirror write
 /// (<see cref="IChangeRecorder"/>), not by a consumer of NotificationRequested on the sync's own
-/// queue: that second trip through the broker, and a second commit per event, cost more CPU than
-/// the rest of the event's handling (docs/performance.md). NotificationRequested is still
-/// published, after the commit, for the other Mofa services that bind their queues to it.
+/// queue: that second trip through the broker cost more CPU than the rest of the event's handling
+/// (docs/performance.md). NotificationRequested is still published, after the commit, for the
+/// other Mofa services that bind their queues to it.
 /// </para>
 /// <para>
 /// Why nothing is lost: the record commits with the mirror's writes, and the bridge message is

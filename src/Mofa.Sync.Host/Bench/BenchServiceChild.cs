@@ -32,10 +32,11 @@ public static class BenchServiceChild
             : SyncHostBuilder.Build(configuration, settings, services =>
             {
                 services.AddConsumeObserver(_ => observer);
-                // Registered last, so it wins over the notification sink.
                 if (!withoutNotifications) return;
-                services.AddSingleton<IContentChangeSink, NoContentChangeSink>();
-                services.AddSingleton<IChangeRecorder, NoContentChangeSink>();
+                // Registered last, so it wins over the notification sink in both its roles.
+                var none = new NoContentChangeSink();
+                services.AddSingleton<IContentChangeSink>(none);
+                services.AddSingleton<IChangeRecorder>(none);
             });
         await host.StartAsync();
         Say("ready");

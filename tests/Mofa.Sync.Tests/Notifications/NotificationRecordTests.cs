@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Notifications;
@@ -16,7 +15,7 @@ public sealed class NotificationRecordTests : IAsyncLifetime
 {
     private static readonly ISet<string> TeacherRoles = new HashSet<string>(StringComparer.Ordinal) { "editingteacher" };
 
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"mofa-record-{Guid.NewGuid():N}.db");
+    private readonly string _path = SqliteTestFile.NewPath("mofa-record");
     private readonly EventFactory _events = new();
     private SqliteMirrorStore _mirror = null!;
     private SqliteNotificationStore _notifications = null!;
@@ -78,10 +77,6 @@ public sealed class NotificationRecordTests : IAsyncLifetime
     {
         await _notifications.DisposeAsync();
         await _mirror.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
-        {
-            if (File.Exists(file)) File.Delete(file);
-        }
+        SqliteTestFile.Delete(_path);
     }
 }
