@@ -18,7 +18,9 @@ public static class SiteAddress
         if (reason is not null) return null;
 
         var path = uri!.AbsolutePath.TrimEnd('/');
-        return $"{uri.Scheme}://{uri.IdnHost}{(uri.IsDefaultPort ? "" : ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}{path}";
+        // IdnHost: one spelling of an international name (punycode); it drops an IPv6 address's brackets, Host keeps them.
+        var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost;
+        return $"{uri.Scheme}://{host}{(uri.IsDefaultPort ? "" : ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}{path}";
     }
 
     /// <summary>The canonical form; throws <see cref="ArgumentException"/> for an address that is not a wwwroot.</summary>
@@ -32,8 +34,14 @@ public static class SiteAddress
     {
         uri = null;
         if (string.IsNullOrWhiteSpace(value)) return "it is empty";
-        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out uri) || string.IsNullOrEmpty(uri.Host)) return "it is not an absolute address";
+        // On Linux a path such as /moodle parses as file:///moodle: it is a relative address all the same.
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out uri) || (uri.IsFile && !value.TrimStart().StartsWith("file:", StringComparison.OrdinalIgnoreCase)))
+        {
+            return "it is not an absolute address";
+        }
+
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) return $"its scheme is {uri.Scheme}:, not http: or https:";
+        if (string.IsNullOrEmpty(uri.Host)) return "it names no host";
         if (uri.UserInfo.Length > 0) return "it carries a user name or password, which a wwwroot never has";
         if (uri.Query.Length > 0 || value.Contains('?', StringComparison.Ordinal)) return "it has a query (?…), which a wwwroot never has";
         if (uri.Fragment.Length > 0 || value.Contains('#', StringComparison.Ordinal)) return "it has a fragment (#…), which a wwwroot never has";
