@@ -23,6 +23,8 @@ public static class MoodleSiteHttpClients
     {
         var sites = new MoodleSites(options);
         services.AddSingleton(sites);
+        // The factory itself, for a service with no site configured (nothing is then ever called).
+        services.AddHttpClient();
         foreach (var site in sites.All)
         {
             services.AddHttpClient(site.HttpClientName, c => c.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
