@@ -15,18 +15,30 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
     /// <summary>Moodle sites older than this did not exist: 2000-01-01.</summary>
     private const long EarliestTimeCreated = 946_684_800;
 
+    /// <summary>
+    /// The largest sequence accepted: 2^53 - 1, the largest whole number every JSON reader holds
+    /// exactly (JavaScript, PHP's floats). A log row id is far below it.
+    /// </summary>
+    public const long MaxSequence = Contracts.Schema.ContractSchemas.MaxSequence;
+
     protected MoodleEventValidator()
     {
         RuleFor(e => e.SchemaVersion).Equal(BridgeExchange.SchemaVersion)
             .WithMessage($"schemaVersion {{PropertyValue}} is not supported: this service reads schemaVersion {BridgeExchange.SchemaVersion}");
         Text(e => e.EventId, 128);
         RuleFor(e => e.Site).Must(BeHttpUrl).WithMessage(e => $"site must be the site's absolute http(s) address, like https://moodle.example.edu (got '{Echo.Cut(e.Site)}')");
+        RuleFor(e => e.Site).Must(s => !HttpUrl.HasUserInfo(s))
+            .WithMessage(e => $"site must not carry a user name or password before its host (got '{Echo.Cut(e.Site)}')");
+        Plain(e => e.Site);
         Text(e => e.EventName, 255);
-        RuleFor(e => e.TimeCreated)
-            .Must(t => t >= EarliestTimeCreated && t <= Tomorrow.UnixSeconds())
-            .WithMessage("timeCreated must be unix seconds between 2000-01-01 and tomorrow (got {PropertyValue})");
+        RuleFor(e => e.EventName).Must(n => BridgeRoutingKeys.FromEventName(n) is not null).When(e => !string.IsNullOrEmpty(e.EventName))
+            .WithMessage(e => $"eventName must be Moodle's event name of the form \\component\\event\\name, like \\core\\event\\course_updated (got '{Echo.Cut(e.EventName)}')");
+        RuleFor(e => e.TimeCreated).Must((_, t, context) => InTimeBounds(t, context))
+            .WithMessage("timeCreated must be unix seconds from 2000-01-01 to at most {MaxClockSkew} ahead of this service's clock (got {PropertyValue}{Ahead}); a later event is rejected so that it cannot make the real events about its document stale (setting Sync:MaxClockSkew)");
         RuleFor(e => e.Sequence).GreaterThan(0).When(e => e.Sequence is not null)
             .WithMessage("sequence must be positive when present (got {PropertyValue})");
+        RuleFor(e => e.Sequence).LessThanOrEqualTo(MaxSequence).When(e => e.Sequence is not null)
+            .WithMessage($"sequence must be at most {MaxSequence} (2^53 - 1) when present (got {{PropertyValue}})");
         RuleFor(e => e.ActorId).GreaterThanOrEqualTo(0).WithMessage("actorId must not be negative (got {PropertyValue})");
     }
 
@@ -34,19 +46,51 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
     protected void Id(Expression<Func<T, long>> field) =>
         RuleFor(field).GreaterThan(0).WithMessage("{PropertyName} must be a positive Moodle id (got {PropertyValue})");
 
-    /// <summary>A required text field that fits Moodle's column.</summary>
-    protected void Text(Expression<Func<T, string>> field, int maxLength) =>
+    /// <summary>A required text field that fits Moodle's column and holds no control characters.</summary>
+    protected void Text(Expression<Func<T, string>> field, int maxLength)
+    {
         RuleFor(field).NotEmpty().WithMessage("{PropertyName} must not be empty")
             .MaximumLength(maxLength).WithMessage($"{{PropertyName}} must be at most {maxLength} characters (got {{TotalLength}})");
+        Plain(field);
+    }
+
+    /// <summary>A text field without control characters or bidirectional overrides (see <see cref="PlainText"/>).</summary>
+    protected void Plain<TText>(Expression<Func<T, TText>> field) => RuleFor(field).MustBePlainText();
 
     protected static bool BeHttpUrl(string? value) => HttpUrl.IsValid(value);
+
+    private static bool InTimeBounds(long timeCreated, ValidationContext<T> context)
+    {
+        var rules = BridgeRules.Of(context);
+        var latest = ServiceClock.UnixSeconds() + (long)rules.MaxClockSkew.TotalSeconds;
+        context.MessageFormatter.AppendArgument("MaxClockSkew", rules.MaxClockSkewText);
+        context.MessageFormatter.AppendArgument("Ahead", timeCreated > latest ? $", {Ahead(timeCreated - ServiceClock.UnixSeconds())}" : string.Empty);
+        return timeCreated >= EarliestTimeCreated && timeCreated <= latest;
+    }
+
+    private static string Ahead(long seconds) =>
+        seconds > 3650L * 86400 ? "more than ten years ahead" : $"{DurationWords.Of(TimeSpan.FromSeconds(seconds))} ahead";
+}
+
+/// <summary>The plain-text rule as a FluentValidation rule, usable on any validator's string fields.</summary>
+public static class PlainTextRule
+{
+    /// <summary>For string fields, nullable or not (any other type passes).</summary>
+    public static IRuleBuilderOptions<T, TText> MustBePlainText<T, TText>(this IRuleBuilder<T, TText> rule) =>
+        rule.Must((_, value, context) =>
+            {
+                var found = PlainText.FindForbidden(value as string);
+                context.MessageFormatter.AppendArgument("Found", found ?? string.Empty);
+                return found is null;
+            })
+            .WithMessage("{PropertyName} must not contain control characters or bidirectional overrides (found {Found})");
 }
 
 /// <summary>
-/// Tomorrow in unix seconds, the latest timeCreated accepted. The clock is read at most once a
-/// second, not for every message: the bound may lag the clock by up to a second, in a day's margin.
+/// The service's clock in unix seconds, read at most once a second rather than for every message:
+/// the time bound may lag the clock by up to a second.
 /// </summary>
-internal static class Tomorrow
+internal static class ServiceClock
 {
     private sealed record Reading(long ValidUntil, long UnixSeconds);
 
@@ -58,10 +102,26 @@ internal static class Tomorrow
         var ticks = Environment.TickCount64;
         if (ticks < last.ValidUntil) return last.UnixSeconds;
 
-        var fresh = new Reading(ticks + 1000, DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds());
+        var fresh = new Reading(ticks + 1000, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         Volatile.Write(ref _last, fresh);
         return fresh.UnixSeconds;
     }
+}
+
+/// <summary>Durations in words for reasons: "3 hours 5 minutes", "40 seconds".</summary>
+internal static class DurationWords
+{
+    public static string Of(TimeSpan t)
+    {
+        if (t.TotalDays >= 1) return Pair((long)t.TotalDays, "day", t.Hours, "hour");
+        if (t.TotalHours >= 1) return Pair((long)t.TotalHours, "hour", t.Minutes, "minute");
+        if (t.TotalMinutes >= 1) return Pair((long)t.TotalMinutes, "minute", t.Seconds, "second");
+        return Unit((long)Math.Max(0, t.TotalSeconds), "second");
+    }
+
+    private static string Pair(long a, string aUnit, long b, string bUnit) => b == 0 ? Unit(a, aUnit) : $"{Unit(a, aUnit)} {Unit(b, bUnit)}";
+
+    private static string Unit(long n, string unit) => n == 1 ? $"1 {unit}" : $"{n} {unit}s";
 }
 
 /// <summary>Only absolute http(s) addresses: never javascript:, data: or relative links.</summary>
@@ -71,6 +131,13 @@ public static class HttpUrl
         Uri.TryCreate(value, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && !string.IsNullOrEmpty(uri.Host);
+
+    /// <summary>
+    /// Whether the address carries a user name or password before its host
+    /// (https://moodle.example.edu@evil.example/login goes to evil.example, though it reads as Moodle).
+    /// </summary>
+    public static bool HasUserInfo(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0;
 }
 
 /// <summary>Quotes a bad value back in a reason, cut short: reasons travel in message headers (128 KiB at most).</summary>
@@ -78,6 +145,7 @@ public static class Echo
 {
     public const int MaxLength = 80;
 
+    /// <summary>Cut to <see cref="MaxLength"/> characters, control characters written as \uXXXX so a reason is safe in a log line or a terminal.</summary>
     public static string Cut(string? value) =>
-        value is null ? "null" : value.Length <= MaxLength ? value : string.Concat(value.AsSpan(0, MaxLength), $"… ({value.Length} characters)");
+        value is null ? "null" : value.Length <= MaxLength ? PlainText.Escape(value) : string.Concat(PlainText.Escape(value[..MaxLength]), $"… ({value.Length} characters)");
 }

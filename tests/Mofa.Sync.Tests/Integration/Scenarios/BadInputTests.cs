@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
@@ -104,14 +105,20 @@ public sealed class BadInputTests
         await using var env = new TestEnvironment();
         await using var service = await TestService.StartAsync(env);
 
-        // Unbound kinds never reach a queue; one that does (sent straight to an agent's queue, as a
-        // replay would) is acknowledged without a fault.
+        // Unbound kinds never reach a queue; one that does (sent straight to an agent's queue with
+        // its routing key in the header, as a replay does) is acknowledged without a fault.
         var viewed = Bridge.Event("core.course_viewed", new { courseId = 10 }).Body;
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         await using (var channel = await connection.CreateChannelAsync())
         {
             await channel.BasicPublishAsync("", BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course), mandatory: true,
-                new BasicProperties { ContentType = "application/json", Persistent = true }, System.Text.Encoding.UTF8.GetBytes(viewed));
+                new BasicProperties
+                {
+                    ContentType = "application/json",
+                    Persistent = true,
+                    Headers = new Dictionary<string, object?> { [OriginalRoutingKey.Header] = "core.course_viewed"u8.ToArray() },
+                },
+                System.Text.Encoding.UTF8.GetBytes(viewed));
         }
 
         await env.WaitForHandledAsync(1, service);
