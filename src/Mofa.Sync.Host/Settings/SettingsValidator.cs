@@ -48,6 +48,8 @@ public static class SettingsValidator
             $"must be between 00:00:00 and {SyncOptions.MaxClockSkewLimit:c} (got {s.Sync.MaxClockSkew:c})");
         Check(s.Service.ShutdownTimeout > TimeSpan.Zero, "Service:ShutdownTimeout", "must be positive, like 00:00:30");
         Check(s.Service.HealthPort is >= 0 and <= 65535, "Service:HealthPort", $"must be between 0 (off) and 65535 (got {s.Service.HealthPort})");
+        Check(Health.HealthListenAddress.TryParse(s.Service.HealthAddress, out _), "Service:HealthAddress",
+            "must be an IP address of this machine (127.0.0.1 by default) or * for every interface");
         NotificationSettingsRules.Check(s, Check);
 
         if (problems.Count > 0)
