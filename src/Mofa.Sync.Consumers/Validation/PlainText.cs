@@ -8,8 +8,8 @@ namespace Mofa.Sync.Consumers.Validation;
 /// and the bidirectional embedding, override and isolate controls. Those are how a name attacks a
 /// reader: ESC starts a terminal escape sequence (clear the screen, set the window title), CR and
 /// BEL overwrite or disturb a line, NUL cuts a string short in C-based tools, and U+202E
-/// (right-to-left override) makes "exe.txt" read as "txt.exe". Moodle's own forms do not produce
-/// them, so a message carrying one is rejected, never silently cleaned (docs/contract.md).
+/// (right-to-left override) makes "photo\u202Egpj.exe" read as "photoexe.jpg". They have no place
+/// in a name, so a message carrying one is rejected, never silently cleaned (docs/contract.md).
 /// </summary>
 public static class PlainText
 {
