@@ -1,8 +1,10 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts.Courses;
+using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
@@ -22,7 +24,7 @@ public sealed class HostileTextTests
     private const string Hostile = "\u001b[2J\u202eEvil course";
 
     [Fact]
-    public async Task A_name_with_ESC_and_RLO_is_rejected_and_mirror_show_dlq_show_and_dlq_list_print_no_escape_character()
+    public async Task A_name_with_ESC_and_RLO_is_rejected_and_mirror_show_dlq_show_dlq_list_and_notifications_print_no_escape_character()
     {
         await using var env = new TestEnvironment();
         await using var service = await TestService.StartAsync(env);
@@ -57,7 +59,25 @@ public sealed class HostileTextTests
             }, CancellationToken.None);
         }
 
-        foreach (var command in new[] { new[] { "mirror", "show" }, ["dlq", "show", "course"], ["dlq", "list"] })
+        // A module of that name, applied by the service itself, so its teachers' notification is recorded with the name.
+        var applier = service.Services.GetRequiredService<MirrorApplier>();
+        var result = await applier.ApplyAsync(new CourseModuleChanged
+        {
+            SchemaVersion = 1,
+            EventId = "old-2",
+            Site = "https://moodle.example.edu",
+            EventName = "\\core\\event\\course_module_created",
+            TimeCreated = 1_788_000_001,
+            ActorId = 2,
+            CourseId = 21,
+            CmId = 210,
+            ModuleName = "assign",
+            InstanceId = 1,
+            Name = "Essay \u202Efdp.exe\u001b]0;pwned\u0007",
+        }, CancellationToken.None);
+        Assert.NotNull(result.Change);
+
+        foreach (var command in new[] { new[] { "mirror", "show" }, ["dlq", "show", "course"], ["dlq", "list"], ["notifications"] })
         {
             var (exitCode, output, error) = await MofaSyncCli.RunAsync(env, command);
             var name = string.Join(' ', command);
@@ -67,6 +87,8 @@ public sealed class HostileTextTests
             Assert.False(output.Contains('\u0007', StringComparison.Ordinal), $"{name} printed a BEL byte");
             Assert.False(output.Contains('\0', StringComparison.Ordinal), $"{name} printed a NUL byte");
             if (command[0] == "mirror") Assert.Contains("\\u001B[2J\\u202EEvil course", output, StringComparison.Ordinal);
+            // The table wraps its narrow cells, so only the start of the name is sure to be on one line.
+            if (command[0] == "notifications") Assert.Contains("Essay", output, StringComparison.Ordinal);
         }
 
         // The table wraps long lines; the JSON form has each body whole.
