@@ -72,58 +72,6 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
         seconds > 3650L * 86400 ? "more than ten years ahead" : $"{DurationWords.Of(TimeSpan.FromSeconds(seconds))} ahead";
 }
 
-/// <summary>The plain-text rule as a FluentValidation rule, usable on any validator's string fields.</summary>
-public static class PlainTextRule
-{
-    /// <summary>For string fields, nullable or not (any other type passes).</summary>
-    public static IRuleBuilderOptions<T, TText> MustBePlainText<T, TText>(this IRuleBuilder<T, TText> rule) =>
-        rule.Must((_, value, context) =>
-            {
-                var found = PlainText.FindForbidden(value as string);
-                context.MessageFormatter.AppendArgument("Found", found ?? string.Empty);
-                return found is null;
-            })
-            .WithMessage("{PropertyName} must not contain control characters or bidirectional overrides (found {Found})");
-}
-
-/// <summary>
-/// The service's clock in unix seconds, read at most once a second rather than for every message:
-/// the time bound may lag the clock by up to a second.
-/// </summary>
-internal static class ServiceClock
-{
-    private sealed record Reading(long ValidUntil, long UnixSeconds);
-
-    private static Reading _last = new(long.MinValue, 0);
-
-    public static long UnixSeconds()
-    {
-        var last = Volatile.Read(ref _last);
-        var ticks = Environment.TickCount64;
-        if (ticks < last.ValidUntil) return last.UnixSeconds;
-
-        var fresh = new Reading(ticks + 1000, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        Volatile.Write(ref _last, fresh);
-        return fresh.UnixSeconds;
-    }
-}
-
-/// <summary>Durations in words for reasons: "3 hours 5 minutes", "40 seconds".</summary>
-internal static class DurationWords
-{
-    public static string Of(TimeSpan t)
-    {
-        if (t.TotalDays >= 1) return Pair((long)t.TotalDays, "day", t.Hours, "hour");
-        if (t.TotalHours >= 1) return Pair((long)t.TotalHours, "hour", t.Minutes, "minute");
-        if (t.TotalMinutes >= 1) return Pair((long)t.TotalMinutes, "minute", t.Seconds, "second");
-        return Unit((long)Math.Max(0, t.TotalSeconds), "second");
-    }
-
-    private static string Pair(long a, string aUnit, long b, string bUnit) => b == 0 ? Unit(a, aUnit) : $"{Unit(a, aUnit)} {Unit(b, bUnit)}";
-
-    private static string Unit(long n, string unit) => n == 1 ? $"1 {unit}" : $"{n} {unit}s";
-}
-
 /// <summary>Only absolute http(s) addresses: never javascript:, data: or relative links.</summary>
 public static class HttpUrl
 {

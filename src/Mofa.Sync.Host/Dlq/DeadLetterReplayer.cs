@@ -58,7 +58,7 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
                     replayed++;
                     byTarget[message.ReplayQueue] = byTarget.GetValueOrDefault(message.ReplayQueue) + 1;
                 }
-                catch (Exception) when (duplicate)
+                catch (Exception ex) when (duplicate && ex is PublishException or OperationInterruptedException or AlreadyClosedException)
                 {
                     // Its first copy was not replayed: this one stays too, and the failure is reported once, for that copy.
                 }
