@@ -98,7 +98,8 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
                     .Project(new BsonDocument { { VersionField, 1 } })
                     .FirstOrDefaultAsync(ct);
                 var stored = existing?.GetValue(VersionField, BsonNull.Value) is { IsString: true } s ? s.AsString : null;
-                if (stored is not null && string.CompareOrdinal(stored, version) >= 0)
+                if (stored is not null && string.CompareOrdinal(stored, version) >= 0
+                    && (collection != MirrorCollection.Users || await TouchAsync(target, key, ct)))
                 {
                     return stored == version ? WriteOutcome.AlreadyApplied : WriteOutcome.Stale;
                 }
@@ -107,6 +108,18 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
                 if (attempt >= MaxAttempts) throw;
             }
         }
+    }
+
+    /// <summary>
+    /// A user named by an event that does not change the profile (a role assignment carrying an
+    /// older one, a redelivery) is marked seen, so the purge does not take it while its role is
+    /// being written (MongoMirrorStore.PurgeUnbackedUsersAsync). False when the document is gone
+    /// (purged since the read): the write is then tried again and inserts the profile.
+    /// </summary>
+    private static async Task<bool> TouchAsync(IMongoCollection<BsonDocument> users, string key, CancellationToken ct)
+    {
+        var touched = await users.UpdateOneAsync(new BsonDocument(Id, key), new BsonDocument("$set", new BsonDocument(SeenAt, Now())), cancellationToken: ct);
+        return touched.MatchedCount > 0;
     }
 
     /// <summary>
