@@ -46,6 +46,9 @@ public sealed class MongoMirrorStore : IMirrorStore
     /// <summary>The client, shared with the notification store on the same database.</summary>
     internal MongoStoreConnection Connection => _connection;
 
+    /// <summary>The collection the writer uses for <paramref name="collection"/> (its settings are the store's durability).</summary>
+    internal IMongoCollection<BsonDocument> CollectionOf(MirrorCollection collection) => _collections[collection];
+
     public async Task InitializeAsync(CancellationToken ct)
     {
         await _connection.PingOrExplainAsync(ct);
