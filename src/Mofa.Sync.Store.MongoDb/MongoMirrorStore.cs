@@ -10,7 +10,8 @@ namespace Mofa.Sync.Store.MongoDb;
 /// The MongoDB store (docs/mongodb.md): one collection per <see cref="MirrorCollection"/>, each
 /// conditional write one single-document operation. No transactions, so it runs on a standalone
 /// server as well as on a replica set; the apply rules are idempotent step by step, so a crash
-/// between two writes of one event is repaired by the redelivery.
+/// between two writes of one event is repaired by the redelivery. Its client (MongoStoreConnection)
+/// is shared with the notification store and sets the durability: w: majority, j: true, primary reads.
 /// </summary>
 public sealed class MongoMirrorStore : IMirrorStore
 {
@@ -54,6 +55,7 @@ public sealed class MongoMirrorStore : IMirrorStore
         await _connection.PingOrExplainAsync(ct);
         await _connection.StartupStepAsync("Creating the mirror's indexes", async () =>
         {
+            await _connection.RequireSimpleCollationAsync(MirrorCollectionNames.All.Select(MirrorCollectionNames.NameOf), ct);
             foreach (var (collection, indexes) in Indexes())
             {
                 await _collections[collection].Indexes.CreateManyAsync(indexes, ct);

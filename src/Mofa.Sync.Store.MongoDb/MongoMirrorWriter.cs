@@ -15,6 +15,8 @@ namespace Mofa.Sync.Store.MongoDb;
 ///   write lost, and one read of the version tells a duplicate (equal) from a stale event (older).
 ///   A version found older than v means the document was inserted by a concurrent writer between
 ///   our match and our insert: the upsert is simply tried again;</item>
+/// <item>the reads that decide (a parent's tombstone, the version after a duplicate key) go to the primary with read
+///   concern local, and every write waits for w: majority, j: true: the collections carry MongoStoreConnection's settings;</item>
 /// <item>the update is a pipeline that keeps only _id, site, courseId and userId and sets the rest, so
 ///   fields of the previous state (a live document's data when it becomes a tombstone) do not
 ///   survive; every value goes in through $literal, so a name like "$price" stays a string.</item>

@@ -76,6 +76,7 @@ public sealed class MongoNotificationStore : INotificationStore
         await _connection.PingOrExplainAsync(ct);
         await _connection.StartupStepAsync("Creating the notifications' indexes", async () =>
         {
+            await _connection.RequireSimpleCollationAsync(["notificationDigests", "notifications", "notificationDeliveries"], ct);
             await _digests.Indexes.CreateManyAsync(
             [
                 new CreateIndexModel<BsonDocument>(new BsonDocument { { "site", 1 }, { "courseId", 1 }, { "state", 1 } }),

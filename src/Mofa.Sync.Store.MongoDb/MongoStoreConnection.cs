@@ -183,6 +183,29 @@ public sealed partial class MongoStoreConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Refuses collections created with a collation other than simple (binary): the store compares
+    /// versions with $lt and keys documents by _id as byte strings; a locale collation (say, case-insensitive)
+    /// would order versions wrongly and merge keys that differ only in case.
+    /// </summary>
+    public async Task RequireSimpleCollationAsync(IEnumerable<string> collections, CancellationToken ct)
+    {
+        var names = new BsonArray(collections);
+        using var cursor = await Database.ListCollectionsAsync(
+            new ListCollectionsOptions { Filter = new BsonDocument("name", new BsonDocument("$in", names)) }, ct);
+        foreach (var collection in await cursor.ToListAsync(ct))
+        {
+            if (collection.TryGetValue("options", out var options) && options.IsBsonDocument
+                && options.AsBsonDocument.TryGetValue("collation", out var collation) && collation.IsBsonDocument
+                && collation.AsBsonDocument.GetValue("locale", "simple") is { IsString: true } locale && locale.AsString != "simple")
+            {
+                throw new InvalidOperationException(
+                    $"The collection '{collection["name"]}' in database '{DatabaseName}' on {Server} has the collation '{locale.AsString}': " +
+                    "the store needs the simple (binary) collation; drop the collection or use another database");
+            }
+        }
+    }
+
     /// <summary>mongodb://host1:27017,host2:27017 (or mongodb+srv://cluster.example.net): no user, password, database or options.</summary>
     internal static string DescribeServer(MongoUrl url)
     {
