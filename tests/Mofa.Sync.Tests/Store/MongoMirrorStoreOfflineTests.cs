@@ -297,4 +297,17 @@ public sealed class MongoMirrorStoreOfflineTests
             Assert.Null(ex.InnerException);
         }
     }
+
+    [Fact]
+    public void One_current_digest_per_course_is_a_unique_index_over_the_current_digests_only()
+    {
+        var index = MongoNotificationStore.CurrentDigestIndex();
+        // Typed options: the driver sends the partial filter only from CreateIndexOptions<TDocument> of the collection's document type.
+        var options = Assert.IsType<CreateIndexOptions<BsonDocument>>(index.Options);
+        Assert.True(options.Unique);
+        Assert.Equal("one_current_digest_per_course", options.Name);
+        var args = new RenderArgs<BsonDocument>(MongoDB.Bson.Serialization.Serializers.BsonDocumentSerializer.Instance, MongoDB.Bson.Serialization.BsonSerializer.SerializerRegistry);
+        Assert.Equal(new BsonDocument("current", true), options.PartialFilterExpression.Render(args));
+        Assert.Equal(new BsonDocument { { "site", 1 }, { "courseId", 1 } }, index.Keys.Render(args));
+    }
 }
