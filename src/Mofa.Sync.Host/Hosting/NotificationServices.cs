@@ -25,8 +25,8 @@ public static class NotificationServices
     {
         services.AddSingleton(settings.Notifications);
         services.AddMoodleSites(settings.Moodle);
-        // In the service the SQLite notification records join the mirror store's writer (group commit).
-        services.AddSingleton(sp => CreateStore(settings, sp.GetRequiredService<IMirrorStore>() as SqliteMirrorStore));
+        // In the service the notifications share the mirror store's writer (SQLite: its group commit) or client (MongoDB).
+        services.AddSingleton(sp => CreateStore(settings, sp.GetRequiredService<IMirrorStore>()));
         services.AddSingleton<NotificationSink>();
         services.AddSingleton<IContentChangeSink>(sp => sp.GetRequiredService<NotificationSink>());
         services.AddSingleton<IChangeRecorder>(sp => sp.GetRequiredService<NotificationSink>());
@@ -68,10 +68,10 @@ public static class NotificationServices
         });
     }
 
-    public static INotificationStore CreateStore(MofaSyncSettings settings, SqliteMirrorStore? mirrorWriter = null) => settings.Store.Kind switch
+    public static INotificationStore CreateStore(MofaSyncSettings settings, IMirrorStore? mirror = null) => settings.Store.Kind switch
     {
-        StoreKind.MongoDb => new MongoNotificationStore(settings.MongoDb),
-        _ => new SqliteNotificationStore(settings.Store.Sqlite, mirrorWriter),
+        StoreKind.MongoDb => mirror is MongoMirrorStore mongo ? new MongoNotificationStore(mongo) : new MongoNotificationStore(settings.MongoDb),
+        _ => new SqliteNotificationStore(settings.Store.Sqlite, mirror as SqliteMirrorStore),
     };
 
     /// <summary>Opens and initializes the notification store (for `mofa-sync notifications`).</summary>

@@ -1,4 +1,5 @@
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Store.MongoDb;
 
 namespace Mofa.Sync.Host.Settings;
 
@@ -36,6 +37,8 @@ public static class SettingsValidator
                 || s.MongoDb.ConnectionString.StartsWith("mongodb+srv://", StringComparison.Ordinal),
                 "Store:MongoDb:ConnectionString", "must start with mongodb:// or mongodb+srv://");
             Check(!string.IsNullOrWhiteSpace(s.MongoDb.Database), "Store:MongoDb:Database", "must not be empty");
+            Check(MongoStoreConnection.Problem(s.MongoDb.ConnectionString) is null, "Store:MongoDb:ConnectionString",
+                "must not ask for w=0: the store needs every write acknowledged (it writes with w=majority and journal=true)");
         }
 
         Check(s.Store.TombstoneRetention > TimeSpan.Zero, "Store:TombstoneRetention", "must be positive, like 30.00:00:00");
