@@ -68,7 +68,7 @@ public static class SyncHostBuilder
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<ActivityMonitor>();
         services.AddSingleton<IMirrorStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet(), sp.GetService<IChangeRecorder>()));
+        services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet(), sp.GetService<IChangeOutbox>()));
         services.AddNotifications(settings);
 
         services.AddHealthAndMetrics(settings);
