@@ -54,7 +54,7 @@ public sealed class DeadLetterBroker : IAsyncDisposable
         }
     }
 
-    public Task<DeadLetterPass> OpenPassAsync(string queue, CancellationToken ct) => DeadLetterPass.OpenAsync(_connection, queue, ct);
+    public Task<DeadLetterPass> OpenPassAsync(string queue, CancellationToken ct) => DeadLetterPass.OpenAsync(_connection, queue, ct, Rabbit.DeliveryLimit);
 
     /// <summary>A channel whose publishes complete only when the broker has confirmed them (or throw when it refused or returned them).</summary>
     public Task<IChannel> OpenConfirmedPublishChannelAsync(CancellationToken ct) =>
