@@ -37,7 +37,9 @@ public static class NotificationServices
             sp.GetRequiredService<INotificationStore>(),
             sp.GetRequiredService<ISendEndpointProvider>(),
             settings.Notifications,
-            new Uri($"queue:{NotificationTopology.QueueName(settings.RabbitMq.QueuePrefix)}"),
+            // Through the endpoint's exchange (bound to its queue): a queue: address would make the send
+            // declare the queue itself, without the quorum arguments of RabbitMq:QueueType.
+            new Uri($"exchange:{NotificationTopology.QueueName(settings.RabbitMq.QueuePrefix)}"),
             sp.GetRequiredService<ILogger<DigestFlushService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<DigestFlushService>());
         return services;
