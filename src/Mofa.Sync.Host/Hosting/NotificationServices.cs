@@ -8,6 +8,7 @@ using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Consumers.Store.Sqlite;
 using Mofa.Sync.Contracts.Notifications;
+using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Store.MongoDb;
 
@@ -36,7 +37,9 @@ public static class NotificationServices
             sp.GetRequiredService<INotificationStore>(),
             sp.GetRequiredService<ISendEndpointProvider>(),
             settings.Notifications,
-            new Uri($"queue:{NotificationTopology.QueueName(settings.RabbitMq.QueuePrefix)}"),
+            // Through the endpoint's exchange (bound to its queue): a queue: address would make the send
+            // declare the queue itself, without the quorum arguments of RabbitMq:QueueType.
+            new Uri($"exchange:{NotificationTopology.QueueName(settings.RabbitMq.QueuePrefix)}"),
             sp.GetRequiredService<ILogger<DigestFlushService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<DigestFlushService>());
         return services;
@@ -54,8 +57,10 @@ public static class NotificationServices
     {
         var exchange = NotificationTopology.ExchangeName(rabbit.QueuePrefix);
         cfg.Message<NotificationRequested>(m => m.SetEntityName(exchange));
-        cfg.ReceiveEndpoint(NotificationTopology.QueueName(rabbit.QueuePrefix), e =>
+        var queue = NotificationTopology.QueueName(rabbit.QueuePrefix);
+        cfg.ReceiveEndpoint(queue, e =>
         {
+            ServiceQueues.Configure(e, rabbit, queue);
             // Not bound to any exchange: the agents record their notifications themselves and the
             // digest flush sends DeliverDigest straight to this queue; NotificationRequested arrives
             // here only when sent to the queue (a replay), see NotificationRequestedConsumer.
