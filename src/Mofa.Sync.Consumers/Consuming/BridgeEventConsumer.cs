@@ -16,6 +16,7 @@ namespace Mofa.Sync.Consumers.Consuming;
 public sealed class BridgeEventConsumer(
     MirrorApplier applier,
     IContentChangeSink changes,
+    MessageLimits limits,
     SyncMetrics metrics,
     ILogger<BridgeEventConsumer> logger) : IConsumer<BridgeMessage>
 {
@@ -25,7 +26,11 @@ public sealed class BridgeEventConsumer(
         ParsedBridgeMessage parsed;
         try
         {
-            parsed = BridgeMessageParser.Parse(routingKey, context.ReceiveContext.Body.GetBytes());
+            // Size, headers, content type and encoding before the body is read at all.
+            var body = context.ReceiveContext.Body;
+            var refused = rmq is null ? null : limits.Check(body.Length ?? 0, rmq.Properties.Headers, rmq.Properties.ContentType, rmq.Properties.ContentEncoding);
+            if (refused is not null) throw new InvalidBridgeMessageException(refused);
+            parsed = BridgeMessageParser.Parse(routingKey, body.GetBytes());
         }
         catch (InvalidBridgeMessageException ex)
         {

@@ -21,11 +21,18 @@ public static partial class BridgeMessageParser
     /// <summary>The contract's options, nested no deeper than the strict path's document may be.</summary>
     private static readonly JsonSerializerOptions DirectOptions = new(BridgeJson.Options) { MaxDepth = MaxDepth };
 
-    public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body) =>
+    public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body)
+    {
+        // A UTF-8 byte order mark (some PHP editors and encoders write one) is no part of the JSON.
+        if (body.Span.StartsWith(Utf8Bom)) body = body[Utf8Bom.Length..];
+
         // Two paths, for speed: almost every message is valid, and reading it straight into its
         // contract costs one pass. Whatever that pass does not accept outright is read again by the
         // strict path, which alone words the reasons: an invalid message gets the same reason either way.
-        TryParseValid(routingKey, body.Span) ?? ParseStrictly(routingKey, body);
+        return TryParseValid(routingKey, body.Span) ?? ParseStrictly(routingKey, body);
+    }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>The message as the strict path would read it when it is valid and its routing key names a route; otherwise null.</summary>
     private static ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body)

@@ -14,12 +14,15 @@ public sealed class SyncMetrics : IDisposable
     private readonly Counter<long> _received;
     private readonly Counter<long> _outcomes;
     private readonly Histogram<double> _applyMs;
+    private readonly Counter<long> _transportErrors;
 
     public SyncMetrics(IMeterFactory? factory = null)
     {
         _meter = factory?.Create(MeterName) ?? new Meter(MeterName);
         _received = _meter.CreateCounter<long>("mofa_sync_events_received", description: "Bridge messages received");
         _outcomes = _meter.CreateCounter<long>("mofa_sync_events", description: "Bridge messages by outcome: applied, duplicate, stale, ignored, invalid, faulted");
+        _transportErrors = _meter.CreateCounter<long>("mofa_sync_transport_errors",
+            description: "Broker-side failures: endpoint_faulted (a receive endpoint lost its channel or connection), error_move_failed (a message could not be moved to _error)");
         _applyMs = _meter.CreateHistogram<double>("mofa_sync_apply_duration", unit: "ms", description: "Time to apply one event to the mirror, commit included");
     }
 
@@ -30,6 +33,8 @@ public sealed class SyncMetrics : IDisposable
 
     public void ApplyDuration(string kind, TimeSpan elapsed) =>
         _applyMs.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind));
+
+    public void TransportError(string kind) => _transportErrors.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public void Dispose() => _meter.Dispose();
 }

@@ -66,6 +66,7 @@ public static class SyncHostBuilder
         services.AddSingleton(settings.Store);
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Sync));
         services.AddSingleton<SyncMetrics>();
+        services.AddSingleton(new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes));
         services.AddSingleton<ActivityMonitor>();
         services.AddSingleton<IMirrorStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet(), sp.GetService<IChangeRecorder>()));
@@ -76,6 +77,7 @@ public static class SyncHostBuilder
         // Registered before MassTransit's hosted service: the store is ready before the first message.
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<TombstonePurgeService>();
+        services.AddReceiveEndpointObserver<TransportErrorObserver>();
 
         AddBus(services, settings,
             x =>
@@ -86,7 +88,11 @@ public static class SyncHostBuilder
             (context, cfg) =>
             {
                 cfg.ConnectReceiveObserver(new ActivityObserver(context.GetRequiredService<ActivityMonitor>()));
-                ConfigureAgents(cfg, settings.RabbitMq, e => e.ConfigureConsumer<BridgeEventConsumer>(context));
+                ConfigureAgents(cfg, settings.RabbitMq, e =>
+                {
+                    e.UseBoundedErrorTransport(context);
+                    e.ConfigureConsumer<BridgeEventConsumer>(context);
+                });
                 NotificationServices.ConfigureNotificationEndpoint(cfg, context, settings.RabbitMq);
             });
     }
@@ -113,6 +119,11 @@ public static class SyncHostBuilder
                 {
                     h.Username(rabbit.Username);
                     h.Password(rabbit.Password);
+                    // Every message the broker can hold is taken off the socket and then judged by
+                    // RabbitMq:MaxBodyBytes: above the client's own limit it would close the connection.
+                    h.MaxMessageSize(MessageLimits.ClientMaxMessageBytes);
+                    // Named, so that the broker's connection list shows which deployment it is.
+                    h.ConnectionName($"mofa-sync {rabbit.QueuePrefix}");
                 });
                 configureEndpoints(context, cfg);
             });
@@ -128,6 +139,8 @@ public static class SyncHostBuilder
             {
                 // The bridge is no MassTransit publisher: no message-type exchanges, no envelope.
                 e.ConfigureConsumeTopology = false;
+                // No Fault<T> events: see BoundedErrorPipe.
+                e.PublishFaults = false;
                 e.AddDeserializer(new BridgeBodySerializerFactory(), isDefault: true);
                 e.PrefetchCount = rabbit.PrefetchCount;
                 e.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
