@@ -104,12 +104,17 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
             }
         }
 
-        var full = context.GetBody();
-        var body = full;
-        if (limits.BodyTooLarge(full.Length))
+        // An oversized body is never copied whole: only its preview is read.
+        var length = context.Body.Length ?? context.GetBody().LongLength;
+        byte[] body;
+        if (limits.BodyTooLarge(length))
         {
-            body = full.AsSpan(0, Math.Min(CutBodyBytes, full.Length)).ToArray();
+            body = Preview(context.Body, (int)Math.Min(CutBodyBytes, length));
             headers[BodyCutHeader] = "true";
+        }
+        else
+        {
+            body = context.GetBody();
         }
 
         var exception = context.Exception.GetBaseException();
@@ -123,9 +128,17 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
         headers["MT-Host-MachineName"] = Environment.MachineName;
         headers["MT-Host-ProcessId"] = Environment.ProcessId;
         headers[RoutingKeyHeader] = delivery.RoutingKey ?? "";
-        headers[BodyBytesHeader] = (long)full.Length;
+        headers[BodyBytesHeader] = length;
         properties.Headers = headers;
         return (properties, body);
+    }
+
+    private static byte[] Preview(MessageBody body, int count)
+    {
+        var preview = new byte[count];
+        using var stream = body.GetStream();
+        stream.ReadExactly(preview);
+        return preview;
     }
 
     /// <summary>The _error exchange (fanout) bound to its queue, both durable: as MassTransit declares them.</summary>

@@ -17,6 +17,7 @@ public sealed class BridgeEventConsumer(
     MirrorApplier applier,
     IContentChangeSink changes,
     MessageLimits limits,
+    LargeBodyReclaimer reclaimer,
     SyncMetrics metrics,
     ILogger<BridgeEventConsumer> logger) : IConsumer<BridgeMessage>
 {
@@ -29,7 +30,12 @@ public sealed class BridgeEventConsumer(
             // Size, headers, content type and encoding before the body is read at all.
             var body = context.ReceiveContext.Body;
             var refused = rmq is null ? null : limits.Check(body.Length ?? 0, rmq.Properties.Headers, rmq.Properties.ContentType, rmq.Properties.ContentEncoding);
-            if (refused is not null) throw new InvalidBridgeMessageException(refused);
+            if (refused is not null)
+            {
+                if (limits.BodyTooLarge(body.Length ?? 0)) reclaimer.Refused();
+                throw new InvalidBridgeMessageException(refused);
+            }
+
             parsed = BridgeMessageParser.Parse(routingKey, body.GetBytes());
         }
         catch (InvalidBridgeMessageException ex)

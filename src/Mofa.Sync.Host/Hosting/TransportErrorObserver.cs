@@ -34,8 +34,16 @@ public sealed class TransportErrorObserver(SyncMetrics metrics, ILogger<Transpor
         metrics.TransportError("endpoint_faulted");
         _faulted[faulted.InputAddress] = true;
         logger.LogWarning("Receive endpoint {Queue} lost its broker channel ({Error}: {Message}); it reconnects by itself",
-            QueueOf(faulted.InputAddress), faulted.Exception?.GetType().Name ?? "(no exception)", faulted.Exception?.Message);
+            QueueOf(faulted.InputAddress), faulted.Exception?.GetType().Name ?? "(no exception)", Describe(faulted.Exception));
         return Task.CompletedTask;
+    }
+
+    /// <summary>MassTransit's own message and, when it wraps one, the broker's or the client's reason (e.g. FRAME_ERROR).</summary>
+    private static string Describe(Exception? exception)
+    {
+        if (exception is null) return "";
+        var inner = exception.GetBaseException();
+        return ReferenceEquals(inner, exception) ? exception.Message : $"{exception.Message} — {inner.Message}";
     }
 
     private static string QueueOf(Uri address) => Uri.UnescapeDataString(address.AbsolutePath).Trim('/');
