@@ -19,6 +19,8 @@ namespace Mofa.Sync.Consumers.Consuming;
 /// </summary>
 public sealed class BridgeEventConsumer(
     MirrorApplier applier,
+    MessageLimits limits,
+    LargeBodyReclaimer reclaimer,
     SyncMetrics metrics,
     MoodleSites sites,
     IOptions<SyncOptions> options,
@@ -33,7 +35,16 @@ public sealed class BridgeEventConsumer(
         ParsedBridgeMessage parsed;
         try
         {
-            parsed = BridgeMessageParser.Parse(routingKey, context.ReceiveContext.Body.GetBytes(), _rules, sites);
+            // Size, headers, content type and encoding before the body is read at all.
+            var body = context.ReceiveContext.Body;
+            var refused = rmq is null ? null : limits.Check(body.Length ?? 0, rmq.Properties.Headers, rmq.Properties.ContentType, rmq.Properties.ContentEncoding);
+            if (refused is not null)
+            {
+                if (limits.BodyTooLarge(body.Length ?? 0)) reclaimer.Refused();
+                throw new InvalidBridgeMessageException(refused);
+            }
+
+            parsed = BridgeMessageParser.Parse(routingKey, body.GetBytes(), _rules, sites);
         }
         catch (InvalidBridgeMessageException ex)
         {

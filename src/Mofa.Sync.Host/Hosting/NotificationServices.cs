@@ -8,6 +8,7 @@ using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Consumers.Store.Sqlite;
 using Mofa.Sync.Contracts.Notifications;
+using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Store.MongoDb;
 
@@ -51,8 +52,10 @@ public static class NotificationServices
     {
         var exchange = NotificationTopology.ExchangeName(rabbit.QueuePrefix);
         cfg.Message<NotificationRequested>(m => m.SetEntityName(exchange));
-        cfg.ReceiveEndpoint(NotificationTopology.QueueName(rabbit.QueuePrefix), e =>
+        var queue = NotificationTopology.QueueName(rabbit.QueuePrefix);
+        cfg.ReceiveEndpoint(queue, e =>
         {
+            ServiceQueues.Configure(e, rabbit, queue);
             // Bound to the notification exchange and to nothing else: the consume topology would also
             // bind MassTransit's broker-wide exchange of DeliverDigest (only ever sent to this queue).
             e.ConfigureConsumeTopology = false;
@@ -60,6 +63,7 @@ public static class NotificationServices
             // A few deliveries at a time: each is a Moodle call, and the publisher paces them anyway.
             e.PrefetchCount = 16;
             e.ConcurrentMessageLimit = 4;
+            e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(rabbit));
             e.ConfigureConsumer<NotificationRequestedConsumer>(context);
             e.ConfigureConsumer<DeliverDigestFromPreviousVersionConsumer>(context);
         });

@@ -8,6 +8,7 @@ using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Health;
 using Mofa.Sync.Host.Settings;
 
@@ -66,6 +67,8 @@ public static class SyncHostBuilder
         services.AddSingleton(settings.Store);
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Sync));
         services.AddSingleton<SyncMetrics>();
+        services.AddSingleton<LargeBodyReclaimer>();
+        services.AddSingleton(new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes));
         services.AddSingleton<ActivityMonitor>();
         services.AddSingleton<IMirrorStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet(), sp.GetService<IChangeOutbox>()));
@@ -73,9 +76,12 @@ public static class SyncHostBuilder
 
         services.AddHealthAndMetrics(settings);
 
-        // Registered before MassTransit's hosted service: the store is ready before the first message.
+        // Registered before MassTransit's hosted service: the store is ready before the first message,
+        // and queues of another type than RabbitMq:QueueType stop the start with what to do.
         services.AddHostedService<StoreInitializer>();
+        services.AddHostedService<QueueDeclarationCheck>();
         services.AddHostedService<TombstonePurgeService>();
+        services.AddReceiveEndpointObserver<TransportErrorObserver>();
 
         AddBus(services, settings,
             x =>
@@ -86,7 +92,11 @@ public static class SyncHostBuilder
             (context, cfg) =>
             {
                 cfg.ConnectReceiveObserver(new ActivityObserver(context.GetRequiredService<ActivityMonitor>()));
-                ConfigureAgents(cfg, settings.RabbitMq, e => e.ConfigureConsumer<BridgeEventConsumer>(context));
+                ConfigureAgents(cfg, settings.RabbitMq, e =>
+                {
+                    e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(settings.RabbitMq));
+                    e.ConfigureConsumer<BridgeEventConsumer>(context);
+                });
                 NotificationServices.ConfigureNotificationEndpoint(cfg, context, settings.RabbitMq);
             });
     }
@@ -108,12 +118,8 @@ public static class SyncHostBuilder
             addConsumers(x);
             x.UsingRabbitMq((context, cfg) =>
             {
-                var rabbit = settings.RabbitMq;
-                cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
-                {
-                    h.Username(rabbit.Username);
-                    h.Password(rabbit.Password);
-                });
+                BrokerConnection.ConfigureHost(cfg, settings.RabbitMq);
+                ServiceQueues.ConfigureDeadLetterQueues(cfg);
                 configureEndpoints(context, cfg);
             });
         });
@@ -124,10 +130,14 @@ public static class SyncHostBuilder
     {
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
-            cfg.ReceiveEndpoint(BridgeRoutes.QueueName(rabbit.QueuePrefix, agent), e =>
+            var queue = BridgeRoutes.QueueName(rabbit.QueuePrefix, agent);
+            cfg.ReceiveEndpoint(queue, e =>
             {
+                ServiceQueues.Configure(e, rabbit, queue);
                 // The bridge is no MassTransit publisher: no message-type exchanges, no envelope.
                 e.ConfigureConsumeTopology = false;
+                // No Fault<T> events: see BoundedErrorPipe.
+                e.PublishFaults = false;
                 e.AddDeserializer(new BridgeBodySerializerFactory(), isDefault: true);
                 e.PrefetchCount = rabbit.PrefetchCount;
                 e.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;

@@ -1,4 +1,5 @@
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Store.MongoDb;
 
 namespace Mofa.Sync.Host.Settings;
@@ -14,7 +15,25 @@ public static class SettingsValidator
             if (!ok) problems.Add($"{key} {rule} (environment variable {SettingsLoader.EnvironmentVariableOf(key)})");
         }
 
-        Check(!string.IsNullOrWhiteSpace(s.RabbitMq.Host), "RabbitMq:Host", "must name the broker's host");
+        Check(s.RabbitMq.Hosts.Count > 0 || !string.IsNullOrWhiteSpace(s.RabbitMq.Host), "RabbitMq:Host", "must name the broker's host");
+        for (var i = 0; i < s.RabbitMq.Hosts.Count; i++)
+        {
+            string? problem = null;
+            try
+            {
+                BrokerNode.Parse(s.RabbitMq.Hosts[i], s.RabbitMq.Port);
+            }
+            catch (FormatException ex)
+            {
+                problem = ex.Message;
+            }
+
+            Check(problem is null, $"RabbitMq:Hosts:{i}", $"must be host or host:port, like rabbit1.example.edu:5672 ({problem})");
+        }
+
+        Check(s.RabbitMq.Hosts.Distinct(StringComparer.OrdinalIgnoreCase).Count() == s.RabbitMq.Hosts.Count, "RabbitMq:Hosts", "must not name a node twice");
+        Check(Enum.IsDefined(s.RabbitMq.QueueType), "RabbitMq:QueueType", "must be Classic or Quorum");
+        Check(s.RabbitMq.DeliveryLimit is >= 1 and <= 10_000, "RabbitMq:DeliveryLimit", $"must be between 1 and 10000 (got {s.RabbitMq.DeliveryLimit})");
         Check(s.RabbitMq.Port is > 0 and <= 65535, "RabbitMq:Port", $"must be between 1 and 65535 (got {s.RabbitMq.Port})");
         Check(!string.IsNullOrWhiteSpace(s.RabbitMq.VirtualHost), "RabbitMq:VirtualHost", "must not be empty (the default is /)");
         Check(!string.IsNullOrWhiteSpace(s.RabbitMq.Username), "RabbitMq:Username", "must not be empty");
@@ -23,6 +42,10 @@ public static class SettingsValidator
             "RabbitMq:QueuePrefix", "must be a non-empty name without spaces");
         Check(s.RabbitMq.PrefetchCount is > 0 and <= 65535, "RabbitMq:PrefetchCount", $"must be between 1 and 65535 (got {s.RabbitMq.PrefetchCount})");
         Check(s.RabbitMq.ConcurrentMessageLimit > 0, "RabbitMq:ConcurrentMessageLimit", $"must be positive (got {s.RabbitMq.ConcurrentMessageLimit})");
+        Check(s.RabbitMq.MaxBodyBytes is >= MessageLimits.MinBodyBytes and <= MessageLimits.MaxBodyBytesCeiling, "RabbitMq:MaxBodyBytes",
+            $"must be between {MessageLimits.MinBodyBytes} and {MessageLimits.MaxBodyBytesCeiling} bytes (got {s.RabbitMq.MaxBodyBytes})");
+        Check(s.RabbitMq.MaxHeaderBytes is >= MessageLimits.MinHeaderBytes and <= MessageLimits.MaxHeaderBytesCeiling, "RabbitMq:MaxHeaderBytes",
+            $"must be between {MessageLimits.MinHeaderBytes} and {MessageLimits.MaxHeaderBytesCeiling} bytes, to leave room under the broker's frame_max (got {s.RabbitMq.MaxHeaderBytes})");
 
         Check(Enum.IsDefined(s.Store.Kind), "Store:Kind", "must be Sqlite or MongoDb");
         if (s.Store.Kind == StoreKind.Sqlite)
