@@ -80,13 +80,20 @@ public sealed class NotificationDeliveryTests
     [Fact]
     public async Task A_module_changed_three_times_in_the_window_is_one_NotificationRequested_that_a_second_subscriber_gets_too()
     {
-        await using var world = new NotificationWorld(new() { ["Notifications:DigestWindow"] = "00:00:02" });
+        await using var world = new NotificationWorld(new() { ["Notifications:DigestWindow"] = "00:00:05" });
         await using var service = await world.StartServiceAsync();
         await world.CreateCourseWithTeachersAsync(service, Teachers);
         await using var subscriber = await Subscriber.BindAsync(world);
 
         var changes = new[] { world.ModuleCreated(306, "Lab report", "assign"), world.ModuleUpdated(306, "Lab report v2", 1, "assign"), world.ModuleUpdated(306, "Lab report v3", 2, "assign") };
-        await world.Env.PublishAsync(changes.Select(c => BridgeBody.Of(c)));
+        // One after the other, as a teacher edits: applied concurrently, an older edit would be stale and notify nothing.
+        foreach (var change in changes)
+        {
+            var handled = service.Activity.Handled;
+            await world.Env.PublishAsync([BridgeBody.Of(change)]);
+            await world.Env.WaitForHandledAsync(handled + 1, service);
+        }
+
         var statuses = await world.WaitForNotificationsAsync(n => n.Count == 3 && n.All(x => x.Delivered == 3), "the three changes delivered");
         await world.Consumed.WaitForAsync(1);
 
