@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -22,23 +21,7 @@ public sealed class ValidateCommandTests : IDisposable
         if (File.Exists(_file)) File.Delete(_file);
     }
 
-    private static async Task<(int ExitCode, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "mofa-sync.exe" : "mofa-sync"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Out, string Err)> RunAsync(params string[] args) => CommandLine.RunAsync(args);
 
     private static string Course(Action<JsonObject> mutate)
     {
