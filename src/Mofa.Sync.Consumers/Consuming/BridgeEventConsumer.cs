@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Parsing;
+using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Consumers.Telemetry;
 
 namespace Mofa.Sync.Consumers.Consuming;
@@ -17,6 +18,7 @@ public sealed class BridgeEventConsumer(
     MirrorApplier applier,
     IContentChangeSink changes,
     SyncMetrics metrics,
+    MoodleSites sites,
     ILogger<BridgeEventConsumer> logger) : IConsumer<BridgeMessage>
 {
     public async Task Consume(ConsumeContext<BridgeMessage> context)
@@ -25,7 +27,7 @@ public sealed class BridgeEventConsumer(
         ParsedBridgeMessage parsed;
         try
         {
-            parsed = BridgeMessageParser.Parse(routingKey, context.ReceiveContext.Body.GetBytes());
+            parsed = BridgeMessageParser.Parse(routingKey, context.ReceiveContext.Body.GetBytes(), sites);
         }
         catch (InvalidBridgeMessageException ex)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Consumers.Sites;
 
 namespace Mofa.Sync.Consumers.Notifications;
 
@@ -16,15 +17,25 @@ namespace Mofa.Sync.Consumers.Notifications;
 /// A record left "sending" means the service stopped while Moodle may have been handling it; it is
 /// never claimed again, so no teacher is sent the same digest twice. Moodle's clientmsgid carries
 /// the (digest, recipient) pair so an answer is matched to its record, and anyone reading
-/// Moodle's side can recognise a message.
+/// Moodle's side can recognise a message. The digest's site picks the configured site (its
+/// address, its token); a site that is not configured, or has no token, is sent nothing.
 /// </summary>
 public sealed class DigestDelivery(
     INotificationStore store,
     MoodleWebServiceClient moodle,
-    MoodleOptions moodleOptions,
+    MoodleSites sites,
     ILogger<DigestDelivery> logger)
 {
     public const string NoMoodleReason = "not sent: no Moodle web service configured";
+
+    /// <summary>Why a digest of <paramref name="site"/> is not sent, or null when it can be.</summary>
+    public static string? NotSentReason(MoodleSites sites, string site) => sites.Find(site) switch
+    {
+        null when !sites.AreConfigured => NoMoodleReason,
+        null => "not sent: " + MoodleSites.NotConfigured(site),
+        { HasToken: false } => $"not sent: the Moodle site {site} has no web service token (Moodle:Sites)",
+        _ => null,
+    };
 
     public async Task DeliverAsync(string digestId, CancellationToken ct)
     {
@@ -49,21 +60,22 @@ public sealed class DigestDelivery(
         }
 
         var text = NotificationText.For(digest.CourseName, digest.CourseId, digest.Notifications);
+        var notSent = NotSentReason(sites, digest.Site);
         while (true)
         {
             var claimed = await store.ClaimAsync(digestId, MoodleWebServiceClient.MaxMessagesPerCall, DateTimeOffset.UtcNow, ct);
             if (claimed.Count == 0) break;
 
-            if (!moodleOptions.IsConfigured)
+            if (notSent is not null)
             {
-                await store.RecordOutcomesAsync(digestId, claimed.Select(u => new DeliveryOutcome(u, DeliveryStates.NotSent, Reason: NoMoodleReason)).ToList(),
+                await store.RecordOutcomesAsync(digestId, claimed.Select(u => new DeliveryOutcome(u, DeliveryStates.NotSent, Reason: notSent)).ToList(),
                     DateTimeOffset.UtcNow, ct);
                 logger.LogInformation("Digest {DigestId} of course {CourseId} ({Count} changes) for {Recipients} teachers {Reason}",
-                    digestId, digest.CourseId, digest.Notifications.Count, claimed.Count, NoMoodleReason);
+                    digestId, digest.CourseId, digest.Notifications.Count, claimed.Count, notSent);
             }
             else
             {
-                await SendBatchAsync(digest, text, claimed, ct);
+                await SendBatchAsync(sites.Find(digest.Site)!, digest, text, claimed, ct);
             }
 
             // A short claim took the last pending records: no need for one more write to learn it.
@@ -71,13 +83,13 @@ public sealed class DigestDelivery(
         }
     }
 
-    private async Task SendBatchAsync(ClosedDigest digest, string text, IReadOnlyList<long> recipients, CancellationToken ct)
+    private async Task SendBatchAsync(MoodleSite site, ClosedDigest digest, string text, IReadOnlyList<long> recipients, CancellationToken ct)
     {
         var messages = recipients.Select(u => new MoodleMessage(u, text, MoodleTextFormat.Html, ClientMessageId(digest.DigestId, u))).ToList();
         IReadOnlyList<MoodleMessageResult> results;
         try
         {
-            results = await moodle.SendInstantMessagesAsync(digest.Site, messages, ct);
+            results = await moodle.SendInstantMessagesAsync(site, messages, ct);
         }
         catch (Exception ex) when (ex is MoodleRejectedException or MoodleUnavailableException)
         {
@@ -99,7 +111,7 @@ public sealed class DigestDelivery(
             {
                 null => new DeliveryOutcome(m.ToUserId, DeliveryStates.Failed, Reason: "Moodle's answer had no result for this message"),
                 { Succeeded: true } => new DeliveryOutcome(m.ToUserId, DeliveryStates.Delivered, result.MessageId),
-                _ => new DeliveryOutcome(m.ToUserId, DeliveryStates.Failed, Reason: moodle.Redact(result.ErrorMessage ?? "Moodle refused the message (msgid -1)")),
+                _ => new DeliveryOutcome(m.ToUserId, DeliveryStates.Failed, Reason: site.Redact(result.ErrorMessage ?? "Moodle refused the message (msgid -1)")),
             });
         }
 

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Contracts.Notifications;
 
 namespace Mofa.Sync.Consumers.Notifications;
@@ -20,7 +21,9 @@ public sealed class NotificationRequestedConsumer(
 {
     public async Task Consume(ConsumeContext<NotificationRequested> context)
     {
+        // Recorded under the site's one name, so the delivery finds the configured site (or says it is not one).
         var n = context.Message;
+        if (SiteAddress.Canonicalize(n.Site, out _) is { } site && site != n.Site) n = n with { Site = site };
         var recorded = await store.RecordAsync(n, options.DigestWindow, DateTimeOffset.UtcNow, within: null, context.CancellationToken);
         logger.LogDebug("{NotificationId} recorded in digest {DigestId} (new: {IsNew})", n.NotificationId, recorded.DigestId, recorded.IsNew);
         if (options.DigestWindow == TimeSpan.Zero) flush.Nudge();

@@ -62,7 +62,7 @@ public sealed class NotificationSink(
 
     public static NotificationRequested NotificationOf(ContentChange change) => new()
     {
-        NotificationId = NotificationRequested.IdFor(change.EventId),
+        NotificationId = NotificationRequested.IdFor(change.Site, change.EventId),
         Site = change.Site,
         CourseId = change.CourseId,
         Kind = change.Kind switch

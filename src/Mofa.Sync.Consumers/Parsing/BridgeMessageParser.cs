@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Consumers.Validation;
 
 namespace Mofa.Sync.Consumers.Parsing;
@@ -12,6 +13,8 @@ namespace Mofa.Sync.Consumers.Parsing;
 /// Reads a raw bridge body into its typed contract, strictly: the kind comes from the routing key
 /// (or, for a message replayed straight to a queue, from the body's eventName), the fields must be
 /// present with their camelCase names and JSON types, and the validator's rules must hold.
+/// The event's site is then put in its canonical form (<see cref="SiteAddress"/>) before anything
+/// is keyed by it and, with Moodle sites configured, must be one of them.
 /// Anything else throws <see cref="InvalidBridgeMessageException"/> with a reason in plain words.
 /// </summary>
 public static partial class BridgeMessageParser
@@ -21,11 +24,23 @@ public static partial class BridgeMessageParser
     /// <summary>The contract's options, nested no deeper than the strict path's document may be.</summary>
     private static readonly JsonSerializerOptions DirectOptions = new(BridgeJson.Options) { MaxDepth = MaxDepth };
 
-    public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body) =>
+    /// <param name="sites">The configured Moodle sites; null or none configured: any site is accepted.</param>
+    public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body, MoodleSites? sites = null)
+    {
         // Two paths, for speed: almost every message is valid, and reading it straight into its
         // contract costs one pass. Whatever that pass does not accept outright is read again by the
         // strict path, which alone words the reasons: an invalid message gets the same reason either way.
-        TryParseValid(routingKey, body.Span) ?? ParseStrictly(routingKey, body);
+        var parsed = TryParseValid(routingKey, body.Span) ?? ParseStrictly(routingKey, body);
+        return parsed.Event is null ? parsed : OnCanonicalSite(parsed, parsed.Event, sites);
+    }
+
+    /// <summary>The event with its site in canonical form, if that site may be mirrored (the validator has checked it is a wwwroot).</summary>
+    private static ParsedBridgeMessage OnCanonicalSite(ParsedBridgeMessage parsed, MoodleEvent e, MoodleSites? sites)
+    {
+        var site = SiteAddress.Canonicalize(e.Site, out var why) ?? throw Invalid($"{parsed.Kind}: site {why}");
+        if (sites?.Refuse(site) is { } refused) throw Invalid($"{parsed.Kind}: {refused}");
+        return site == e.Site ? parsed : ParsedBridgeMessage.Handled(parsed.Kind, e with { Site = site });
+    }
 
     /// <summary>The message as the strict path would read it when it is valid and its routing key names a route; otherwise null.</summary>
     private static ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body)

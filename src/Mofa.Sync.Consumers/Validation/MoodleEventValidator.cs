@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using FluentValidation;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
+using Mofa.Sync.Consumers.Sites;
 
 namespace Mofa.Sync.Consumers.Validation;
 
@@ -20,7 +21,11 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
         RuleFor(e => e.SchemaVersion).Equal(BridgeExchange.SchemaVersion)
             .WithMessage($"schemaVersion {{PropertyValue}} is not supported: this service reads schemaVersion {BridgeExchange.SchemaVersion}");
         Text(e => e.EventId, 128);
-        RuleFor(e => e.Site).Must(BeHttpUrl).WithMessage(e => $"site must be the site's absolute http(s) address, like https://moodle.example.edu (got '{Echo.Cut(e.Site)}')");
+        RuleFor(e => e.Site).Must(SiteAddress.IsValid).WithMessage(e =>
+        {
+            SiteAddress.Canonicalize(e.Site, out var why);
+            return $"site must be the site's absolute http(s) address, its wwwroot, like https://moodle.example.edu: {why} (got '{Echo.Cut(e.Site)}')";
+        });
         Text(e => e.EventName, 255);
         RuleFor(e => e.TimeCreated)
             .Must(t => t >= EarliestTimeCreated && t <= Tomorrow.UnixSeconds())

@@ -8,10 +8,10 @@ namespace Mofa.Sync.Contracts.Notifications;
 /// </summary>
 public sealed record NotificationRequested
 {
-    /// <summary>"n:" + the causing event's id: the same change always has the same id.</summary>
+    /// <summary>"n:" + the site + "|" + the causing event's id: the same change always has the same id, and two sites' events never share one.</summary>
     public required string NotificationId { get; init; }
 
-    /// <summary>The Moodle site's wwwroot.</summary>
+    /// <summary>The Moodle site's wwwroot, in its canonical form (docs/contract.md).</summary>
     public required string Site { get; init; }
 
     public required long CourseId { get; init; }
@@ -37,8 +37,11 @@ public sealed record NotificationRequested
     /// <summary>When it happened in Moodle (unix seconds, the event's timeCreated).</summary>
     public required long TimeCreated { get; init; }
 
-    /// <summary>The notification id of a causing event: deterministic, so a re-publish carries the same id.</summary>
-    public static string IdFor(string eventId) => "n:" + eventId;
+    /// <summary>
+    /// The notification id of a causing event: deterministic, so a re-publish carries the same id;
+    /// scoped by the (canonical) site, since eventId is unique per site only.
+    /// </summary>
+    public static string IdFor(string site, string eventId) => $"n:{site}|{eventId}";
 }
 
 /// <summary>The values of <see cref="NotificationRequested.Kind"/>.</summary>

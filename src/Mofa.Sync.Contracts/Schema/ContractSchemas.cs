@@ -261,7 +261,8 @@ public static class ContractSchemas
     private static Action<JsonObject> HttpUrl(int? maxLength) => s =>
     {
         s["format"] = "uri";
-        s["pattern"] = "^https?://[^/?#]+";
+        // Any case, as the service reads it (HTTPS://Moodle.Example.EDU is the same site).
+        s["pattern"] = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+";
         if (maxLength is { } max) s["maxLength"] = max;
     };
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Mofa.Sync.Consumers.Parsing;
+using Mofa.Sync.Consumers.Sites;
 
 namespace Mofa.Sync.Host.Bridge;
 
@@ -22,23 +23,25 @@ public sealed record LineVerdict(int Line, string? RoutingKey, string? EventId, 
 /// <summary>
 /// `mofa-sync validate`: each line of a recording through exactly what the service does with a
 /// delivery (<see cref="BridgeMessageParser"/>, with its validators), with the routing key that
-/// `mofa-sync publish` would give it (<see cref="BridgeLine.FromJsonLine"/>). No broker, no store.
+/// `mofa-sync publish` would give it (<see cref="BridgeLine.FromJsonLine"/>), and the service's
+/// configured Moodle sites (a message from another site is invalid when any is configured). No
+/// broker, no store.
 /// </summary>
 public static class BridgeFileValidator
 {
     /// <summary>The verdict of every non-blank line (blank lines are skipped, as publish skips them, but keep their number).</summary>
-    public static IEnumerable<LineVerdict> Check(IEnumerable<string> lines, string? fixedRoutingKey)
+    public static IEnumerable<LineVerdict> Check(IEnumerable<string> lines, string? fixedRoutingKey, MoodleSites? sites = null)
     {
         var number = 0;
         foreach (var text in lines)
         {
             number++;
             if (string.IsNullOrWhiteSpace(text)) continue;
-            yield return CheckLine(text, number, fixedRoutingKey);
+            yield return CheckLine(text, number, fixedRoutingKey, sites);
         }
     }
 
-    public static LineVerdict CheckLine(string text, int number, string? fixedRoutingKey)
+    public static LineVerdict CheckLine(string text, int number, string? fixedRoutingKey, MoodleSites? sites = null)
     {
         BridgeLine line;
         try
@@ -52,7 +55,7 @@ public static class BridgeFileValidator
 
         try
         {
-            var parsed = BridgeMessageParser.Parse(line.RoutingKey, line.Body);
+            var parsed = BridgeMessageParser.Parse(line.RoutingKey, line.Body, sites);
             return parsed.Event is null
                 ? new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Ignored, parsed.IgnoredBecause)
                 : new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Valid, null);

@@ -43,12 +43,13 @@ public sealed class NotificationsCommand : AsyncCommand<NotificationsCommand.Opt
             return 0;
         }
 
-        var table = new Table().AddColumns("received (UTC)", "course", "change", "status", "teachers", "delivered", "failed", "why");
+        var table = new Table().AddColumns("received (UTC)", "site", "course", "change", "status", "teachers", "delivered", "failed", "why");
         foreach (var n in recent)
         {
             var status = StatusOf(n);
             table.AddRow(
                 Markup.Escape(n.ReceivedAt.UtcDateTime.ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+                Markup.Escape(n.Site),
                 n.CourseId.ToString(CultureInfo.InvariantCulture),
                 Markup.Escape($"{n.Kind} {n.ModuleKind} “{n.ItemName ?? NotificationText.UnknownItem}”"),
                 Markup.Escape(status),
@@ -67,7 +68,8 @@ public sealed class NotificationsCommand : AsyncCommand<NotificationsCommand.Opt
     {
         { DigestState: "open" } => "waiting for the digest window",
         { Recipients: 0 } => "no teachers in the mirror",
-        { NotSent: > 0, Delivered: 0, Failed: 0 } => DigestDelivery.NoMoodleReason,
+        // Why: no site configured, a site that is not configured, a site without a token.
+        { NotSent: > 0, Delivered: 0, Failed: 0 } => n.Reasons.Count > 0 ? n.Reasons[0] : DigestDelivery.NoMoodleReason,
         { Waiting: > 0 } => "being sent (or retrying)",
         { Interrupted: > 0 } => "interrupted while sending (not resent, so nobody gets it twice)",
         { Failed: > 0, Delivered: 0 } => "failed",

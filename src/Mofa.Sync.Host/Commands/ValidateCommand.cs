@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Host.Bridge;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -41,7 +42,9 @@ public sealed class ValidateCommand : Command<ValidateCommand.Options>
 
     public override int Execute(CommandContext context, Options options, CancellationToken cancellationToken)
     {
-        var verdicts = BridgeFileValidator.Check(System.IO.File.ReadLines(options.File), options.RoutingKey).ToList();
+        // The service's own settings: with Moodle:Sites configured, other sites' messages are invalid, as in the service.
+        var (_, settings) = options.Load();
+        var verdicts = BridgeFileValidator.Check(System.IO.File.ReadLines(options.File), options.RoutingKey, new MoodleSites(settings.Moodle)).ToList();
         var report = ValidationReport.Of(options.File, verdicts);
 
         if (options.Json)

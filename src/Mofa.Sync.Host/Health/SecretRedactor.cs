@@ -3,7 +3,7 @@ using Mofa.Sync.Host.Settings;
 namespace Mofa.Sync.Host.Health;
 
 /// <summary>
-/// Cuts the configured secrets (broker password, MongoDB connection string, Moodle token) out of text that
+/// Cuts the configured secrets (broker password, MongoDB connection string, every Moodle site's token) out of text that
 /// comes from elsewhere, such as a driver's exception message shown on /health/ready.
 /// </summary>
 public sealed class SecretRedactor(MofaSyncSettings settings)
@@ -13,7 +13,7 @@ public sealed class SecretRedactor(MofaSyncSettings settings)
     /// <summary>Shorter values are too likely to be ordinary words ("guest") to mask them everywhere.</summary>
     private const int MinimumLength = 6;
 
-    private readonly string[] _secrets = new[] { settings.RabbitMq.Password, settings.MongoDb.ConnectionString, settings.Moodle.Token }
+    private readonly string[] _secrets = new[] { settings.RabbitMq.Password, settings.MongoDb.ConnectionString }.Concat(settings.Moodle.Tokens())
         .Where(s => !string.IsNullOrEmpty(s) && s.Length >= MinimumLength)
         .OrderByDescending(s => s.Length)
         .ToArray();

@@ -5,7 +5,7 @@ using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Consumers.Store.Sqlite;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Settings;
@@ -15,7 +15,7 @@ namespace Mofa.Sync.Host.Hosting;
 
 /// <summary>
 /// The notifications' part of the composition (called from SyncHostBuilder.AddSync): the sink the
-/// agents record and publish through, the notification store, the Moodle client, the digest flush, and the
+/// agents record and publish through, the notification store, the Moodle sites and their clients, the digest flush, and the
 /// notification endpoint on the bus.
 /// </summary>
 public static class NotificationServices
@@ -24,7 +24,7 @@ public static class NotificationServices
     public static IServiceCollection AddNotifications(this IServiceCollection services, MofaSyncSettings settings)
     {
         services.AddSingleton(settings.Notifications);
-        services.AddMoodleWebService(settings.Moodle);
+        services.AddMoodleSites(settings.Moodle);
         // In the service the SQLite notification records join the mirror store's writer (group commit).
         services.AddSingleton(sp => CreateStore(settings, sp.GetRequiredService<IMirrorStore>() as SqliteMirrorStore));
         services.AddSingleton<NotificationSink>();

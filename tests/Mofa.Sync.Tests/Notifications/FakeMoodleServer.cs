@@ -44,8 +44,11 @@ public sealed class FakeMoodleServer : IAsyncDisposable
 
     public sealed record Call(int Number, string Path, string? Token, string? Function, string? Format, IReadOnlyList<Message> Messages, IReadOnlyDictionary<string, string> Headers);
 
-    public sealed record Reply(int Status, string Body, TimeSpan Delay = default, bool Never = false)
+    public sealed record Reply(int Status, string Body, TimeSpan Delay = default, bool Never = false, string? Location = null)
     {
+        /// <summary>A redirect elsewhere (a moved site, or one that hands the token on): 301, 302, 303, 307 or 308 with a Location.</summary>
+        public static Reply Redirect(int status, string location) => new(status, "", Location: location);
+
         /// <summary>Moodle's answer when every message of the call went out, except those <paramref name="refuse"/> names.</summary>
         public static Reply Success(Call call, Func<Message, string?>? refuse = null, FakeMoodleServer? ids = null) => new(200, JsonSerializer.Serialize(
             call.Messages.Select(m => refuse?.Invoke(m) is { } why
@@ -135,6 +138,7 @@ public sealed class FakeMoodleServer : IAsyncDisposable
 
             var bytes = Encoding.UTF8.GetBytes(reply.Body);
             context.Response.StatusCode = reply.Status;
+            if (reply.Location is not null) context.Response.RedirectLocation = reply.Location;
             context.Response.ContentType = reply.Status == 200 ? "application/json; charset=utf-8" : "text/html";
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
@@ -17,7 +18,7 @@ public sealed class NotificationDeliveryTests
     [Fact]
     public async Task Each_teacher_gets_one_message_a_refused_one_is_recorded_and_a_redelivery_sends_nothing()
     {
-        await using var world = new NotificationWorld([], moodleAtEventSite: true);
+        await using var world = new NotificationWorld([]);
         world.Moodle.Answer = (call, _) => FakeMoodleServer.Reply.Success(call,
             m => m.ToUserId == 13 ? "The message could not be sent: the user can not receive messages" : null, world.Moodle);
         await using var service = await world.StartServiceAsync();
@@ -44,7 +45,7 @@ public sealed class NotificationDeliveryTests
         Assert.Equal(3, call.Messages.Select(m => m.ClientMsgId).Distinct().Count());
 
         var status = Assert.Single(statuses);
-        Assert.Equal("n:" + created.EventId, status.NotificationId);
+        Assert.Equal(NotificationRequested.IdFor(world.Site, created.EventId), status.NotificationId);
         Assert.Equal((3, 2, 1), (status.Recipients, status.Delivered, status.Failed));
         Assert.Contains(status.Reasons, r => r.Contains("can not receive messages", StringComparison.Ordinal));
 
@@ -101,13 +102,13 @@ public sealed class NotificationDeliveryTests
         while (await channel.BasicGetAsync(queue, autoAck: true) is { } got) received.Add(got);
         // The event and its duplicate: published twice with the same ids, for the subscriber to deduplicate.
         Assert.Equal(2, received.Count);
-        var expectedId = NotificationSink.MessageIdOf("n:" + created.EventId);
+        var expectedId = NotificationSink.MessageIdOf(NotificationRequested.IdFor(world.Site, created.EventId));
         Assert.All(received, got =>
         {
             Assert.Equal(expectedId, Guid.Parse(got.BasicProperties.MessageId!));
             using var envelope = JsonDocument.Parse(got.Body);
             var message = envelope.RootElement.GetProperty("message");
-            Assert.Equal("n:" + created.EventId, message.GetProperty("notificationId").GetString());
+            Assert.Equal(NotificationRequested.IdFor(world.Site, created.EventId), message.GetProperty("notificationId").GetString());
             Assert.Equal("created", message.GetProperty("kind").GetString());
             Assert.Equal(306, message.GetProperty("cmId").GetInt64());
         });
@@ -197,9 +198,25 @@ public sealed class NotificationDeliveryTests
     }
 
     [Fact]
-    public async Task Without_a_Moodle_token_notifications_are_recorded_as_not_sent()
+    public async Task A_site_without_a_token_is_mirrored_and_its_notifications_are_recorded_as_not_sent_saying_why()
     {
         await using var world = new NotificationWorld(new() { ["Moodle:Token"] = "" });
+        await using var service = await world.StartServiceAsync();
+        await world.CreateCourseWithTeachersAsync(service, Teachers);
+
+        await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(305, "Reading"))]);
+        var status = Assert.Single(await world.WaitForNotificationsAsync(n => n.Count == 1 && n[0].NotSent == 3, "recorded as not sent"));
+
+        Assert.Empty(world.Moodle.Calls);
+        var why = $"not sent: the Moodle site {world.Site} has no web service token (Moodle:Sites)";
+        Assert.Equal([why], status.Reasons);
+        Assert.Equal(why, Host.Commands.NotificationsCommand.StatusOf(status));
+    }
+
+    [Fact]
+    public async Task Without_any_Moodle_site_every_site_is_mirrored_and_notifications_are_recorded_as_not_sent()
+    {
+        await using var world = new NotificationWorld(new() { ["Moodle:BaseUrl"] = "", ["Moodle:Token"] = "" });
         await using var service = await world.StartServiceAsync();
         await world.CreateCourseWithTeachersAsync(service, Teachers);
 

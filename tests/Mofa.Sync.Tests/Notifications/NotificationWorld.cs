@@ -22,14 +22,14 @@ public sealed class NotificationWorld : IAsyncDisposable
 
     private long _sequence;
 
-    public NotificationWorld(Dictionary<string, string?> overrides, bool moodleAtEventSite = false)
+    /// <summary>The events' site is the one configured Moodle site (the one-site shorthand), played by the fake server.</summary>
+    public NotificationWorld(Dictionary<string, string?> overrides)
     {
         Moodle = new FakeMoodleServer();
-        // With Moodle:BaseUrl empty the service calls the event's site: make the site the fake server.
-        Site = moodleAtEventSite ? Moodle.BaseUrl : "https://moodle.example.edu";
+        Site = Moodle.BaseUrl;
         var settings = new Dictionary<string, string?>
         {
-            ["Moodle:BaseUrl"] = moodleAtEventSite ? "" : Moodle.BaseUrl,
+            ["Moodle:BaseUrl"] = Moodle.BaseUrl,
             ["Moodle:Token"] = Token,
             ["Moodle:Timeout"] = "00:00:10",
             ["Moodle:RetryLimit"] = "2",

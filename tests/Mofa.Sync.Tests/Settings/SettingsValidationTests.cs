@@ -50,6 +50,58 @@ public sealed class SettingsValidationTests
     }
 
     [Fact]
+    public void Moodle_sites_bind_from_their_environment_form_and_take_the_moodle_defaults()
+    {
+        // What the environment provider makes of MOFASYNC__MOODLE__SITES__0__URL and friends.
+        var settings = Bind(("MOODLE:SITES:0:URL", "HTTPS://A.example/"), ("MOODLE:SITES:0:TOKEN", "tok-a"),
+            ("MOODLE:SITES:1:URL", "https://b.example/moodle"), ("MOODLE:SITES:1:TIMEOUT", "00:00:05"), ("MOODLE:RETRYLIMIT", "7"));
+
+        var sites = new Consumers.Sites.MoodleSites(settings.Moodle);
+        Assert.Equal(["https://a.example", "https://b.example/moodle"], sites.All.Select(s => s.Url).Order());
+        Assert.Equal(("tok-a", 7), (sites.Find("https://a.example")!.Token, sites.Find("https://a.example")!.RetryLimit));
+        var b = sites.Find("https://b.example/moodle")!;
+        Assert.Equal((false, TimeSpan.FromSeconds(5), 7), (b.HasToken, b.Timeout, b.RetryLimit));
+    }
+
+    [Theory]
+    [InlineData("Moodle:Sites:0:Url", "https://admin:S3cr3t-pw@moodle.example.edu", "Moodle:Sites:0:Url must be the site's wwwroot")]
+    [InlineData("Moodle:Sites:0:Url", "https://moodle.example.edu/index.php?S3cr3t-pw", "it has a query")]
+    [InlineData("Moodle:Sites:0:Token", "S3cr3t-pw with spaces", "Moodle:Sites:0:Token must be a web service token without spaces")]
+    [InlineData("Moodle:Sites:0:RetryLimit", "99", "Moodle:Sites:0:RetryLimit must be between 0 and 20")]
+    [InlineData("Moodle:Sites:0:Timeout", "00:00:00", "Moodle:Sites:0:Timeout must be positive")]
+    [InlineData("Moodle:BaseUrl", "https://other.example", "Moodle:BaseUrl and Moodle:Token are the shorthand for one site")]
+    public void A_bad_site_setting_is_named_without_its_value(string key, string value, string expected)
+    {
+        var values = new Dictionary<string, string> { ["Moodle:Sites:0:Url"] = "https://moodle.example.edu", ["Moodle:Sites:0:Token"] = "tok-0" };
+        values[key] = value;
+        var error = Assert.Throws<SettingsException>(() => Bind(values.Select(p => (p.Key, p.Value)).ToArray()));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains(SettingsLoader.EnvironmentVariableOf(key), error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("S3cr3t-pw", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_same_site_twice_is_named()
+    {
+        var error = Assert.Throws<SettingsException>(() => Bind(
+            ("Moodle:Sites:0:Url", "https://moodle.example.edu"), ("Moodle:Sites:1:Url", "HTTPS://moodle.example.edu:443/")));
+        Assert.Contains("Moodle:Sites:1:Url names the same site as Moodle:Sites:0:Url", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_token_without_its_site_stops_start_up_instead_of_going_to_each_message_s_site()
+    {
+        var error = Assert.Throws<SettingsException>(() => Bind(("Moodle:Token", "tok-S3cr3t-pw")));
+        Assert.Contains("Moodle:Token belongs to one Moodle site: set Moodle:BaseUrl", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MOFASYNC__MOODLE__SITES__0__URL", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("S3cr3t-pw", error.Message, StringComparison.Ordinal);
+
+        // The shorthand with its site is a list of one.
+        var one = Bind(("Moodle:BaseUrl", "https://moodle.example.edu/"), ("Moodle:Token", "tok-1"));
+        Assert.Equal("https://moodle.example.edu", Assert.Single(new Consumers.Sites.MoodleSites(one.Moodle).All).Url);
+    }
+
+    [Fact]
     public void A_setting_override_must_look_like_key_equals_value()
     {
         var error = Assert.Throws<SettingsException>(() => SettingsLoader.Load(overrides: ["Store:Sqlite:Path"]));

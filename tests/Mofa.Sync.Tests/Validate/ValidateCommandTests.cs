@@ -99,6 +99,16 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task With_Moodle_sites_configured_a_message_from_another_site_is_invalid_as_in_the_service()
+    {
+        File.WriteAllLines(_file, [Course(_ => { }), Course(b => b["site"] = "https://elsewhere.example")]);
+        var run = await RunAsync("validate", _file, "--setting", "Moodle:Sites:0:Url=https://moodle.example.edu");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(":2: invalid: core.course_created: site https://elsewhere.example is not one of the configured Moodle sites", run.Out, StringComparison.Ordinal);
+        Assert.Contains("2 message(s): 1 valid, 1 invalid", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_file_is_a_usage_error()
     {
         var run = await RunAsync("validate", _file);
