@@ -52,5 +52,9 @@ public sealed class UserProfileValidator : AbstractValidator<UserProfile>
         RuleFor(u => u.Email!).MaximumCharacters(100);
         RuleFor(u => u.FirstName!).MaximumCharacters(100);
         RuleFor(u => u.LastName!).MaximumCharacters(100);
+        RuleFor(u => u.Username).MustBePlainText();
+        RuleFor(u => u.Email).MustBePlainText();
+        RuleFor(u => u.FirstName).MustBePlainText();
+        RuleFor(u => u.LastName).MustBePlainText();
     }
 }

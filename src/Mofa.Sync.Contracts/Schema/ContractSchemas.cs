@@ -199,9 +199,13 @@ public static class ContractSchemas
             [(typeof(MoodleEvent), "schemaVersion")] = s => s["const"] = BridgeExchange.SchemaVersion,
             [(typeof(MoodleEvent), "eventId")] = Text(128),
             [(typeof(MoodleEvent), "site")] = HttpUrl(null),
-            // The validator also rejects times more than a day in the future.
+            // The validator also rejects times more than Sync:MaxClockSkew (default 5 minutes) ahead of its clock.
             [(typeof(MoodleEvent), "timeCreated")] = s => s["minimum"] = 946_684_800,
-            [(typeof(MoodleEvent), "sequence")] = s => s["minimum"] = 1,
+            [(typeof(MoodleEvent), "sequence")] = s =>
+            {
+                s["minimum"] = 1;
+                s["maximum"] = MaxSequence;
+            },
             [(typeof(MoodleEvent), "actorId")] = s => s["minimum"] = 0,
 
             [(typeof(CourseChanged), "fullName")] = Text(254),
@@ -216,13 +220,13 @@ public static class ContractSchemas
             [(typeof(RoleUnassigned), "roleShortName")] = Text(100),
 
             [(typeof(UserUpdated), "username")] = Text(100),
-            [(typeof(UserUpdated), "email")] = s => s["maxLength"] = 100,
-            [(typeof(UserUpdated), "firstName")] = s => s["maxLength"] = 100,
-            [(typeof(UserUpdated), "lastName")] = s => s["maxLength"] = 100,
+            [(typeof(UserUpdated), "email")] = Email,
+            [(typeof(UserUpdated), "firstName")] = OptionalText(100),
+            [(typeof(UserUpdated), "lastName")] = OptionalText(100),
             [(typeof(UserProfile), "username")] = Text(100),
-            [(typeof(UserProfile), "email")] = s => s["maxLength"] = 100,
-            [(typeof(UserProfile), "firstName")] = s => s["maxLength"] = 100,
-            [(typeof(UserProfile), "lastName")] = s => s["maxLength"] = 100,
+            [(typeof(UserProfile), "email")] = Email,
+            [(typeof(UserProfile), "firstName")] = OptionalText(100),
+            [(typeof(UserProfile), "lastName")] = OptionalText(100),
 
             [(typeof(QuizQuestionsChanged), "questions")] = s => s["maxItems"] = 10_000,
             [(typeof(QuizQuestion), "questionId")] = PositiveId,
@@ -249,20 +253,44 @@ public static class ContractSchemas
 
     private static void PositiveId(JsonObject s) => s["minimum"] = 1;
 
+    private static void Email(JsonObject s)
+    {
+        s["maxLength"] = 100;
+        s["pattern"] = PlainTextPattern;
+    }
+
     /// <summary>JSON Schema counts a string's length in code points, as the validators and Moodle's columns do.</summary>
     private static Action<JsonObject> Text(int maxLength) => s =>
     {
         s["minLength"] = 1;
         s["maxLength"] = maxLength;
+        s["pattern"] = PlainTextPattern;
     };
+
+    /// <summary>A text Moodle may leave empty (user.firstname): no minimum length.</summary>
+    private static Action<JsonObject> OptionalText(int maxLength) => s =>
+    {
+        s["maxLength"] = maxLength;
+        s["pattern"] = PlainTextPattern;
+    };
+
+    /// <summary>
+    /// 2^53 - 1, the largest sequence the service accepts (the largest whole number every JSON reader holds exactly).
+    /// The service's validator holds the same figure.
+    /// </summary>
+    public const long MaxSequence = 9_007_199_254_740_991;
+
+    /// <summary>No control characters but tab and line feed, no bidirectional embedding, override or isolate controls.</summary>
+    private const string PlainTextPattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$";
 
     private static void ModuleName(JsonObject s) => s["pattern"] = "^[a-z][a-z0-9_]{0,27}$";
 
     private static Action<JsonObject> HttpUrl(int? maxLength) => s =>
     {
         s["format"] = "uri";
-        // Any case, as the service reads it (HTTPS://Moodle.Example.EDU is the same site).
-        s["pattern"] = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+";
+        // Any case, as the service reads it (HTTPS://Moodle.Example.EDU is the same site), and no
+        // user-info: https://moodle.example.edu@evil.example/login goes to evil.example.
+        s["pattern"] = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@]+([/?#]|$)";
         if (maxLength is { } max) s["maxLength"] = max;
     };
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Consumers.Validation;
 
 namespace Mofa.Sync.Host.Bridge;
 
@@ -24,24 +25,24 @@ public sealed record LineVerdict(int Line, string? RoutingKey, string? EventId, 
 /// `mofa-sync validate`: each line of a recording through exactly what the service does with a
 /// delivery (<see cref="BridgeMessageParser"/>, with its validators), with the routing key that
 /// `mofa-sync publish` would give it (<see cref="BridgeLine.FromJsonLine"/>), and the service's
-/// configured Moodle sites (a message from another site is invalid when any is configured). No
-/// broker, no store.
+/// settings: its rules (the time bound, Sync:MaxClockSkew) and its configured Moodle sites (a
+/// message from another site is invalid when any is configured). No broker, no store.
 /// </summary>
 public static class BridgeFileValidator
 {
     /// <summary>The verdict of every non-blank line (blank lines are skipped, as publish skips them, but keep their number).</summary>
-    public static IEnumerable<LineVerdict> Check(IEnumerable<string> lines, string? fixedRoutingKey, MoodleSites? sites = null)
+    public static IEnumerable<LineVerdict> Check(IEnumerable<string> lines, string? fixedRoutingKey, BridgeRules? rules = null, MoodleSites? sites = null)
     {
         var number = 0;
         foreach (var text in lines)
         {
             number++;
             if (string.IsNullOrWhiteSpace(text)) continue;
-            yield return CheckLine(text, number, fixedRoutingKey, sites);
+            yield return CheckLine(text, number, fixedRoutingKey, rules, sites);
         }
     }
 
-    public static LineVerdict CheckLine(string text, int number, string? fixedRoutingKey, MoodleSites? sites = null)
+    public static LineVerdict CheckLine(string text, int number, string? fixedRoutingKey, BridgeRules? rules = null, MoodleSites? sites = null)
     {
         BridgeLine line;
         try
@@ -50,12 +51,12 @@ public static class BridgeFileValidator
         }
         catch (FormatException ex)
         {
-            return new LineVerdict(number, null, null, LineOutcome.Invalid, WhyPublishRefuses(text, ex));
+            return new LineVerdict(number, null, null, LineOutcome.Invalid, WhyPublishRefuses(text, ex, rules));
         }
 
         try
         {
-            var parsed = BridgeMessageParser.Parse(line.RoutingKey, line.Body, sites);
+            var parsed = BridgeMessageParser.Parse(line.RoutingKey, line.Body, rules, sites);
             return parsed.Event is null
                 ? new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Ignored, parsed.IgnoredBecause)
                 : new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Valid, null);
@@ -66,15 +67,18 @@ public static class BridgeFileValidator
         }
     }
 
+    /// <summary>A routing key no route has: the parser checks the body itself (empty, not JSON, not an object) before the kind.</summary>
+    private const string NoRoute = "mofa-sync.validate";
+
     /// <summary>
     /// A line publish cannot send without --routing-key. When the service would reject its body on
-    /// any routing key (not JSON, empty), its own reason says why; otherwise publish's does.
+    /// any routing key (not JSON, empty, not an object), its own reason says why; otherwise publish's does.
     /// </summary>
-    private static string WhyPublishRefuses(string text, FormatException refused)
+    private static string WhyPublishRefuses(string text, FormatException refused, BridgeRules? rules)
     {
         try
         {
-            BridgeMessageParser.Parse(null, Encoding.UTF8.GetBytes(text));
+            BridgeMessageParser.Parse(NoRoute, Encoding.UTF8.GetBytes(text), rules);
         }
         catch (InvalidBridgeMessageException ex)
         {

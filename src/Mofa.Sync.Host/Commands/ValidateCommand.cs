@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Host.Bridge;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -42,9 +43,10 @@ public sealed class ValidateCommand : Command<ValidateCommand.Options>
 
     public override int Execute(CommandContext context, Options options, CancellationToken cancellationToken)
     {
-        // The service's own settings: with Moodle:Sites configured, other sites' messages are invalid, as in the service.
+        // The service's own settings: its time bound, and with Moodle:Sites configured, other sites' messages are invalid.
         var (_, settings) = options.Load();
-        var verdicts = BridgeFileValidator.Check(System.IO.File.ReadLines(options.File), options.RoutingKey, new MoodleSites(settings.Moodle)).ToList();
+        var rules = new BridgeRules(settings.Sync.MaxClockSkew);
+        var verdicts = BridgeFileValidator.Check(System.IO.File.ReadLines(options.File), options.RoutingKey, rules, new MoodleSites(settings.Moodle)).ToList();
         var report = ValidationReport.Of(options.File, verdicts);
 
         if (options.Json)
@@ -57,8 +59,8 @@ public sealed class ValidateCommand : Command<ValidateCommand.Options>
             {
                 var what = v.Outcome == LineOutcome.Invalid ? "invalid" : "ignored";
                 // The service's reasons name the routing key themselves; publish's and the ignored ones do not.
-                var key = v.RoutingKey is null || v.Reason?.StartsWith(v.RoutingKey, StringComparison.Ordinal) == true ? string.Empty : $" ({TerminalText.Safe(v.RoutingKey)})";
-                Console.WriteLine($"{TerminalText.Safe(options.File)}:{v.Line}: {what}{key}: {TerminalText.Safe(v.Reason)}");
+                var key = v.RoutingKey is null || v.Reason?.StartsWith(v.RoutingKey, StringComparison.Ordinal) == true ? string.Empty : $" ({SafeText.Plain(v.RoutingKey)})";
+                Console.WriteLine($"{SafeText.Plain(options.File)}:{v.Line}: {what}{key}: {SafeText.Plain(v.Reason)}");
             }
 
             Console.WriteLine($"{report.Messages} message(s): {report.Valid} valid, {report.Invalid} invalid, {report.Ignored} ignored (kinds the sync does not handle).");

@@ -44,8 +44,12 @@ public static class SettingsValidator
         Check(s.Sync.RetryMinInterval > TimeSpan.Zero && s.Sync.RetryMaxInterval >= s.Sync.RetryMinInterval,
             "Sync:RetryMinInterval", "must be positive and not above Sync:RetryMaxInterval");
         Check(s.Sync.TeacherRoles.All(r => !string.IsNullOrWhiteSpace(r)), "Sync:TeacherRoles", "must not hold empty role names");
+        Check(s.Sync.MaxClockSkew >= TimeSpan.Zero && s.Sync.MaxClockSkew <= SyncOptions.MaxClockSkewLimit, "Sync:MaxClockSkew",
+            $"must be between 00:00:00 and {SyncOptions.MaxClockSkewLimit:c} (got {s.Sync.MaxClockSkew:c})");
         Check(s.Service.ShutdownTimeout > TimeSpan.Zero, "Service:ShutdownTimeout", "must be positive, like 00:00:30");
         Check(s.Service.HealthPort is >= 0 and <= 65535, "Service:HealthPort", $"must be between 0 (off) and 65535 (got {s.Service.HealthPort})");
+        Check(Health.HealthListenAddress.TryParse(s.Service.HealthAddress, out _), "Service:HealthAddress",
+            "must be an IP address of this machine (127.0.0.1 by default) or * for every interface");
         NotificationSettingsRules.Check(s, Check);
 
         if (problems.Count > 0)

@@ -96,6 +96,7 @@ public sealed class TestVectorsTests
     [Fact]
     public async Task Mofa_sync_validate_accepts_the_valid_vectors_and_rejects_each_invalid_one_with_its_reason()
     {
+        if (Updating) return;   // the reasons file is being rewritten by the test beside this one
         var valid = await CommandLine.RunAsync("validate", RepoPaths.Of(Valid));
         Assert.True(valid.ExitCode == 0, valid.Out + valid.Err);
 
