@@ -18,11 +18,13 @@ public sealed record DeadLetterMessage(
     DateTimeOffset? FailedAt,
     string? InputQueue)
 {
-    public static DeadLetterMessage From(string queue, BasicGetResult got)
+    public static DeadLetterMessage From(string queue, BasicGetResult got, int? deliveryLimit = null)
     {
         var headers = got.BasicProperties.Headers;
         var body = got.Body.ToArray();
+        var death = BrokerDeath.Of(headers);
         var failedAt = DeadLetterHeaders.Time(headers, DeadLetterHeaders.Timestamp)
+            ?? death?.Time
             ?? (got.BasicProperties.Timestamp.UnixTime > 0 ? DateTimeOffset.FromUnixTimeSeconds(got.BasicProperties.Timestamp.UnixTime) : null);
         return new DeadLetterMessage(
             queue,
@@ -31,10 +33,10 @@ public sealed record DeadLetterMessage(
             got.BasicProperties,
             body,
             got.BasicProperties.MessageId ?? EventIdOf(body),
-            FailureReason.Of(headers),
+            FailureReason.Of(headers, deliveryLimit),
             DeadLetterHeaders.Integer(headers, DeadLetterHeaders.RetryCount),
             failedAt,
-            DeadLetterHeaders.InputQueue(DeadLetterHeaders.Text(headers, DeadLetterHeaders.InputAddress)));
+            DeadLetterHeaders.InputQueue(DeadLetterHeaders.Text(headers, DeadLetterHeaders.InputAddress)) ?? death?.Queue);
     }
 
     /// <summary>The queue a replay sends it back to: where it failed, else the queue this dead-letter queue belongs to.</summary>
