@@ -67,6 +67,8 @@ public static class SyncHostBuilder
         services.AddSingleton(settings.Store);
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Sync));
         services.AddSingleton<SyncMetrics>();
+        services.AddSingleton<LargeBodyReclaimer>();
+        services.AddSingleton(new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes));
         services.AddSingleton<ActivityMonitor>();
         services.AddSingleton<IMirrorStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet(), sp.GetService<IChangeRecorder>()));
@@ -79,6 +81,7 @@ public static class SyncHostBuilder
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<QueueDeclarationCheck>();
         services.AddHostedService<TombstonePurgeService>();
+        services.AddReceiveEndpointObserver<TransportErrorObserver>();
 
         AddBus(services, settings,
             x =>
@@ -89,7 +92,11 @@ public static class SyncHostBuilder
             (context, cfg) =>
             {
                 cfg.ConnectReceiveObserver(new ActivityObserver(context.GetRequiredService<ActivityMonitor>()));
-                ConfigureAgents(cfg, settings.RabbitMq, e => e.ConfigureConsumer<BridgeEventConsumer>(context));
+                ConfigureAgents(cfg, settings.RabbitMq, e =>
+                {
+                    e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(settings.RabbitMq));
+                    e.ConfigureConsumer<BridgeEventConsumer>(context);
+                });
                 NotificationServices.ConfigureNotificationEndpoint(cfg, context, settings.RabbitMq);
             });
     }
@@ -129,6 +136,8 @@ public static class SyncHostBuilder
                 ServiceQueues.Configure(e, rabbit, queue);
                 // The bridge is no MassTransit publisher: no message-type exchanges, no envelope.
                 e.ConfigureConsumeTopology = false;
+                // No Fault<T> events: see BoundedErrorPipe.
+                e.PublishFaults = false;
                 e.AddDeserializer(new BridgeBodySerializerFactory(), isDefault: true);
                 e.PrefetchCount = rabbit.PrefetchCount;
                 e.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
