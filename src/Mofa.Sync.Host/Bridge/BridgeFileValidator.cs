@@ -1,7 +1,5 @@
 using System.Text;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Sites;
-using Mofa.Sync.Consumers.Validation;
 
 namespace Mofa.Sync.Host.Bridge;
 
@@ -25,25 +23,26 @@ public sealed record LineVerdict(int Line, string? RoutingKey, string? EventId, 
 /// `mofa-sync validate`: each line of a recording through exactly what the service does with a
 /// delivery (<see cref="BridgeMessageParser"/>, with its validators), with the routing key that
 /// `mofa-sync publish` would give it (<see cref="BridgeLine.FromJsonLine"/>), and the service's
-/// settings: its rules (the time bound, Sync:MaxClockSkew) and its configured Moodle sites (a
-/// message from another site is invalid when any is configured). No broker, no store.
+/// settings (<see cref="DeliveryChecks"/>: the body limit, the time bound, the configured Moodle
+/// sites). No broker, no store.
 /// </summary>
 public static class BridgeFileValidator
 {
     /// <summary>The verdict of every non-blank line (blank lines are skipped, as publish skips them, but keep their number).</summary>
-    public static IEnumerable<LineVerdict> Check(IEnumerable<string> lines, string? fixedRoutingKey, BridgeRules? rules = null, MoodleSites? sites = null)
+    public static IEnumerable<LineVerdict> Check(IEnumerable<string> lines, string? fixedRoutingKey, DeliveryChecks? checks = null)
     {
         var number = 0;
         foreach (var text in lines)
         {
             number++;
             if (string.IsNullOrWhiteSpace(text)) continue;
-            yield return CheckLine(text, number, fixedRoutingKey, rules, sites);
+            yield return CheckLine(text, number, fixedRoutingKey, checks);
         }
     }
 
-    public static LineVerdict CheckLine(string text, int number, string? fixedRoutingKey, BridgeRules? rules = null, MoodleSites? sites = null)
+    public static LineVerdict CheckLine(string text, int number, string? fixedRoutingKey, DeliveryChecks? checks = null)
     {
+        checks ??= DeliveryChecks.Default;
         BridgeLine line;
         try
         {
@@ -51,12 +50,17 @@ public static class BridgeFileValidator
         }
         catch (FormatException ex)
         {
-            return new LineVerdict(number, null, null, LineOutcome.Invalid, WhyPublishRefuses(text, ex, rules));
+            return new LineVerdict(number, null, null, LineOutcome.Invalid, WhyPublishRefuses(text, ex, checks));
+        }
+
+        if (checks.RefuseBeforeReading(line.Body.Length) is { } refused)
+        {
+            return new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Invalid, refused);
         }
 
         try
         {
-            var parsed = BridgeMessageParser.Parse(line.RoutingKey, line.Body, rules, sites);
+            var parsed = BridgeMessageParser.Parse(line.RoutingKey, line.Body, checks.Rules, checks.Sites);
             return parsed.Event is null
                 ? new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Ignored, parsed.IgnoredBecause)
                 : new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Valid, null);
@@ -74,11 +78,13 @@ public static class BridgeFileValidator
     /// A line publish cannot send without --routing-key. When the service would reject its body on
     /// any routing key (not JSON, empty, not an object), its own reason says why; otherwise publish's does.
     /// </summary>
-    private static string WhyPublishRefuses(string text, FormatException refused, BridgeRules? rules)
+    private static string WhyPublishRefuses(string text, FormatException refused, DeliveryChecks checks)
     {
+        var body = Encoding.UTF8.GetBytes(text);
+        if (checks.RefuseBeforeReading(body.Length) is { } tooLarge) return tooLarge;
         try
         {
-            BridgeMessageParser.Parse(NoRoute, Encoding.UTF8.GetBytes(text), rules);
+            BridgeMessageParser.Parse(NoRoute, body, checks.Rules);
         }
         catch (InvalidBridgeMessageException ex)
         {

@@ -1,8 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Mofa.Sync.Consumers.Sites;
-using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Host.Bridge;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -43,10 +41,9 @@ public sealed class ValidateCommand : Command<ValidateCommand.Options>
 
     public override int Execute(CommandContext context, Options options, CancellationToken cancellationToken)
     {
-        // The service's own settings: its time bound, and with Moodle:Sites configured, other sites' messages are invalid.
+        // The service's own settings: its body limit, its time bound, and with Moodle:Sites configured, other sites' messages are invalid.
         var (_, settings) = options.Load();
-        var rules = new BridgeRules(settings.Sync.MaxClockSkew);
-        var verdicts = BridgeFileValidator.Check(System.IO.File.ReadLines(options.File), options.RoutingKey, rules, new MoodleSites(settings.Moodle)).ToList();
+        var verdicts = BridgeFileValidator.Check(System.IO.File.ReadLines(options.File), options.RoutingKey, DeliveryChecks.From(settings)).ToList();
         var report = ValidationReport.Of(options.File, verdicts);
 
         if (options.Json)

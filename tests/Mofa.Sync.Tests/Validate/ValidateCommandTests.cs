@@ -109,6 +109,19 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_line_above_the_services_body_limit_is_invalid_with_the_services_reason()
+    {
+        var large = Course(b => b["padding"] = new string('x', 3000));
+        File.WriteAllLines(_file, [Course(_ => { }), large]);
+        var run = await RunAsync("validate", _file, "--setting", "RabbitMq:MaxBodyBytes=2048");
+        Assert.Equal(1, run.ExitCode);
+        var expected = new Mofa.Sync.Consumers.Consuming.MessageLimits(2048, Mofa.Sync.Consumers.Consuming.MessageLimits.DefaultMaxHeaderBytes)
+            .Check(Encoding.UTF8.GetByteCount(large), null, "application/json", null);
+        Assert.Contains($":2: invalid ({Keys.CourseCreated}): {expected}", run.Out, StringComparison.Ordinal);
+        Assert.Contains("RabbitMq:MaxBodyBytes", expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_missing_file_is_a_usage_error()
     {
         var run = await RunAsync("validate", _file);
