@@ -9,7 +9,7 @@ using static Mofa.Sync.Contracts.BridgeRoutingKeys;
 namespace Mofa.Sync.Tests.Integration.Scenarios;
 
 /// <summary>
-/// Malformed messages end where DESIGN.md's table says: the agent's _error queue at once, with
+/// Malformed messages end where docs/contract.md's table says: the agent's _error queue at once, with
 /// the reason readable in its headers, the mirror untouched, and the valid messages after them applied.
 /// </summary>
 public sealed class BadInputTests
