@@ -97,8 +97,10 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
             var stored = (await w.ListChildrenAsync(new ChildSelector(MirrorCollection.Users, s.Site, UserId: user.UserId), ct))
                 .FirstOrDefault(d => d.Key == userRef.Key);
             var profile = new UserData(user.UserId, user.Username, user.Email, user.FirstName, user.LastName);
+            // A teacher new to the mirror is one difference (the role), whose profile comes along;
+            // a stored profile that differs from Moodle's is a difference of its own.
             plan.Upsert(stored, Document(userRef, s.Site, null, user.UserId, version, profile), profile,
-                $"user {user.UserId} '{user.Username}'");
+                $"user {user.UserId} '{user.Username}'", reportMissing: false);
 
             foreach (var role in userRoles)
             {
@@ -116,7 +118,7 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
             plan.Tombstone(extra, data is null ? $"teacher role {extra.Key}" : $"{data.Role} {data.UserId}");
         }
 
-        if (dryRun || !plan.Drift.Any) return plan.Outcome(dryRun);
+        if (dryRun || !plan.HasWrites) return plan.Outcome(dryRun);
 
         var written = await plan.WriteAsync(w, ct);
         await CascadeNewerDeletesAsync(w, s.Site, s.CourseId, teachers.Select(t => t.User.UserId), version, ct);
@@ -195,7 +197,7 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
         public SnapshotDrift Drift => new(_items);
 
         /// <summary>Moodle has <paramref name="wanted"/>: missing when the mirror has nothing live, changed when its fields differ; nothing when equal or newer.</summary>
-        public void Upsert<T>(MirrorDocument? stored, MirrorDocument document, T wanted, string what) where T : class
+        public void Upsert<T>(MirrorDocument? stored, MirrorDocument document, T wanted, string what, bool reportMissing = true) where T : class
         {
             if (stored is not null && !SnapshotVersion.IsOlder(stored.Version, version)) return;
             DriftKind kind;
@@ -203,9 +205,12 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
             else if (JsonNode.DeepEquals(stored.Data, Normalised(document.Data!, stored.Data))) return;
             else kind = DriftKind.Changed;
 
-            _items.Add(new DriftItem(document.Collection, kind, document.Key, what));
+            if (kind != DriftKind.Missing || reportMissing) _items.Add(new DriftItem(document.Collection, kind, document.Key, what));
             _writes.Add((w, ct) => w.UpsertIfNewerAsync(document, ct));
         }
+
+        /// <summary>Whether anything is to be written (a difference, or a profile that comes with one).</summary>
+        public bool HasWrites => _writes.Count > 0;
 
         /// <summary>The mirror has <paramref name="stored"/>, Moodle does not: extra, unless a newer event wrote it.</summary>
         public void Tombstone(MirrorDocument stored, string what)
@@ -227,7 +232,7 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
         }
 
         public SnapshotOutcome Outcome(bool dryRun, int written = 0) =>
-            !Drift.Any ? new SnapshotOutcome(SnapshotStatus.InSync, SnapshotDrift.None, 0)
+            !Drift.Any ? new SnapshotOutcome(SnapshotStatus.InSync, SnapshotDrift.None, written)
             : dryRun ? new SnapshotOutcome(SnapshotStatus.DriftFound, Drift, 0)
             : new SnapshotOutcome(SnapshotStatus.Repaired, Drift, written);
 
