@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
+
 namespace Mofa.Sync.Contracts;
 
 /// <summary>
 /// Routing keys on the topic exchange <see cref="BridgeExchange.Name"/>: the Moodle event name
 /// without "\event\", backslashes as dots.
 /// </summary>
-public static class BridgeRoutingKeys
+public static partial class BridgeRoutingKeys
 {
     public const string CourseCreated = "core.course_created";
     public const string CourseUpdated = "core.course_updated";
@@ -20,15 +22,18 @@ public static class BridgeRoutingKeys
 
     /// <summary>
     /// \core\event\course_module_created → core.course_module_created. Returns null when the name
-    /// is not of the form \component\event\name.
+    /// is not Moodle's form: a backslash, the component (frankenstyle: lower-case letters, digits,
+    /// underscores), \event\, the event's class name (the same characters).
     /// </summary>
     public static string? FromEventName(string? eventName)
     {
-        if (string.IsNullOrEmpty(eventName)) return null;
-        var parts = eventName.TrimStart('\\').Split('\\');
-        if (parts.Length != 3 || parts[1] != "event" || parts[0].Length == 0 || parts[2].Length == 0) return null;
-        return $"{parts[0]}.{parts[2]}";
+        if (string.IsNullOrEmpty(eventName) || !MoodleEventName().IsMatch(eventName)) return null;
+        var parts = eventName.Split('\\');
+        return $"{parts[1]}.{parts[3]}";
     }
+
+    [GeneratedRegex(@"^\\[a-z][a-z0-9_]{0,99}\\event\\[a-z][a-z0-9_]{0,149}\z")]
+    private static partial Regex MoodleEventName();
 
     /// <summary>core.course_module_created → \core\event\course_module_created.</summary>
     public static string ToEventName(string routingKey)

@@ -32,6 +32,11 @@ catch (SettingsException ex)
     Console.Error.WriteLine($"mofa-sync: {ex.Message}");
     return 2;
 }
+catch (Mofa.Sync.Host.Broker.QueueMismatchException ex)
+{
+    Console.Error.WriteLine($"mofa-sync: {ex.Message}");
+    return 2;
+}
 catch (CommandParseException ex)
 {
     Console.Error.WriteLine($"mofa-sync: {ex.Message}");
@@ -48,7 +53,7 @@ catch (OperationCanceledException)
 }
 catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.OperationInterruptedException)
 {
-    Console.Error.WriteLine($"mofa-sync: the broker is not reachable ({ex.InnerException?.Message ?? ex.Message}). Check RabbitMq:Host and RabbitMq:Port, or start a local broker with rabbitmq/start-local-broker.sh");
+    Console.Error.WriteLine($"mofa-sync: the broker is not reachable ({ex.InnerException?.Message ?? ex.Message}). Check RabbitMq:Host and RabbitMq:Port (or RabbitMq:Hosts), or start a local broker with rabbitmq/start-local-broker.sh");
     return 3;
 }
 catch (Exception ex)

@@ -22,10 +22,13 @@ internal static class MongoDocumentMapper
     public const string Placeholder = "placeholder";
     public const string UpdatedAt = "updatedAt";
 
+    /// <summary>Users only: when an event last named the user without changing the profile (the purge's guard, see MongoMirrorStore).</summary>
+    public const string SeenAt = "seenAt";
+
     /// <summary>The fields every document has; everything else at the top level is data.</summary>
     public static readonly IReadOnlySet<string> EnvelopeFields = new HashSet<string>(StringComparer.Ordinal)
     {
-        Id, Site, CourseId, UserId, VersionField, Deleted, Placeholder, UpdatedAt,
+        Id, Site, CourseId, UserId, VersionField, Deleted, Placeholder, UpdatedAt, SeenAt,
     };
 
     /// <summary>

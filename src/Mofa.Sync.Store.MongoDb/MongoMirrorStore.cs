@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -11,96 +10,63 @@ namespace Mofa.Sync.Store.MongoDb;
 /// The MongoDB store (docs/mongodb.md): one collection per <see cref="MirrorCollection"/>, each
 /// conditional write one single-document operation. No transactions, so it runs on a standalone
 /// server as well as on a replica set; the apply rules are idempotent step by step, so a crash
-/// between two writes of one event is repaired by the redelivery.
+/// between two writes of one event is repaired by the redelivery. Its client (MongoStoreConnection)
+/// is shared with the notification store and sets the durability: w: majority, j: true, primary reads.
 /// </summary>
-public sealed partial class MongoMirrorStore : IMirrorStore
+public sealed class MongoMirrorStore : IMirrorStore
 {
     /// <summary>Server selection timeout unless the connection string sets serverSelectionTimeoutMS: fail fast, not after the driver's 30 s.</summary>
-    public static readonly TimeSpan DefaultServerSelectionTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultServerSelectionTimeout = MongoStoreConnection.DefaultTimeout;
 
     private const int PurgeBatch = 500;
 
-    private readonly MongoStoreOptions _options;
     private readonly ILogger _logger;
-    private readonly string _server;
-    private readonly string? _password;
-    private readonly MongoClient _client;
-    private readonly IMongoDatabase _database;
+    private readonly MongoStoreConnection _connection;
     private readonly Dictionary<MirrorCollection, IMongoCollection<BsonDocument>> _collections;
     private readonly MongoMirrorWriter _writer;
 
     public MongoMirrorStore(MongoStoreOptions options, ILogger<MongoMirrorStore> logger)
+        : this(new MongoStoreConnection(options), logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options;
+    }
+
+    /// <summary>The store on <paramref name="connection"/>, which it owns (disposes) from now on.</summary>
+    internal MongoMirrorStore(MongoStoreConnection connection, ILogger<MongoMirrorStore> logger)
+    {
         _logger = logger;
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            throw new ArgumentException("Store:MongoDb:ConnectionString is not set.", nameof(options));
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Database))
-        {
-            throw new ArgumentException("Store:MongoDb:Database is not set.", nameof(options));
-        }
-
-        MongoUrl url;
-        try
-        {
-            url = new MongoUrl(options.ConnectionString);
-        }
-        catch (Exception ex)
-        {
-            // The driver's message quotes the connection string: never pass it (or the exception) on.
-            var reason = UserInfo().Replace(ex.Message.Replace(options.ConnectionString, "(the connection string)", StringComparison.Ordinal), "$1***@");
-            throw new ArgumentException($"Store:MongoDb:ConnectionString is not a valid MongoDB connection string: {reason}", nameof(options));
-        }
-
-        _password = url.Password;
-        _server = DescribeServer(url);
-
-        var settings = MongoClientSettings.FromUrl(url);
-        if (!options.ConnectionString.Contains("serverSelectionTimeoutMS", StringComparison.OrdinalIgnoreCase))
-        {
-            settings.ServerSelectionTimeout = DefaultServerSelectionTimeout;
-        }
-
-        if (!options.ConnectionString.Contains("connectTimeoutMS", StringComparison.OrdinalIgnoreCase))
-        {
-            settings.ConnectTimeout = DefaultServerSelectionTimeout;
-        }
-
-        _client = new MongoClient(settings);
-        _database = _client.GetDatabase(options.Database);
-        _collections = MirrorCollectionNames.All.ToDictionary(c => c, c => _database.GetCollection<BsonDocument>(MirrorCollectionNames.NameOf(c)));
+        _connection = connection;
+        _collections = MirrorCollectionNames.All.ToDictionary(c => c, c => connection.Collection(MirrorCollectionNames.NameOf(c)));
         _writer = new MongoMirrorWriter(c => _collections[c]);
     }
 
     public string Kind => "mongodb";
 
     /// <summary>The server without credentials or options, e.g. mongodb://db1:27017,db2:27017 — safe to log.</summary>
-    public string Server => _server;
+    public string Server => _connection.Server;
+
+    /// <summary>The client, shared with the notification store on the same database.</summary>
+    internal MongoStoreConnection Connection => _connection;
+
+    /// <summary>The collection the writer uses for <paramref name="collection"/> (its settings are the store's durability).</summary>
+    internal IMongoCollection<BsonDocument> CollectionOf(MirrorCollection collection) => _collections[collection];
 
     public async Task InitializeAsync(CancellationToken ct)
     {
-        await PingOrExplainAsync(ct);
-        try
+        await _connection.PingOrExplainAsync(ct);
+        await _connection.StartupStepAsync("Creating the mirror's indexes", async () =>
         {
+            await _connection.RequireSimpleCollationAsync(MirrorCollectionNames.All.Select(MirrorCollectionNames.NameOf), ct);
             foreach (var (collection, indexes) in Indexes())
             {
                 await _collections[collection].Indexes.CreateManyAsync(indexes, ct);
             }
-        }
-        catch (MongoException ex)
-        {
-            throw new InvalidOperationException(
-                $"Creating the indexes of database '{_options.Database}' on {_server} failed: {Redact(ex.Message)}");
-        }
+        }, ct);
 
-        _logger.LogInformation("MongoDB mirror store ready: database {Database} on {Server}", _options.Database, _server);
+        _logger.LogInformation("MongoDB mirror store ready: database {Database} on {Server}, writes acknowledged with {WriteConcern}",
+            _connection.DatabaseName, _connection.Server, _connection.WriteConcern.ToString());
     }
 
-    /// <summary>No transaction: the work's writes are single-document operations, each acknowledged (durable per the connection string's write concern) when its task completes.</summary>
+    /// <summary>No transaction: the work's writes are single-document operations, each acknowledged (majority, journaled: docs/mongodb.md) when its task completes.</summary>
     public Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct) => work(_writer, ct);
 
     public async Task<IReadOnlyList<MirrorDocument>> ReadAllAsync(MirrorCollection collection, CancellationToken ct)
@@ -130,39 +96,46 @@ public sealed partial class MongoMirrorStore : IMirrorStore
     {
         try
         {
-            await _database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: ct);
+            await _connection.Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: ct);
         }
         catch (Exception ex) when (ex is MongoException or TimeoutException)
         {
-            throw new InvalidOperationException($"MongoDB on {_server} does not answer: {Redact(Reason(ex))}");
+            throw new InvalidOperationException($"MongoDB on {Server} does not answer: {Redact(Reason(ex))}");
         }
     }
 
     public ValueTask DisposeAsync()
     {
-        _client.Dispose();
+        _connection.Dispose();
         return ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// User minimisation: a profile written before the cut that no live teacher role backs. Two
-    /// steps (candidates, then their live roles through the (site, userId) index), and the delete
-    /// repeats the updatedAt condition, so a profile rewritten meanwhile (a role_assigned carrying
-    /// it) stays.
+    /// User minimisation: a profile written and last named before the cut that no live teacher
+    /// role backs. Without a transaction the lookup of the roles and the delete are two steps, so
+    /// the delete repeats a guard that a concurrent role assignment is sure to have changed: the
+    /// role's event writes its user (which sets updatedAt, or seenAt when the profile is not newer,
+    /// see MongoMirrorWriter) <em>before</em> the role. A role written after the lookup therefore
+    /// either had its user touched before the delete (the delete skips it), or comes after the
+    /// delete, and then its user write found no document and inserted the profile again. Streamed
+    /// in batches: the candidates are never all in memory.
     /// </summary>
     private async Task<long> PurgeUnbackedUsersAsync(BsonDateTime cut, CancellationToken ct)
     {
         var users = _collections[MirrorCollection.Users];
         var roles = _collections[MirrorCollection.TeacherRoles];
-        var candidates = await users.Find(new BsonDocument(UpdatedAt, new BsonDocument("$lt", cut)))
-            .Project(new BsonDocument { { Site, 1 }, { UserId, 1 } })
-            .ToListAsync(ct);
+        var options = new FindOptions<BsonDocument, BsonDocument>
+        {
+            Projection = new BsonDocument { { Site, 1 }, { UserId, 1 } },
+            BatchSize = PurgeBatch,
+        };
 
         long purged = 0;
-        foreach (var chunk in candidates.Chunk(PurgeBatch))
+        using var candidates = await users.FindAsync(NotNamedSince(cut), options, ct);
+        while (await candidates.MoveNextAsync(ct))
         {
             var unbacked = new BsonArray();
-            foreach (var site in chunk.GroupBy(u => u.GetValue(Site, BsonNull.Value)))
+            foreach (var site in candidates.Current.GroupBy(u => u.GetValue(Site, BsonNull.Value)))
             {
                 var ids = new BsonArray(site.Where(u => u.GetValue(UserId, BsonNull.Value).IsNumeric).Select(u => u[UserId]).Distinct());
                 var backed = (await roles.Find(new BsonDocument { { Site, site.Key }, { UserId, new BsonDocument("$in", ids) }, { Deleted, false } })
@@ -178,36 +151,20 @@ public sealed partial class MongoMirrorStore : IMirrorStore
             }
 
             if (unbacked.Count == 0) continue;
-            var result = await users.DeleteManyAsync(
-                new BsonDocument { { Id, new BsonDocument("$in", unbacked) }, { UpdatedAt, new BsonDocument("$lt", cut) } }, ct);
-            purged += result.DeletedCount;
+            var filter = NotNamedSince(cut);
+            filter.Add(Id, new BsonDocument("$in", unbacked));
+            purged += (await users.DeleteManyAsync(filter, ct)).DeletedCount;
         }
 
         return purged;
     }
 
-    private async Task PingOrExplainAsync(CancellationToken ct)
+    /// <summary>A user document neither written nor named by an event since the cut (the purge's guard).</summary>
+    private static BsonDocument NotNamedSince(BsonDateTime cut) => new()
     {
-        try
-        {
-            await _database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: ct);
-        }
-        catch (MongoException ex) when (ex is MongoAuthenticationException || ex.InnerException is MongoAuthenticationException)
-        {
-            throw new InvalidOperationException(
-                $"MongoDB on {_server} refused the credentials of Store:MongoDb:ConnectionString: {Redact(Reason(ex))}");
-        }
-        catch (TimeoutException ex)
-        {
-            throw new InvalidOperationException(
-                $"MongoDB on {_server} is unreachable (no server selected within the server selection timeout; " +
-                $"check the host, the port, TLS and the replica set name): {Redact(Reason(ex))}");
-        }
-        catch (MongoException ex)
-        {
-            throw new InvalidOperationException($"MongoDB on {_server} failed the first command (ping): {Redact(Reason(ex))}");
-        }
-    }
+        { UpdatedAt, new BsonDocument("$lt", cut) },
+        { "$or", new BsonArray { new BsonDocument(SeenAt, new BsonDocument("$exists", false)), new BsonDocument(SeenAt, new BsonDocument("$lt", cut)) } },
+    };
 
     /// <summary>
     /// Indexes, created idempotently by name (docs/mongodb.md, "Indexes"). _id is the key, so a
@@ -252,56 +209,10 @@ public sealed partial class MongoMirrorStore : IMirrorStore
         }
     }
 
-    /// <summary>mongodb://host1:27017,host2:27017 (or mongodb+srv://cluster.example.net): no user, password, database or options.</summary>
-    internal static string DescribeServer(MongoUrl url)
-    {
-        var scheme = url.Scheme == MongoDB.Driver.Core.Configuration.ConnectionStringScheme.MongoDBPlusSrv ? "mongodb+srv" : "mongodb";
-        var hosts = string.Join(",", url.Servers.Select(s => s.Port > 0 && url.Scheme != MongoDB.Driver.Core.Configuration.ConnectionStringScheme.MongoDBPlusSrv
-            ? $"{s.Host}:{s.Port}"
-            : s.Host));
-        return $"{scheme}://{hosts}";
-    }
+    internal static string DescribeServer(MongoUrl url) => MongoStoreConnection.DescribeServer(url);
 
     /// <summary>A driver message with anything that could carry the credentials removed.</summary>
-    internal string Redact(string message)
-    {
-        var redacted = message.Replace(_options.ConnectionString, _server, StringComparison.Ordinal);
-        if (!string.IsNullOrEmpty(_password))
-        {
-            redacted = redacted.Replace(_password, "***", StringComparison.Ordinal)
-                .Replace(Uri.EscapeDataString(_password), "***", StringComparison.Ordinal);
-        }
+    internal string Redact(string message) => _connection.Redact(message);
 
-        return UserInfo().Replace(redacted, "$1***@");
-    }
-
-    [GeneratedRegex(@"(mongodb(?:\+srv)?://)[^@/\s'""]*@", RegexOptions.IgnoreCase)]
-    private static partial Regex UserInfo();
-
-    /// <summary>
-    /// The gist of a driver error: a server selection timeout's message is the whole cluster
-    /// description with stack traces; the causes inside it (e.g. "Connection refused") are what an
-    /// operator needs.
-    /// </summary>
-    internal static string Reason(Exception ex)
-    {
-        var text = ex.Message;
-        var causes = InnerCause().Matches(text).Select(m => m.Groups[1].Value.Trim()).Distinct().ToList();
-        if (causes.Count == 0)
-        {
-            causes = HeartbeatCause().Matches(text).Select(m => m.Groups[1].Value.Trim()).Distinct().ToList();
-        }
-
-        if (causes.Count > 0) return string.Join("; ", causes);
-        var first = text.Split('\n')[0];
-        var view = first.IndexOf(" Client view of cluster state", StringComparison.Ordinal);
-        if (view > 0) first = first[..view];
-        return first.Length > 400 ? first[..400] + "…" : first;
-    }
-
-    [GeneratedRegex(@"--->\s*[\w.]+Exception(?:\s*\([^)]*\))?:\s*([^\r\n]+)")]
-    private static partial Regex InnerCause();
-
-    [GeneratedRegex(@"HeartbeatException:\s*""[\w.]+Exception:\s*([^\r\n""]+)")]
-    private static partial Regex HeartbeatCause();
+    internal static string Reason(Exception ex) => MongoStoreConnection.Reason(ex);
 }

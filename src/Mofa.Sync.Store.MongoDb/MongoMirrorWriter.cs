@@ -15,6 +15,8 @@ namespace Mofa.Sync.Store.MongoDb;
 ///   write lost, and one read of the version tells a duplicate (equal) from a stale event (older).
 ///   A version found older than v means the document was inserted by a concurrent writer between
 ///   our match and our insert: the upsert is simply tried again;</item>
+/// <item>the reads that decide (a parent's tombstone, the version after a duplicate key) go to the primary with read
+///   concern local, and every write waits for w: majority, j: true: the collections carry MongoStoreConnection's settings;</item>
 /// <item>the update is a pipeline that keeps only _id, site, courseId and userId and sets the rest, so
 ///   fields of the previous state (a live document's data when it becomes a tombstone) do not
 ///   survive; every value goes in through $literal, so a name like "$price" stays a string.</item>
@@ -109,7 +111,8 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
                     .Project(new BsonDocument { { VersionField, 1 } })
                     .FirstOrDefaultAsync(ct);
                 var stored = existing?.GetValue(VersionField, BsonNull.Value) is { IsString: true } s ? s.AsString : null;
-                if (stored is not null && string.CompareOrdinal(stored, version) >= 0)
+                if (stored is not null && string.CompareOrdinal(stored, version) >= 0
+                    && (collection != MirrorCollection.Users || await TouchAsync(target, key, ct)))
                 {
                     return stored == version ? WriteOutcome.AlreadyApplied : WriteOutcome.Stale;
                 }
@@ -118,6 +121,18 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
                 if (attempt >= MaxAttempts) throw;
             }
         }
+    }
+
+    /// <summary>
+    /// A user named by an event that does not change the profile (a role assignment carrying an
+    /// older one, a redelivery) is marked seen, so the purge does not take it while its role is
+    /// being written (MongoMirrorStore.PurgeUnbackedUsersAsync). False when the document is gone
+    /// (purged since the read): the write is then tried again and inserts the profile.
+    /// </summary>
+    private static async Task<bool> TouchAsync(IMongoCollection<BsonDocument> users, string key, CancellationToken ct)
+    {
+        var touched = await users.UpdateOneAsync(new BsonDocument(Id, key), new BsonDocument("$set", new BsonDocument(SeenAt, Now())), cancellationToken: ct);
+        return touched.MatchedCount > 0;
     }
 
     /// <summary>

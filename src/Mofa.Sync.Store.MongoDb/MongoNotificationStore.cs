@@ -12,9 +12,15 @@ namespace Mofa.Sync.Store.MongoDb;
 /// No transactions (a standalone server must do): each step is one single-document atomic
 /// operation and the sequence is safe to repeat —
 /// <list type="bullet">
-/// <item>a notification is inserted under its id once (a duplicate key means recorded before);</item>
-/// <item>a digest is closed by one conditional update (state open → closed), after which no notification attaches to it;
-///   one that attached in between is moved to a new digest (checked against the ids the close saw);</item>
+/// <item>a notification's data is inserted under its id once (a duplicate key means recorded before);</item>
+/// <item>a digest lists its notifications itself (notificationIds): a notification joins it by one conditional
+///   update that holds only while the digest accepts ({accepting: true}); the close, the flush's dispatch mark and
+///   the end of the window turn accepting off in one update, so whatever the close returns is the whole digest and a
+///   notification that comes after it joins another digest — never neither;</item>
+/// <item>a course has at most one current digest (the one new notifications join): a partial unique index on
+///   (site, courseId) where current is true; a concurrent first notification that loses the insert joins the winner's;</item>
+/// <item>the notification's digestId says which digest it goes to; it is moved by a conditional update (from what was
+///   read), so concurrent deliveries of one notification put it into one digest;</item>
 /// <item>a delivery record is claimed by one findOneAndUpdate (pending|retry → sending), so only one caller sends it.</item>
 /// </list>
 /// </summary>
@@ -23,55 +29,79 @@ public sealed class MongoNotificationStore : INotificationStore
     private const string Open = "open";
     private const string Closed = "closed";
 
+    /// <summary>How many times a record looks again after losing a race (a close, a concurrent delivery, a concurrent first digest).</summary>
+    private const int MaxAttempts = 10;
+
+    /// <summary>A digest takes at most this many notifications, then the next one opens a new digest (a MongoDB document holds 16 MB).</summary>
+    public const int MaxNotificationsPerDigest = 5000;
+
+    private static readonly string Full = $"notificationIds.{MaxNotificationsPerDigest - 1}";
+
+    private readonly MongoStoreConnection _connection;
+    private readonly bool _ownsConnection;
     private readonly IMongoCollection<BsonDocument> _digests;
     private readonly IMongoCollection<BsonDocument> _notifications;
     private readonly IMongoCollection<BsonDocument> _deliveries;
     private readonly IMongoCollection<BsonDocument> _teacherRoles;
     private readonly IMongoCollection<BsonDocument> _courses;
 
+    /// <summary>On its own client (for `mofa-sync notifications`), disposed with the store.</summary>
     public MongoNotificationStore(MongoStoreOptions options)
+        : this(new MongoStoreConnection(options), ownsConnection: true)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        MongoUrl url;
-        try
-        {
-            url = new MongoUrl(options.ConnectionString);
-        }
-        catch (Exception ex)
-        {
-            // The driver's message quotes the connection string, which may hold a password.
-            throw new ArgumentException($"Store:MongoDb:ConnectionString is not a valid MongoDB connection string ({ex.GetType().Name}).", nameof(options));
-        }
-
-        var settings = MongoClientSettings.FromUrl(url);
-        if (!options.ConnectionString.Contains("serverSelectionTimeoutMS", StringComparison.OrdinalIgnoreCase))
-        {
-            settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
-        }
-
-        var database = new MongoClient(settings).GetDatabase(options.Database);
-        _digests = database.GetCollection<BsonDocument>("notificationDigests");
-        _notifications = database.GetCollection<BsonDocument>("notifications");
-        _deliveries = database.GetCollection<BsonDocument>("notificationDeliveries");
-        _teacherRoles = database.GetCollection<BsonDocument>("teacherRoles");
-        _courses = database.GetCollection<BsonDocument>("courses");
     }
+
+    /// <summary>On the mirror store's client (the service): one client for both; the mirror store disposes it.</summary>
+    public MongoNotificationStore(MongoMirrorStore mirror)
+        : this((mirror ?? throw new ArgumentNullException(nameof(mirror))).Connection, ownsConnection: false)
+    {
+    }
+
+    private MongoNotificationStore(MongoStoreConnection connection, bool ownsConnection)
+    {
+        _connection = connection;
+        _ownsConnection = ownsConnection;
+        _digests = connection.Collection("notificationDigests");
+        _notifications = connection.Collection("notifications");
+        _deliveries = connection.Collection("notificationDeliveries");
+        _teacherRoles = connection.Collection("teacherRoles");
+        _courses = connection.Collection("courses");
+    }
+
+    /// <summary>The digests' collection, for tests that look at what is stored.</summary>
+    internal IMongoCollection<BsonDocument> Digests => _digests;
 
     public async Task InitializeAsync(CancellationToken ct)
     {
-        await _digests.Indexes.CreateManyAsync(
-        [
-            new CreateIndexModel<BsonDocument>(new BsonDocument { { "site", 1 }, { "courseId", 1 }, { "state", 1 } }),
-            new CreateIndexModel<BsonDocument>(new BsonDocument { { "state", 1 }, { "dispatchedAt", 1 }, { "dueAt", 1 } }),
-        ], ct);
-        await _notifications.Indexes.CreateManyAsync(
-        [
-            new CreateIndexModel<BsonDocument>(new BsonDocument("digestId", 1)),
-            new CreateIndexModel<BsonDocument>(new BsonDocument { { "site", 1 }, { "cmId", 1 } }),
-            new CreateIndexModel<BsonDocument>(new BsonDocument("receivedAt", -1)),
-        ], ct);
-        await _deliveries.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(new BsonDocument { { "digestId", 1 }, { "state", 1 } }), cancellationToken: ct);
+        await _connection.PingOrExplainAsync(ct);
+        await _connection.StartupStepAsync("Creating the notifications' indexes", async () =>
+        {
+            await _connection.RequireSimpleCollationAsync(["notificationDigests", "notifications", "notificationDeliveries"], ct);
+            await _digests.Indexes.CreateManyAsync(
+            [
+                new CreateIndexModel<BsonDocument>(new BsonDocument { { "site", 1 }, { "courseId", 1 }, { "state", 1 } }),
+                new CreateIndexModel<BsonDocument>(new BsonDocument { { "state", 1 }, { "dispatchedAt", 1 }, { "dueAt", 1 } }),
+                CurrentDigestIndex(),
+            ], ct);
+            await _notifications.Indexes.CreateManyAsync(
+            [
+                new CreateIndexModel<BsonDocument>(new BsonDocument("digestId", 1)),
+                new CreateIndexModel<BsonDocument>(new BsonDocument { { "site", 1 }, { "cmId", 1 } }),
+                new CreateIndexModel<BsonDocument>(new BsonDocument { { "receivedAt", -1 }, { "_id", 1 } }),
+            ], ct);
+            await _deliveries.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(new BsonDocument { { "digestId", 1 }, { "state", 1 } }), cancellationToken: ct);
+        }, ct);
     }
+
+    /// <summary>At most one current digest per course: unique on (site, courseId) among the digests with current: true.</summary>
+    internal static CreateIndexModel<BsonDocument> CurrentDigestIndex() => new(
+        new BsonDocument { { "site", 1 }, { "courseId", 1 } },
+        new CreateIndexOptions<BsonDocument>
+        {
+            Name = "one_current_digest_per_course",
+            Unique = true,
+            PartialFilterExpression = new BsonDocument("current", true),
+        });
 
     /// <remarks>
     /// <paramref name="within"/> is not used: the mirror's MongoDB writes share no transaction, so the
@@ -80,42 +110,134 @@ public sealed class MongoNotificationStore : INotificationStore
     public async Task<RecordedNotification> RecordAsync(NotificationRequested notification, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct)
     {
         var n = notification;
-        var known = await _notifications.Find(new BsonDocument("_id", n.NotificationId)).FirstOrDefaultAsync(ct);
-        if (known is not null) return new RecordedNotification(known["digestId"].AsString, IsNew: false);
-
         var at = now.ToUnixTimeMilliseconds();
-        var digestId = await OpenDigestAsync(n.Site, n.CourseId, window, at, ct);
+        // 1. The data, once. Inserted before it joins any digest, so a close always finds what it lists.
+        var isNew = await InsertDataAsync(n, at, ct);
+
+        // 2. Its digest: the one it went to, or the course's current one (a new one when there is none).
+        string? claim = null;
+        var claimRead = !isNew;
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            if (claimRead)
+            {
+                var doc = await _notifications.Find(new BsonDocument("_id", n.NotificationId)).Project(new BsonDocument("digestId", 1)).FirstOrDefaultAsync(ct);
+                claim = doc?.GetValue("digestId", BsonNull.Value) is { IsString: true } d ? d.AsString : null;
+            }
+
+            claimRead = true;
+            if (claim is not null && await JoinOrHoldsAsync(claim, n.NotificationId, ct))
+            {
+                return new RecordedNotification(claim, isNew);
+            }
+
+            // No digest yet, or its digest closed before it joined (it is not in it): move it to the current one,
+            // from exactly the claim read, so that two deliveries moving it concurrently agree on one digest.
+            var target = await CurrentDigestAsync(n.Site, n.CourseId, window, at, ct);
+            var moved = await _notifications.UpdateOneAsync(
+                new BsonDocument { { "_id", n.NotificationId }, { "digestId", (BsonValue?)claim ?? BsonNull.Value } },
+                new BsonDocument("$set", new BsonDocument("digestId", target)), cancellationToken: ct);
+            if (moved.MatchedCount == 0) continue;
+            claim = target;
+            claimRead = false;
+            if (await JoinAsync(target, n.NotificationId, ct)) return new RecordedNotification(target, isNew);
+        }
+
+        throw new InvalidOperationException(
+            $"Notification {n.NotificationId} of course {n.CourseId} could not join a digest after {MaxAttempts} attempts (digests closing as fast as they open)");
+    }
+
+    /// <summary>Inserts the notification's data under its id; false when it was there already (a redelivery).</summary>
+    private async Task<bool> InsertDataAsync(NotificationRequested n, long at, CancellationToken ct)
+    {
+        var data = new BsonDocument
+        {
+            { "digestId", BsonNull.Value }, { "site", n.Site }, { "courseId", n.CourseId }, { "kind", n.Kind },
+            { "cmId", n.CmId }, { "moduleKind", n.ModuleKind }, { "itemName", (BsonValue?)n.ItemName ?? BsonNull.Value },
+            { "itemUrl", (BsonValue?)n.ItemUrl ?? BsonNull.Value }, { "eventId", n.EventId }, { "timeCreated", n.TimeCreated }, { "receivedAt", at },
+        };
         try
         {
-            await _notifications.InsertOneAsync(new BsonDocument
+            var result = await _notifications.UpdateOneAsync(new BsonDocument("_id", n.NotificationId), new BsonDocument("$setOnInsert", data),
+                new UpdateOptions { IsUpsert = true }, ct);
+            return result.UpsertedId is not null;
+        }
+        catch (Exception ex) when (MongoMirrorWriter.IsDuplicateKey(ex))
+        {
+            // A concurrent delivery inserted it between our match and our insert.
+            return false;
+        }
+    }
+
+    /// <summary>Adds the notification to the digest while the digest accepts; true when it is in it (now or before).</summary>
+    private async Task<bool> JoinOrHoldsAsync(string digestId, string notificationId, CancellationToken ct) =>
+        await JoinAsync(digestId, notificationId, ct)
+        || await _digests.Find(new BsonDocument { { "_id", digestId }, { "notificationIds", notificationId } }).Limit(1).AnyAsync(ct);
+
+    /// <summary>The atomic join: one conditional update on the digest; after its close (accepting: false) it matches nothing.</summary>
+    private async Task<bool> JoinAsync(string digestId, string notificationId, CancellationToken ct)
+    {
+        var joined = await _digests.UpdateOneAsync(
+            new BsonDocument { { "_id", digestId }, { "state", Open }, { "accepting", true }, { Full, new BsonDocument("$exists", false) } },
+            new BsonDocument("$addToSet", new BsonDocument("notificationIds", notificationId)), cancellationToken: ct);
+        return joined.MatchedCount > 0;
+    }
+
+    /// <summary>
+    /// The course's current digest, or a new one due at now + window. With a zero window every
+    /// notification gets a digest of its own (never current: nobody else joins it).
+    /// </summary>
+    private async Task<string> CurrentDigestAsync(string site, long courseId, TimeSpan window, long at, CancellationToken ct)
+    {
+        if (window <= TimeSpan.Zero) return await NewDigestAsync(site, courseId, window, at, current: false, ct);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await _digests.Find(new BsonDocument
+                {
+                    { "site", site }, { "courseId", courseId }, { "current", true }, { "accepting", true },
+                    { "dueAt", new BsonDocument("$gt", at) }, { Full, new BsonDocument("$exists", false) },
+                })
+                .Project(new BsonDocument("_id", 1)).FirstOrDefaultAsync(ct);
+            if (current is not null) return current["_id"].AsString;
+
+            // The current digest (if any) is past its window, dispatched or full: it stops taking notifications
+            // (it is still delivered), and a new one becomes current. A fresh one made meanwhile matches none of these.
+            await _digests.UpdateManyAsync(
+                new BsonDocument
+                {
+                    { "site", site }, { "courseId", courseId }, { "current", true },
+                    { "$or", new BsonArray { new BsonDocument("accepting", false), new BsonDocument("dueAt", new BsonDocument("$lte", at)), new BsonDocument(Full, new BsonDocument("$exists", true)) } },
+                },
+                new BsonDocument("$set", new BsonDocument { { "current", false }, { "accepting", false } }), cancellationToken: ct);
+            try
             {
-                { "_id", n.NotificationId }, { "digestId", digestId }, { "site", n.Site }, { "courseId", n.CourseId }, { "kind", n.Kind },
-                { "cmId", n.CmId }, { "moduleKind", n.ModuleKind }, { "itemName", (BsonValue?)n.ItemName ?? BsonNull.Value },
-                { "itemUrl", (BsonValue?)n.ItemUrl ?? BsonNull.Value }, { "eventId", n.EventId }, { "timeCreated", n.TimeCreated }, { "receivedAt", at },
-            }, cancellationToken: ct);
+                return await NewDigestAsync(site, courseId, window, at, current: true, ct);
+            }
+            catch (Exception ex) when (MongoMirrorWriter.IsDuplicateKey(ex) && attempt < MaxAttempts)
+            {
+                // A concurrent first notification made the course's current digest: join that one.
+            }
         }
-        catch (MongoWriteException ex) when (ex.WriteError.Category == ServerErrorCategory.DuplicateKey)
-        {
-            // Recorded meanwhile by a concurrent redelivery; the digest opened above may stay empty (delivery skips empty ones).
-            var other = await _notifications.Find(new BsonDocument("_id", n.NotificationId)).FirstAsync(ct);
-            return new RecordedNotification(other["digestId"].AsString, IsNew: false);
-        }
+    }
 
-        // The digest may have closed between the attach and the insert without seeing this notification: move it to a new one.
-        var digest = await _digests.Find(new BsonDocument("_id", digestId)).FirstAsync(ct);
-        if (digest["state"].AsString == Closed && digest.TryGetValue("notificationIds", out var seen) && !seen.AsBsonArray.Contains(n.NotificationId))
+    private async Task<string> NewDigestAsync(string site, long courseId, TimeSpan window, long at, bool current, CancellationToken ct)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await _digests.InsertOneAsync(new BsonDocument
         {
-            digestId = await NewDigestAsync(n.Site, n.CourseId, window, at, ct);
-            await _notifications.UpdateOneAsync(new BsonDocument("_id", n.NotificationId), new BsonDocument("$set", new BsonDocument("digestId", digestId)), cancellationToken: ct);
-        }
-
-        return new RecordedNotification(digestId, IsNew: true);
+            { "_id", id }, { "site", site }, { "courseId", courseId }, { "state", Open }, { "createdAt", at },
+            { "dueAt", at + (long)window.TotalMilliseconds }, { "dispatchedAt", BsonNull.Value },
+            { "accepting", true }, { "current", current }, { "notificationIds", new BsonArray() },
+        }, cancellationToken: ct);
+        return id;
     }
 
     public async Task<string?> FindItemNameAsync(string site, long cmId, IMirrorWriter? within, CancellationToken ct)
     {
+        // As the SQLite store: the newest event's name, and of two events of the same second the later arrival's.
         var doc = await _notifications.Find(new BsonDocument { { "site", site }, { "cmId", cmId }, { "itemName", new BsonDocument("$type", "string") } })
-            .Sort(new BsonDocument("timeCreated", -1)).Limit(1).FirstOrDefaultAsync(ct);
+            .Sort(new BsonDocument { { "timeCreated", -1 }, { "receivedAt", -1 } }).Limit(1).FirstOrDefaultAsync(ct);
         return doc?["itemName"].AsString;
     }
 
@@ -126,22 +248,25 @@ public sealed class MongoNotificationStore : INotificationStore
         return docs.Select(d => d["_id"].AsString).ToList();
     }
 
+    /// <summary>A dispatched digest takes no more notifications (as in the SQLite store): the next one of its course opens a new digest.</summary>
     public Task MarkDispatchedAsync(IReadOnlyList<string> digestIds, DateTimeOffset now, CancellationToken ct) =>
         _digests.UpdateManyAsync(new BsonDocument { { "_id", new BsonDocument("$in", new BsonArray(digestIds)) }, { "dispatchedAt", BsonNull.Value } },
-            new BsonDocument("$set", new BsonDocument("dispatchedAt", now.ToUnixTimeMilliseconds())), cancellationToken: ct);
+            new BsonDocument("$set", new BsonDocument { { "dispatchedAt", now.ToUnixTimeMilliseconds() }, { "accepting", false }, { "current", false } }),
+            cancellationToken: ct);
 
     public async Task<ClosedDigest?> CloseAsync(string digestId, DateTimeOffset now, CancellationToken ct)
     {
         var at = now.ToUnixTimeMilliseconds();
-        var digest = await _digests.Find(new BsonDocument("_id", digestId)).FirstOrDefaultAsync(ct);
+        // One update stops the joins and returns the digest as it is then: its list is final.
+        var digest = await _digests.FindOneAndUpdateAsync(
+            new BsonDocument { { "_id", digestId }, { "state", Open } },
+            new BsonDocument("$set", new BsonDocument { { "state", Closed }, { "closedAt", at }, { "accepting", false }, { "current", false } }),
+            new FindOneAndUpdateOptions<BsonDocument> { ReturnDocument = ReturnDocument.After }, ct)
+            ?? await _digests.Find(new BsonDocument("_id", digestId)).FirstOrDefaultAsync(ct);
         if (digest is null) return null;
         var site = digest["site"].AsString;
         var courseId = digest["courseId"].ToInt64();
-
-        // First stop new notifications from attaching, then read what the digest holds.
-        await _digests.UpdateOneAsync(new BsonDocument { { "_id", digestId }, { "state", Open } },
-            new BsonDocument("$set", new BsonDocument { { "state", Closed }, { "closedAt", at } }), cancellationToken: ct);
-        var notifications = await ReadNotificationsAsync(digestId, ct);
+        var notifications = await ReadNotificationsAsync(digest, ct);
 
         if (!digest.TryGetValue("recipients", out var fixedCount) || fixedCount.IsBsonNull)
         {
@@ -163,10 +288,10 @@ public sealed class MongoNotificationStore : INotificationStore
             var count = await _deliveries.CountDocumentsAsync(new BsonDocument("digestId", digestId), cancellationToken: ct);
             await _digests.UpdateOneAsync(new BsonDocument("_id", digestId), new BsonDocument("$set", new BsonDocument
             {
-                { "recipients", count }, { "courseName", name }, { "notificationIds", new BsonArray(notifications.Select(x => x.NotificationId)) },
+                { "recipients", count }, { "courseName", name },
                 { "dispatchedAt", digest.TryGetValue("dispatchedAt", out var d) && !d.IsBsonNull ? d : at },
             }), cancellationToken: ct);
-            digest = await _digests.Find(new BsonDocument("_id", digestId)).FirstAsync(ct);
+            digest = await _digests.Find(new BsonDocument("_id", digestId)).Project(new BsonDocument { { "courseName", 1 }, { "recipients", 1 } }).FirstAsync(ct);
         }
 
         return new ClosedDigest(digestId, site, courseId,
@@ -210,59 +335,63 @@ public sealed class MongoNotificationStore : INotificationStore
 
     public async Task<IReadOnlyList<NotificationStatus>> RecentAsync(int limit, CancellationToken ct)
     {
-        var notifications = await _notifications.Find(FilterDefinition<BsonDocument>.Empty).Sort(new BsonDocument("receivedAt", -1)).Limit(limit).ToListAsync(ct);
-        var result = new List<NotificationStatus>();
-        foreach (var digestId in notifications.Select(n => n["digestId"].AsString).Distinct())
+        // Newest first, ties by id (as the SQLite store); a notification whose digest is gone is not listed.
+        // Read a page at a time, so the hidden ones do not take the place of listed ones.
+        var listed = new List<(BsonDocument Notification, BsonDocument Digest)>();
+        var options = new FindOptions<BsonDocument, BsonDocument> { Sort = new BsonDocument { { "receivedAt", -1 }, { "_id", 1 } }, BatchSize = Math.Max(limit, 1) };
+        using (var cursor = await _notifications.FindAsync(FilterDefinition<BsonDocument>.Empty, options, ct))
         {
-            var digest = await _digests.Find(new BsonDocument("_id", digestId)).FirstOrDefaultAsync(ct);
-            var deliveries = await _deliveries.Find(new BsonDocument("digestId", digestId)).ToListAsync(ct);
-            int Count(params string[] states) => deliveries.Count(d => states.Contains(d["state"].AsString));
-            var reasons = deliveries.Where(d => d["state"].AsString != DeliveryStates.Delivered && d.TryGetValue("reason", out var r) && r.IsString)
-                .Select(d => d["reason"].AsString).Distinct().Take(5).ToList();
-            foreach (var n in notifications.Where(n => n["digestId"].AsString == digestId))
+            while (listed.Count < limit && await cursor.MoveNextAsync(ct))
             {
-                result.Add(new NotificationStatus(n["_id"].AsString, n["site"].AsString, n["courseId"].ToInt64(), n["kind"].AsString,
-                    n["moduleKind"].AsString, n["cmId"].ToInt64(), n["itemName"].IsString ? n["itemName"].AsString : null,
-                    DateTimeOffset.FromUnixTimeMilliseconds(n["receivedAt"].ToInt64()), digestId,
-                    digest?["state"].AsString ?? Closed, digest is not null && digest.TryGetValue("recipients", out var rc) && !rc.IsBsonNull ? (int)rc.ToInt64() : 0,
-                    Count(DeliveryStates.Delivered), Count(DeliveryStates.Failed), Count(DeliveryStates.NotSent),
-                    Count(DeliveryStates.Pending, DeliveryStates.Retry), Count(DeliveryStates.Sending), reasons));
+                var page = cursor.Current.ToList();
+                var ids = new BsonArray(page.Select(n => n.GetValue("digestId", BsonNull.Value)).Where(d => d.IsString).Distinct());
+                var digests = (await _digests.Find(new BsonDocument("_id", new BsonDocument("$in", ids)))
+                        .Project(new BsonDocument { { "state", 1 }, { "recipients", 1 } }).ToListAsync(ct))
+                    .ToDictionary(d => d["_id"].AsString, StringComparer.Ordinal);
+                foreach (var n in page)
+                {
+                    if (listed.Count == limit) break;
+                    if (n.GetValue("digestId", BsonNull.Value) is { IsString: true } id && digests.TryGetValue(id.AsString, out var digest)) listed.Add((n, digest));
+                }
             }
         }
 
-        return result.OrderByDescending(r => r.ReceivedAt).ThenBy(r => r.NotificationId, StringComparer.Ordinal).ToList();
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    private async Task<string> OpenDigestAsync(string site, long courseId, TimeSpan window, long at, CancellationToken ct)
-    {
-        if (window > TimeSpan.Zero)
+        var deliveriesOf = new Dictionary<string, List<BsonDocument>>(StringComparer.Ordinal);
+        foreach (var digestId in listed.Select(l => l.Digest["_id"].AsString).Distinct())
         {
-            var open = await _digests.FindOneAndUpdateAsync(
-                new BsonDocument { { "site", site }, { "courseId", courseId }, { "state", Open }, { "dispatchedAt", BsonNull.Value }, { "dueAt", new BsonDocument("$gt", at) } },
-                new BsonDocument("$inc", new BsonDocument("attached", 1)),
-                new FindOneAndUpdateOptions<BsonDocument> { Sort = new BsonDocument("createdAt", 1) }, ct);
-            if (open is not null) return open["_id"].AsString;
+            deliveriesOf[digestId] = await _deliveries.Find(new BsonDocument("digestId", digestId)).ToListAsync(ct);
         }
 
-        return await NewDigestAsync(site, courseId, window, at, ct);
-    }
-
-    private async Task<string> NewDigestAsync(string site, long courseId, TimeSpan window, long at, CancellationToken ct)
-    {
-        var id = Guid.NewGuid().ToString("N");
-        await _digests.InsertOneAsync(new BsonDocument
+        return listed.Select(l =>
         {
-            { "_id", id }, { "site", site }, { "courseId", courseId }, { "state", Open }, { "createdAt", at },
-            { "dueAt", at + (long)window.TotalMilliseconds }, { "dispatchedAt", BsonNull.Value }, { "attached", 1 },
-        }, cancellationToken: ct);
-        return id;
+            var (n, digest) = l;
+            var digestId = digest["_id"].AsString;
+            var deliveries = deliveriesOf[digestId];
+            int Count(params string[] states) => deliveries.Count(d => states.Contains(d["state"].AsString));
+            var reasons = deliveries.Where(d => d["state"].AsString != DeliveryStates.Delivered && d.TryGetValue("reason", out var r) && r.IsString)
+                .Select(d => d["reason"].AsString).Distinct().Take(5).ToList();
+            return new NotificationStatus(n["_id"].AsString, n["site"].AsString, n["courseId"].ToInt64(), n["kind"].AsString,
+                n["moduleKind"].AsString, n["cmId"].ToInt64(), n["itemName"].IsString ? n["itemName"].AsString : null,
+                DateTimeOffset.FromUnixTimeMilliseconds(n["receivedAt"].ToInt64()), digestId,
+                digest["state"].AsString, digest.TryGetValue("recipients", out var rc) && !rc.IsBsonNull ? (int)rc.ToInt64() : 0,
+                Count(DeliveryStates.Delivered), Count(DeliveryStates.Failed), Count(DeliveryStates.NotSent),
+                Count(DeliveryStates.Pending, DeliveryStates.Retry), Count(DeliveryStates.Sending), reasons);
+        }).ToList();
     }
 
-    private async Task<List<NotificationRequested>> ReadNotificationsAsync(string digestId, CancellationToken ct)
+    public ValueTask DisposeAsync()
     {
-        var docs = await _notifications.Find(new BsonDocument("digestId", digestId)).Sort(new BsonDocument { { "timeCreated", 1 }, { "_id", 1 } }).ToListAsync(ct);
+        if (_ownsConnection) _connection.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The digest's notifications: the ones it lists (a digest written before the list existed: the ones that name it).</summary>
+    private async Task<List<NotificationRequested>> ReadNotificationsAsync(BsonDocument digest, CancellationToken ct)
+    {
+        var filter = digest.TryGetValue("notificationIds", out var ids) && ids.IsBsonArray
+            ? new BsonDocument("_id", new BsonDocument("$in", ids))
+            : new BsonDocument("digestId", digest["_id"]);
+        var docs = await _notifications.Find(filter).Sort(new BsonDocument { { "timeCreated", 1 }, { "_id", 1 } }).ToListAsync(ct);
         return docs.Select(d => new NotificationRequested
         {
             NotificationId = d["_id"].AsString,

@@ -12,6 +12,15 @@ public sealed class SyncOptions
     public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How far ahead of this service's clock an event's timeCreated may be. An event dated later is
+    /// rejected: accepted, it would make every real event about its document stale until that time.
+    /// </summary>
+    public TimeSpan MaxClockSkew { get; set; } = Validation.BridgeRules.DefaultMaxClockSkew;
+
+    /// <summary>The largest Sync:MaxClockSkew start-up accepts.</summary>
+    public static readonly TimeSpan MaxClockSkewLimit = TimeSpan.FromDays(1);
+
     public static readonly string[] DefaultTeacherRoles = ["editingteacher", "manager"];
 
     public ISet<string> TeacherRoleSet() =>

@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Consumers.Validation;
 
 namespace Mofa.Sync.Consumers.Consuming;
 
@@ -19,15 +22,19 @@ public sealed class BridgeEventConsumer(
     IContentChangeSink changes,
     SyncMetrics metrics,
     MoodleSites sites,
+    IOptions<SyncOptions> options,
     ILogger<BridgeEventConsumer> logger) : IConsumer<BridgeMessage>
 {
+    private readonly BridgeRules _rules = new(options.Value.MaxClockSkew);
+
     public async Task Consume(ConsumeContext<BridgeMessage> context)
     {
-        var routingKey = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rmq) ? rmq.RoutingKey : null;
+        var delivery = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rmq) ? rmq : null;
+        var routingKey = OriginalRoutingKey.Of(delivery);
         ParsedBridgeMessage parsed;
         try
         {
-            parsed = BridgeMessageParser.Parse(routingKey, context.ReceiveContext.Body.GetBytes(), sites);
+            parsed = BridgeMessageParser.Parse(routingKey, context.ReceiveContext.Body.GetBytes(), _rules, sites);
         }
         catch (InvalidBridgeMessageException ex)
         {
@@ -35,7 +42,7 @@ public sealed class BridgeEventConsumer(
             metrics.Received(routingKey ?? "(none)");
             metrics.Outcome(routingKey ?? "(none)", "invalid");
             logger.LogWarning("Invalid bridge message {MessageId} ({RoutingKey}) sent to the error queue: {Reason}",
-                context.MessageId, routingKey, ex.Message);
+                MessageIdOf(delivery, context), routingKey ?? "no routing key", ex.Message);
             throw;
         }
 
@@ -73,6 +80,13 @@ public sealed class BridgeEventConsumer(
             // the sink deduplicates by the causing event's id.
             await changes.ChangedAsync(result.Change, context);
         }
+    }
+
+    /// <summary>The AMQP message-id as the bridge set it (its eventId, not always a GUID), quoted safely for the log.</summary>
+    private static string MessageIdOf(RabbitMqBasicConsumeContext? delivery, ConsumeContext context)
+    {
+        var id = delivery?.Properties.MessageId ?? context.MessageId?.ToString();
+        return string.IsNullOrEmpty(id) ? "(no message-id)" : Echo.Cut(id);
     }
 
     private static string OutcomeName(ApplyOutcome o) => o switch

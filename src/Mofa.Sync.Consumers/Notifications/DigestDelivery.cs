@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Notifications.Moodle;
 using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Consumers.Telemetry;
 
 namespace Mofa.Sync.Consumers.Notifications;
 
@@ -24,6 +25,7 @@ public sealed class DigestDelivery(
     INotificationStore store,
     MoodleWebServiceClient moodle,
     MoodleSites sites,
+    SyncMetrics metrics,
     ILogger<DigestDelivery> logger)
 {
     public const string NoMoodleReason = "not sent: no Moodle web service configured";
@@ -70,6 +72,7 @@ public sealed class DigestDelivery(
             {
                 await store.RecordOutcomesAsync(digestId, claimed.Select(u => new DeliveryOutcome(u, DeliveryStates.NotSent, Reason: notSent)).ToList(),
                     DateTimeOffset.UtcNow, ct);
+                metrics.Notifications(NotificationOutcomes.NotSent, claimed.Count);
                 logger.LogInformation("Digest {DigestId} of course {CourseId} ({Count} changes) for {Recipients} teachers {Reason}",
                     digestId, digest.CourseId, digest.Notifications.Count, claimed.Count, notSent);
             }
@@ -96,6 +99,7 @@ public sealed class DigestDelivery(
             // Nothing of this call was delivered: the records become claimable again by a retry or a replay.
             await store.RecordOutcomesAsync(digest.DigestId, recipients.Select(u => new DeliveryOutcome(u, DeliveryStates.Retry, Reason: ex.Message)).ToList(),
                 DateTimeOffset.UtcNow, CancellationToken.None);
+            metrics.Notifications(NotificationOutcomes.CallFailed, recipients.Count);
             logger.LogWarning("Digest {DigestId}: sending to {Count} teachers failed: {Reason}", digest.DigestId, recipients.Count, ex.Message);
             throw;
         }
@@ -117,6 +121,8 @@ public sealed class DigestDelivery(
 
         await store.RecordOutcomesAsync(digest.DigestId, outcomes, DateTimeOffset.UtcNow, CancellationToken.None);
         var failed = outcomes.Where(o => o.State == DeliveryStates.Failed).ToList();
+        metrics.Notifications(NotificationOutcomes.Delivered, outcomes.Count - failed.Count);
+        metrics.Notifications(NotificationOutcomes.Refused, failed.Count);
         logger.LogInformation("Digest {DigestId} of course {CourseId}: {Delivered} teachers messaged, {Failed} refused by Moodle",
             digest.DigestId, digest.CourseId, outcomes.Count - failed.Count, failed.Count);
         foreach (var f in failed)

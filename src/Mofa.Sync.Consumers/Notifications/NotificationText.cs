@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Mofa.Sync.Contracts.Notifications;
+using Mofa.Sync.Consumers.Validation;
 
 namespace Mofa.Sync.Consumers.Notifications;
 
@@ -66,10 +67,15 @@ public static class NotificationText
         _ => "the resource",
     };
 
+    /// <summary>Only a plain http(s) address is a link: never one with user-info (https://moodle.example.edu@evil.example reads as Moodle).</summary>
     private static bool IsWebAddress(string? url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp);
+        Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp) && u.UserInfo.Length == 0;
 
     private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
-    public static string Escape(string s) => WebUtility.HtmlEncode(s);
+    /// <summary>
+    /// HTML-escaped, without control characters or bidirectional overrides: the validators keep
+    /// them out of new names, and this keeps them out of a teacher's message whatever the mirror holds.
+    /// </summary>
+    public static string Escape(string s) => WebUtility.HtmlEncode(PlainText.IsPlain(s) ? s : string.Concat(s.Where(PlainText.IsAllowed)));
 }

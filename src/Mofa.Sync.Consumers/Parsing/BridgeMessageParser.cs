@@ -11,26 +11,33 @@ namespace Mofa.Sync.Consumers.Parsing;
 
 /// <summary>
 /// Reads a raw bridge body into its typed contract, strictly: the kind comes from the routing key
-/// (or, for a message replayed straight to a queue, from the body's eventName), the fields must be
-/// present with their camelCase names and JSON types, and the validator's rules must hold.
+/// alone (for a replay, the original one it carries, see OriginalRoutingKey), the body's eventName
+/// must be the event that routing key names, the fields must be present with their camelCase names
+/// and JSON types, and the validator's rules must hold.
 /// The event's site is then put in its canonical form (<see cref="SiteAddress"/>) before anything
 /// is keyed by it and, with Moodle sites configured, must be one of them.
 /// Anything else throws <see cref="InvalidBridgeMessageException"/> with a reason in plain words.
 /// </summary>
 public static partial class BridgeMessageParser
 {
-    private const int MaxDepth = 16;
+    /// <summary>
+    /// How deep objects and arrays may nest. The contract needs 3 levels; the rest is room for
+    /// fields the contract does not name (ignored, but still read), and a bound on the work.
+    /// </summary>
+    public const int MaxDepth = 64;
 
     /// <summary>The contract's options, nested no deeper than the strict path's document may be.</summary>
     private static readonly JsonSerializerOptions DirectOptions = new(BridgeJson.Options) { MaxDepth = MaxDepth };
 
+    /// <param name="routingKey">The key the message was published with; null when it came straight to the queue without one.</param>
+    /// <param name="rules">The settings the rules depend on; null for the defaults.</param>
     /// <param name="sites">The configured Moodle sites; null or none configured: any site is accepted.</param>
-    public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body, MoodleSites? sites = null)
+    public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body, BridgeRules? rules = null, MoodleSites? sites = null)
     {
         // Two paths, for speed: almost every message is valid, and reading it straight into its
         // contract costs one pass. Whatever that pass does not accept outright is read again by the
         // strict path, which alone words the reasons: an invalid message gets the same reason either way.
-        var parsed = TryParseValid(routingKey, body.Span) ?? ParseStrictly(routingKey, body);
+        var parsed = TryParseValid(routingKey, body.Span, rules) ?? ParseStrictly(routingKey, body, rules);
         return parsed.Event is null ? parsed : OnCanonicalSite(parsed, parsed.Event, sites);
     }
 
@@ -43,7 +50,7 @@ public static partial class BridgeMessageParser
     }
 
     /// <summary>The message as the strict path would read it when it is valid and its routing key names a route; otherwise null.</summary>
-    private static ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body)
+    private static ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body, BridgeRules? rules)
     {
         var route = BridgeRoutes.Find(routingKey);
         if (route is null) return null;
@@ -59,19 +66,29 @@ public static partial class BridgeMessageParser
         }
 
         if (e is null || e.SchemaVersion != BridgeExchange.SchemaVersion) return null;
-        var fromEventName = BridgeRoutingKeys.FromEventName(e.EventName);
-        if (fromEventName is not null && fromEventName != route.RoutingKey) return null;
-        return BridgeValidators.Check(e) is null ? ParsedBridgeMessage.Handled(route.RoutingKey, e) : null;
+        if (BridgeRoutingKeys.FromEventName(e.EventName) != route.RoutingKey) return null;
+        return BridgeValidators.Check(e, rules) is null ? ParsedBridgeMessage.Handled(route.RoutingKey, e) : null;
     }
 
-    private static ParsedBridgeMessage ParseStrictly(string? routingKey, ReadOnlyMemory<byte> body)
+    private static ParsedBridgeMessage ParseStrictly(string? routingKey, ReadOnlyMemory<byte> body, BridgeRules? rules)
     {
+        // Without its routing key a message has no kind: its eventName is what is to be checked, never the judge.
+        if (routingKey is null)
+        {
+            throw Invalid($"the message has no routing key: it came straight to the queue without the {Consuming.OriginalRoutingKey.Header} header "
+                + "that mofa-sync dlq replay adds; publish it to the bridge exchange with its routing key");
+        }
+
         if (body.IsEmpty || body.Span.Trim(" \t\r\n"u8).IsEmpty) throw Invalid("the body is empty; expected one JSON object");
 
         JsonDocument document;
         try
         {
             document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxDepth });
+        }
+        catch (JsonException ex) when (ex.Message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            throw Invalid($"the body nests objects or arrays deeper than {MaxDepth} levels (the contract's messages need 3)");
         }
         catch (JsonException ex)
         {
@@ -83,16 +100,16 @@ public static partial class BridgeMessageParser
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw Invalid($"the body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}; expected one JSON object");
 
+            var route = BridgeRoutes.Find(routingKey);
+            if (route is null) return ParsedBridgeMessage.Ignored(routingKey, "the sync does not handle this event kind");
+
+            // An eventName not of Moodle's form is worded by the validator; one of another kind is refused here, before the fields.
             var eventName = root.TryGetProperty("eventName", out var en) && en.ValueKind == JsonValueKind.String ? en.GetString() : null;
             var fromEventName = BridgeRoutingKeys.FromEventName(eventName);
-            var route = BridgeRoutes.Find(routingKey);
-            if (route is not null && fromEventName is not null && fromEventName != route.RoutingKey)
+            if (fromEventName is not null && fromEventName != route.RoutingKey)
             {
-                throw Invalid($"eventName '{Quote(eventName)}' does not match routing key '{routingKey}'");
+                throw Invalid($"eventName '{Quote(eventName)}' does not match routing key '{Quote(routingKey)}': it is the event of routing key '{fromEventName}'");
             }
-
-            route ??= BridgeRoutes.Find(fromEventName);
-            if (route is null) return ParsedBridgeMessage.Ignored(fromEventName ?? routingKey ?? "(none)", "the sync does not handle this event kind");
 
             // Checked before the fields: a future schema may have other fields, and this says why.
             if (root.TryGetProperty("schemaVersion", out var sv) && sv.ValueKind == JsonValueKind.Number
@@ -112,7 +129,7 @@ public static partial class BridgeMessageParser
                 throw Invalid($"{route.RoutingKey}: {Explain(ex, root)}");
             }
 
-            var broken = BridgeValidators.Check(e);
+            var broken = BridgeValidators.Check(e, rules);
             if (broken is not null) throw Invalid($"{route.RoutingKey}: {broken}");
             return ParsedBridgeMessage.Handled(route.RoutingKey, e);
         }

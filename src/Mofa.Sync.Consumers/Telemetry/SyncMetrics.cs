@@ -14,6 +14,7 @@ public sealed class SyncMetrics : IDisposable
     private readonly Counter<long> _received;
     private readonly Counter<long> _outcomes;
     private readonly Histogram<double> _applyMs;
+    private readonly Counter<long> _notifications;
 
     public SyncMetrics(IMeterFactory? factory = null)
     {
@@ -21,6 +22,8 @@ public sealed class SyncMetrics : IDisposable
         _received = _meter.CreateCounter<long>("mofa_sync_events_received", description: "Bridge messages received");
         _outcomes = _meter.CreateCounter<long>("mofa_sync_events", description: "Bridge messages by outcome: applied, duplicate, stale, ignored, invalid, faulted");
         _applyMs = _meter.CreateHistogram<double>("mofa_sync_apply_duration", unit: "ms", description: "Time to apply one event to the mirror, commit included");
+        _notifications = _meter.CreateCounter<long>("mofa_sync_notifications",
+            description: "Teacher messages by outcome: delivered, refused (by Moodle, for that teacher), call_failed (the Moodle call failed; retried), not_sent (no Moodle web service)");
     }
 
     public void Received(string kind) => _received.Add(1, new KeyValuePair<string, object?>("kind", kind));
@@ -31,5 +34,20 @@ public sealed class SyncMetrics : IDisposable
     public void ApplyDuration(string kind, TimeSpan elapsed) =>
         _applyMs.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("kind", kind));
 
+    /// <summary>Outcomes of teacher messages: <see cref="NotificationOutcomes"/>; one per teacher (per attempt for call_failed).</summary>
+    public void Notifications(string outcome, int count)
+    {
+        if (count > 0) _notifications.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
     public void Dispose() => _meter.Dispose();
+}
+
+/// <summary>The outcome label of mofa_sync_notifications_total.</summary>
+public static class NotificationOutcomes
+{
+    public const string Delivered = "delivered";
+    public const string Refused = "refused";
+    public const string CallFailed = "call_failed";
+    public const string NotSent = "not_sent";
 }

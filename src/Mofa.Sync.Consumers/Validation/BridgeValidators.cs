@@ -15,7 +15,7 @@ public static class BridgeValidators
     // Set before the validators below are built: they capture their field names when constructed.
     private static readonly bool NamesAsInJson = UseJsonFieldNames();
 
-    private static readonly Dictionary<Type, Func<MoodleEvent, ValidationResult>> ByContract = new()
+    private static readonly Dictionary<Type, Func<MoodleEvent, BridgeRules, ValidationResult>> ByContract = new()
     {
         [typeof(CourseChanged)] = Typed(new CourseChangedValidator()),
         [typeof(CourseDeleted)] = Typed(new CourseDeletedValidator()),
@@ -29,8 +29,13 @@ public static class BridgeValidators
     };
 
     /// <summary>The validator called with its own type: no untyped context to wrap on every message.</summary>
-    private static Func<MoodleEvent, ValidationResult> Typed<T>(MoodleEventValidator<T> validator)
-        where T : MoodleEvent => e => validator.Validate((T)e);
+    private static Func<MoodleEvent, BridgeRules, ValidationResult> Typed<T>(MoodleEventValidator<T> validator)
+        where T : MoodleEvent => (e, rules) =>
+        {
+            var context = new ValidationContext<T>((T)e);
+            rules.AddTo(context);
+            return validator.Validate(context);
+        };
 
     /// <summary>Name fields as the JSON body does (courseId, user.email), not as C# does ("Course Id").</summary>
     private static bool UseJsonFieldNames()
@@ -41,10 +46,10 @@ public static class BridgeValidators
     }
 
     /// <summary>Null when valid, else every broken rule in plain words, joined by "; ".</summary>
-    public static string? Check(MoodleEvent e)
+    public static string? Check(MoodleEvent e, BridgeRules? rules = null)
     {
         _ = NamesAsInJson;
-        var result = ByContract[e.GetType()](e);
+        var result = ByContract[e.GetType()](e, rules ?? BridgeRules.Default);
         if (result.IsValid) return null;
         return string.Join("; ", result.Errors.Select(f => Describe(f.PropertyName, f.ErrorMessage)));
     }

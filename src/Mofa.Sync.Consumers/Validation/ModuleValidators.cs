@@ -16,6 +16,9 @@ public sealed class CourseModuleChangedValidator : MoodleEventValidator<CourseMo
         RuleFor(e => e.Url).Must(BeHttpUrl!).When(e => e.Url is not null)
             .WithMessage(e => $"url must be an absolute http(s) address (got '{Echo.Cut(e.Url)}')")
             .MaximumLength(1333).WithMessage("url must be at most 1333 characters (got {TotalLength})");
+        RuleFor(e => e.Url).Must(u => !HttpUrl.HasUserInfo(u)).When(e => e.Url is not null)
+            .WithMessage(e => $"url must not carry a user name or password before its host: it would lead elsewhere than it reads (got '{Echo.Cut(e.Url)}')");
+        RuleFor(e => e.Url).MustBePlainText();
     }
 }
 
@@ -37,6 +40,6 @@ internal static partial class ModuleNameRules
         rule.NotEmpty().WithMessage("moduleName must not be empty")
             .Matches(ModuleName()).WithMessage((_, value) => $"moduleName must be a Moodle module name like 'assign' or 'quiz' (got '{Echo.Cut(value)}')");
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{0,27}$")]
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,27}\\z")]
     private static partial Regex ModuleName();
 }

@@ -16,6 +16,12 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
     /// <summary>Moodle sites older than this did not exist: 2000-01-01.</summary>
     private const long EarliestTimeCreated = 946_684_800;
 
+    /// <summary>
+    /// The largest sequence accepted: 2^53 - 1, the largest whole number every JSON reader holds
+    /// exactly (JavaScript, PHP's floats). A log row id is far below it.
+    /// </summary>
+    public const long MaxSequence = Contracts.Schema.ContractSchemas.MaxSequence;
+
     protected MoodleEventValidator()
     {
         RuleFor(e => e.SchemaVersion).Equal(BridgeExchange.SchemaVersion)
@@ -26,12 +32,16 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
             SiteAddress.Canonicalize(e.Site, out var why);
             return $"site must be the site's absolute http(s) address, its wwwroot, like https://moodle.example.edu: {why} (got '{Echo.Cut(e.Site)}')";
         });
+        Plain(e => e.Site);
         Text(e => e.EventName, 255);
-        RuleFor(e => e.TimeCreated)
-            .Must(t => t >= EarliestTimeCreated && t <= Tomorrow.UnixSeconds())
-            .WithMessage("timeCreated must be unix seconds between 2000-01-01 and tomorrow (got {PropertyValue})");
+        RuleFor(e => e.EventName).Must(n => BridgeRoutingKeys.FromEventName(n) is not null).When(e => !string.IsNullOrEmpty(e.EventName))
+            .WithMessage(e => $"eventName must be Moodle's event name of the form \\component\\event\\name, like \\core\\event\\course_updated (got '{Echo.Cut(e.EventName)}')");
+        RuleFor(e => e.TimeCreated).Must((_, t, context) => InTimeBounds(t, context))
+            .WithMessage("timeCreated must be unix seconds from 2000-01-01 to at most {MaxClockSkew} ahead of this service's clock (got {PropertyValue}{Ahead}); a later event is rejected so that it cannot make the real events about its document stale (setting Sync:MaxClockSkew)");
         RuleFor(e => e.Sequence).GreaterThan(0).When(e => e.Sequence is not null)
             .WithMessage("sequence must be positive when present (got {PropertyValue})");
+        RuleFor(e => e.Sequence).LessThanOrEqualTo(MaxSequence).When(e => e.Sequence is not null)
+            .WithMessage($"sequence must be at most {MaxSequence} (2^53 - 1) when present (got {{PropertyValue}})");
         RuleFor(e => e.ActorId).GreaterThanOrEqualTo(0).WithMessage("actorId must not be negative (got {PropertyValue})");
     }
 
@@ -39,34 +49,30 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
     protected void Id(Expression<Func<T, long>> field) =>
         RuleFor(field).GreaterThan(0).WithMessage("{PropertyName} must be a positive Moodle id (got {PropertyValue})");
 
-    /// <summary>A required text field that fits Moodle's column.</summary>
-    protected void Text(Expression<Func<T, string>> field, int maxLength) =>
+    /// <summary>A required text field that fits Moodle's column and holds no control characters.</summary>
+    protected void Text(Expression<Func<T, string>> field, int maxLength)
+    {
         RuleFor(field).NotEmpty().WithMessage("{PropertyName} must not be empty")
             .MaximumLength(maxLength).WithMessage($"{{PropertyName}} must be at most {maxLength} characters (got {{TotalLength}})");
+        Plain(field);
+    }
+
+    /// <summary>A text field without control characters or bidirectional overrides (see <see cref="PlainText"/>).</summary>
+    protected void Plain<TText>(Expression<Func<T, TText>> field) => RuleFor(field).MustBePlainText();
 
     protected static bool BeHttpUrl(string? value) => HttpUrl.IsValid(value);
-}
 
-/// <summary>
-/// Tomorrow in unix seconds, the latest timeCreated accepted. The clock is read at most once a
-/// second, not for every message: the bound may lag the clock by up to a second, in a day's margin.
-/// </summary>
-internal static class Tomorrow
-{
-    private sealed record Reading(long ValidUntil, long UnixSeconds);
-
-    private static Reading _last = new(long.MinValue, 0);
-
-    public static long UnixSeconds()
+    private static bool InTimeBounds(long timeCreated, ValidationContext<T> context)
     {
-        var last = Volatile.Read(ref _last);
-        var ticks = Environment.TickCount64;
-        if (ticks < last.ValidUntil) return last.UnixSeconds;
-
-        var fresh = new Reading(ticks + 1000, DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds());
-        Volatile.Write(ref _last, fresh);
-        return fresh.UnixSeconds;
+        var rules = BridgeRules.Of(context);
+        var latest = ServiceClock.UnixSeconds() + (long)rules.MaxClockSkew.TotalSeconds;
+        context.MessageFormatter.AppendArgument("MaxClockSkew", rules.MaxClockSkewText);
+        context.MessageFormatter.AppendArgument("Ahead", timeCreated > latest ? $", {Ahead(timeCreated - ServiceClock.UnixSeconds())}" : string.Empty);
+        return timeCreated >= EarliestTimeCreated && timeCreated <= latest;
     }
+
+    private static string Ahead(long seconds) =>
+        seconds > 3650L * 86400 ? "more than ten years ahead" : $"{DurationWords.Of(TimeSpan.FromSeconds(seconds))} ahead";
 }
 
 /// <summary>Only absolute http(s) addresses: never javascript:, data: or relative links.</summary>
@@ -76,6 +82,13 @@ public static class HttpUrl
         Uri.TryCreate(value, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
         && !string.IsNullOrEmpty(uri.Host);
+
+    /// <summary>
+    /// Whether the address carries a user name or password before its host
+    /// (https://moodle.example.edu@evil.example/login goes to evil.example, though it reads as Moodle).
+    /// </summary>
+    public static bool HasUserInfo(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0;
 }
 
 /// <summary>Quotes a bad value back in a reason, cut short: reasons travel in message headers (128 KiB at most).</summary>
@@ -83,6 +96,7 @@ public static class Echo
 {
     public const int MaxLength = 80;
 
+    /// <summary>Cut to <see cref="MaxLength"/> characters, control characters written as \uXXXX so a reason is safe in a log line or a terminal.</summary>
     public static string Cut(string? value) =>
-        value is null ? "null" : value.Length <= MaxLength ? value : string.Concat(value.AsSpan(0, MaxLength), $"… ({value.Length} characters)");
+        value is null ? "null" : value.Length <= MaxLength ? PlainText.Escape(value) : string.Concat(PlainText.Escape(value[..MaxLength]), $"… ({value.Length} characters)");
 }

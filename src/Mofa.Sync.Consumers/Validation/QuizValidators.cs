@@ -21,6 +21,7 @@ public sealed class QuizQuestionsChangedValidator : MoodleEventValidator<QuizQue
         {
             q.RuleFor(x => x.QuestionId).GreaterThan(0).WithMessage("{PropertyName} must be a positive Moodle id (got {PropertyValue})");
             q.RuleFor(x => x.Name).NotEmpty().MaximumLength(255);
+            q.RuleFor(x => x.Name).MustBePlainText();
         });
     }
 }

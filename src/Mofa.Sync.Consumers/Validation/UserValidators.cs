@@ -31,6 +31,7 @@ public sealed class UserUpdatedValidator : MoodleEventValidator<UserUpdated>
         Id(e => e.UserId);
         Text(e => e.Username, 100);
         RuleFor(e => e.Email).MaximumLength(100).WithMessage("email must be at most 100 characters (got {TotalLength})");
+        Plain(e => e.Email);
         Text(e => e.FirstName, 100);
         Text(e => e.LastName, 100);
     }
@@ -49,5 +50,9 @@ public sealed class UserProfileValidator : AbstractValidator<UserProfile>
         RuleFor(u => u.Email).MaximumLength(100);
         RuleFor(u => u.FirstName).NotEmpty().MaximumLength(100);
         RuleFor(u => u.LastName).NotEmpty().MaximumLength(100);
+        RuleFor(u => u.Username).MustBePlainText();
+        RuleFor(u => u.Email).MustBePlainText();
+        RuleFor(u => u.FirstName).MustBePlainText();
+        RuleFor(u => u.LastName).MustBePlainText();
     }
 }

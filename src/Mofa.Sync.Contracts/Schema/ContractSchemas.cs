@@ -199,9 +199,13 @@ public static class ContractSchemas
             [(typeof(MoodleEvent), "schemaVersion")] = s => s["const"] = BridgeExchange.SchemaVersion,
             [(typeof(MoodleEvent), "eventId")] = Text(128),
             [(typeof(MoodleEvent), "site")] = HttpUrl(null),
-            // The validator also rejects times more than a day in the future.
+            // The validator also rejects times more than Sync:MaxClockSkew (default 5 minutes) ahead of its clock.
             [(typeof(MoodleEvent), "timeCreated")] = s => s["minimum"] = 946_684_800,
-            [(typeof(MoodleEvent), "sequence")] = s => s["minimum"] = 1,
+            [(typeof(MoodleEvent), "sequence")] = s =>
+            {
+                s["minimum"] = 1;
+                s["maximum"] = MaxSequence;
+            },
             [(typeof(MoodleEvent), "actorId")] = s => s["minimum"] = 0,
 
             [(typeof(CourseChanged), "fullName")] = Text(254),
@@ -216,11 +220,11 @@ public static class ContractSchemas
             [(typeof(RoleUnassigned), "roleShortName")] = Text(100),
 
             [(typeof(UserUpdated), "username")] = Text(100),
-            [(typeof(UserUpdated), "email")] = s => s["maxLength"] = 100,
+            [(typeof(UserUpdated), "email")] = Email,
             [(typeof(UserUpdated), "firstName")] = Text(100),
             [(typeof(UserUpdated), "lastName")] = Text(100),
             [(typeof(UserProfile), "username")] = Text(100),
-            [(typeof(UserProfile), "email")] = s => s["maxLength"] = 100,
+            [(typeof(UserProfile), "email")] = Email,
             [(typeof(UserProfile), "firstName")] = Text(100),
             [(typeof(UserProfile), "lastName")] = Text(100),
 
@@ -249,18 +253,35 @@ public static class ContractSchemas
 
     private static void PositiveId(JsonObject s) => s["minimum"] = 1;
 
+    private static void Email(JsonObject s)
+    {
+        s["maxLength"] = 100;
+        s["pattern"] = PlainTextPattern;
+    }
+
     private static Action<JsonObject> Text(int maxLength) => s =>
     {
         s["minLength"] = 1;
         s["maxLength"] = maxLength;
+        s["pattern"] = PlainTextPattern;
     };
+
+    /// <summary>
+    /// 2^53 - 1, the largest sequence the service accepts (the largest whole number every JSON reader holds exactly).
+    /// The service's validator holds the same figure.
+    /// </summary>
+    public const long MaxSequence = 9_007_199_254_740_991;
+
+    /// <summary>No control characters but tab and line feed, no bidirectional embedding, override or isolate controls.</summary>
+    private const string PlainTextPattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$";
 
     private static void ModuleName(JsonObject s) => s["pattern"] = "^[a-z][a-z0-9_]{0,27}$";
 
     private static Action<JsonObject> HttpUrl(int? maxLength) => s =>
     {
         s["format"] = "uri";
-        s["pattern"] = "^https?://[^/?#]+";
+        // No user-info: https://moodle.example.edu@evil.example/login goes to evil.example.
+        s["pattern"] = "^https?://[^/?#@]+([/?#]|$)";
         if (maxLength is { } max) s["maxLength"] = max;
     };
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 
 namespace Mofa.Sync.Host.Bench;
@@ -35,7 +36,7 @@ public sealed class BenchPublisher : IAsyncDisposable
 
     public static async Task<BenchPublisher> ConnectAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
-        var connection = await BridgePublisher.ConnectionFactoryFor(rabbit).CreateConnectionAsync("mofa-sync bench publish", ct);
+        var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync bench publish", ct: ct);
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
             publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
         return new BenchPublisher(connection, channel, rabbit.Exchange);

@@ -69,6 +69,7 @@ public sealed record BenchReport
         var t = new Table().AddColumns("figure", "value");
         t.AddRow("events (seed)", $"{Events:#,0} ({Seed})");
         t.AddRow("store", Markup.Escape($"{Setup.Store}, synchronous {Setup.Synchronous}, max batch {Setup.MaxBatch}"));
+        t.AddRow("queues", Markup.Escape($"{Setup.QueueType}, {Setup.BrokerNodes} broker node(s)"));
         t.AddRow("agents", $"prefetch {Setup.PrefetchCount}, concurrent messages {Setup.ConcurrentMessageLimit}"
             + (Setup.Notifications ? "" : ", [yellow]without notifications (diagnostic)[/]"));
         t.AddRow("machine", Markup.Escape($"{Machine.Cores} cores, load {Machine.LoadAverageBefore} before the run"));
@@ -96,7 +97,7 @@ public sealed record BenchReport
 public sealed record BenchCpu(double? Service, double? BrokerServicePhase, double? BrokerCeilingPhase, double? Floor, double? BrokerFloorPhase);
 
 /// <summary>The service's configuration in the run; <see cref="Notifications"/> false only in the diagnostic run without them.</summary>
-public sealed record BenchSetup(string Store, string Synchronous, int MaxBatch, int PrefetchCount, int ConcurrentMessageLimit, bool Notifications);
+public sealed record BenchSetup(string Store, string Synchronous, int MaxBatch, int PrefetchCount, int ConcurrentMessageLimit, bool Notifications, string QueueType = "Classic", int BrokerNodes = 1);
 
 public sealed record BenchMachine(int Cores, string LoadAverageBefore, string LoadAverageAfter)
 {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -18,7 +19,7 @@ public static class RawCeilingConsumer
     /// <summary>Consumes until <paramref name="expected"/> messages are acknowledged; returns the rate between the first and the last.</summary>
     public static async Task<double> ConsumeAsync(RabbitMqOptions rabbit, int expected, TimeSpan limit, CancellationToken ct)
     {
-        var connection = await BridgePublisher.ConnectionFactoryFor(rabbit).CreateConnectionAsync("mofa-sync bench ceiling", ct);
+        var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync bench ceiling", ct: ct);
         await using (connection)
         {
             long acked = 0, first = 0, last = 0;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Contracts;
+using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 
 namespace Mofa.Sync.Host.Bridge;
@@ -35,22 +36,12 @@ public sealed class BridgePublisher : IAsyncDisposable
 
     public static async Task<BridgePublisher> ConnectAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
-        var connection = await ConnectionFactoryFor(rabbit).CreateConnectionAsync("mofa-sync publish", ct);
+        var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync publish", ct: ct);
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
             publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
         await channel.ExchangeDeclareAsync(rabbit.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct);
         return new BridgePublisher(connection, channel, rabbit.Exchange);
     }
-
-    public static ConnectionFactory ConnectionFactoryFor(RabbitMqOptions rabbit) => new()
-    {
-        HostName = rabbit.Host,
-        Port = rabbit.Port,
-        VirtualHost = rabbit.VirtualHost,
-        UserName = rabbit.Username,
-        Password = rabbit.Password,
-        AutomaticRecoveryEnabled = true,
-    };
 
     /// <summary>Publishes one body; completes when the broker has confirmed it.</summary>
     public async Task PublishAsync(string routingKey, ReadOnlyMemory<byte> body, string? messageId, CancellationToken ct, string? contentType = BridgeExchange.ContentType)

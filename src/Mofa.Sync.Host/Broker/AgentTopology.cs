@@ -17,13 +17,11 @@ public static class AgentTopology
 {
     public static async Task DeclareAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
+        await QueueDeclarationCheck.DeclareAsync(rabbit, ct);
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
-            {
-                h.Username(rabbit.Username);
-                h.Password(rabbit.Password);
-            });
+            BrokerConnection.ConfigureHost(cfg, rabbit);
+            ServiceQueues.ConfigureDeadLetterQueues(cfg);
             cfg.DeployTopologyOnly = true;
             SyncHostBuilder.ConfigureAgents(cfg, rabbit, e => e.Consumer(() => new TopologyOnlyConsumer()));
         });
@@ -40,7 +38,7 @@ public static class AgentTopology
     /// </summary>
     public static async Task DeleteAsync(RabbitMqOptions rabbit)
     {
-        await using var connection = await BridgePublisher.ConnectionFactoryFor(rabbit).CreateConnectionAsync("mofa-sync clean-up");
+        await using var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync clean-up");
         var names = Enum.GetValues<SyncAgent>()
             .Select(agent => BridgeRoutes.QueueName(rabbit.QueuePrefix, agent))
             .SelectMany(queue => new[] { queue, queue + "_error", queue + "_skipped" })

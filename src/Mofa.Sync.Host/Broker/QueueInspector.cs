@@ -1,6 +1,5 @@
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Host.Bridge;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -14,7 +13,7 @@ public sealed class QueueInspector : IAsyncDisposable
     private QueueInspector(IConnection connection) => _connection = connection;
 
     public static async Task<QueueInspector> ConnectAsync(RabbitMqOptions rabbit, CancellationToken ct) =>
-        new(await BridgePublisher.ConnectionFactoryFor(rabbit).CreateConnectionAsync("mofa-sync inspect", ct));
+        new(await BrokerConnection.ConnectAsync(rabbit, "mofa-sync inspect", ct: ct));
 
     public sealed record QueueState(string Name, bool Exists, uint Messages, uint Consumers);
 

@@ -29,6 +29,7 @@ public sealed class DlqListCommand : AsyncCommand<DlqListCommand.Options>
             {
                 queue = s.Queue,
                 messages = s.Messages,
+                duplicateCopies = s.DuplicateCopies,
                 oldestFailedAt = s.OldestFailedAt,
                 oldestAgeSeconds = AgeSeconds(s.OldestFailedAt, now),
                 reasons = s.Reasons.Select(g => new
@@ -63,7 +64,7 @@ public sealed class DlqListCommand : AsyncCommand<DlqListCommand.Options>
             foreach (var g in s.Reasons)
             {
                 table.AddRow(first ? Markup.Escape(s.Queue) : "", first ? s.Messages.ToString() : "",
-                    Markup.Escape(DlqOutput.Cut(g.Reason.Text, 120)), g.Count.ToString(), DlqOutput.Age(g.OldestFailedAt, now));
+                    SafeText.Markup(DlqOutput.Cut(g.Reason.Text, 120)), g.Count.ToString(), DlqOutput.Age(g.OldestFailedAt, now));
                 first = false;
             }
         }
@@ -71,6 +72,11 @@ public sealed class DlqListCommand : AsyncCommand<DlqListCommand.Options>
         AnsiConsole.Write(table);
         var total = summaries.Sum(s => s.Messages);
         AnsiConsole.MarkupLineInterpolated($"{total} dead-lettered message(s) in {summaries.Count(s => s.Messages > 0)} queue(s). See one with `mofa-sync dlq show QUEUE`.");
+        var copies = summaries.Sum(s => s.DuplicateCopies);
+        if (copies > 0)
+        {
+            AnsiConsole.MarkupLineInterpolated($"Not counted: {copies} duplicate copies of these messages (same message-id and body, left by an interrupted replay); the next `mofa-sync dlq replay` removes them.");
+        }
         return 0;
     }
 

@@ -13,7 +13,9 @@ public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
         "Move messages back to the queue they failed on (MT-Fault-InputAddress), without the fault headers. " +
         "Each is republished with publisher confirms before its dead-letter copy is removed, so a crash loses nothing " +
         "(at worst one is replayed twice, which the apply rules absorb). Messages the filters do not take stay in the " +
-        "queue in their original order. A message that fails again returns to _error with its new reason.";
+        "queue in their original order. A message that fails again returns to _error with its new reason. It goes back with " +
+        "its original routing key (header MofaSync-Routing-Key), which decides its kind as on its first delivery. A second copy " +
+        "of a message (same message-id and body, left by an interrupted replay) is removed, not replayed twice.";
 
     public sealed class Options : DlqFilterSettings
     {
@@ -53,6 +55,7 @@ public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
                 examined = result.Examined,
                 matched = result.Matched,
                 replayed = result.Replayed,
+                duplicatesRemoved = result.DuplicatesRemoved,
                 byTarget = result.ByTarget,
                 failed = result.Failures.Count,
                 failures = result.Failures,
@@ -64,9 +67,16 @@ public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
             Console.WriteLine(result.DryRun
                 ? $"Dry run: {result.Matched} of {result.Examined} message(s) examined in {queue} would be replayed ({filter}){(targets.Length > 0 ? ": " + targets : "")}. Nothing was moved."
                 : $"Replayed {result.Replayed} of {result.Examined} message(s) examined in {queue} ({filter}){(targets.Length > 0 ? ": " + targets : "")}. The others stay in the queue, in their order.");
+            if (result.DuplicatesRemoved > 0)
+            {
+                Console.WriteLine(result.DryRun
+                    ? $"  {result.DuplicatesRemoved} duplicate copies (same message-id and body as one above) would be removed."
+                    : $"  {result.DuplicatesRemoved} duplicate copies (same message-id and body as a replayed one, left by an interrupted replay) were removed.");
+            }
+
             foreach (var f in result.Failures.Take(10))
             {
-                Console.WriteLine($"  not replayed (still in {queue}): {f.EventId ?? "(no event id)"} → {f.Target}: {f.Error}");
+                Console.WriteLine($"  not replayed (still in {queue}): {SafeText.Plain(f.EventId ?? "(no event id)")} → {f.Target}: {SafeText.Plain(f.Error)}");
             }
 
             if (result.Failures.Count > 10) Console.WriteLine($"  … and {result.Failures.Count - 10} more not replayed.");

@@ -39,7 +39,7 @@ public sealed class DlqShowCommand : AsyncCommand<DlqShowCommand.Options>
             Console.WriteLine(JsonSerializer.Serialize(messages.Select(m => new
             {
                 eventId = m.EventId,
-                routingKey = m.RoutingKey,
+                routingKey = m.OriginalRoutingKey,
                 reason = m.Reason.Text,
                 exceptionType = m.Reason.ExceptionType,
                 message = m.Reason.Message,
@@ -55,14 +55,14 @@ public sealed class DlqShowCommand : AsyncCommand<DlqShowCommand.Options>
         var number = 0;
         foreach (var m in messages)
         {
-            AnsiConsole.Write(new Rule($"[bold]{++number}[/] {Markup.Escape(m.EventId ?? "(no event id)")}").LeftJustified());
+            AnsiConsole.Write(new Rule($"[bold]{++number}[/] {SafeText.Markup(m.EventId ?? "(no event id)")}").LeftJustified());
             var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
-            grid.AddRow("routing key", Markup.Escape(m.RoutingKey));
-            grid.AddRow("reason", Markup.Escape(m.Reason.Text));
+            grid.AddRow("routing key", SafeText.Markup(m.OriginalRoutingKey ?? "(not recorded)"));
+            grid.AddRow("reason", SafeText.Markup(m.Reason.Text));
             grid.AddRow("retries", m.RetryCount?.ToString() ?? "0");
             grid.AddRow("failed", m.FailedAt is { } t ? $"{t:u} ({DlqOutput.Age(t, now)})" : "unknown");
-            grid.AddRow("failed on", Markup.Escape(m.InputQueue ?? "(not recorded)"));
-            grid.AddRow("body", Markup.Escape(m.BodyPreview(options.BodyChars)));
+            grid.AddRow("failed on", SafeText.Markup(m.InputQueue ?? "(not recorded)"));
+            grid.AddRow("body", SafeText.Markup(m.BodyPreview(options.BodyChars)));
             AnsiConsole.Write(grid);
         }
 

@@ -23,7 +23,7 @@ public sealed class HealthCommand : AsyncCommand<HealthCommand.Options>
         public bool Json { get; set; }
 
         [CommandOption("--url <URL>")]
-        [Description("The service's base URL (default http://127.0.0.1:{Service:HealthPort})")]
+        [Description("The service's base URL (default http://{Service:HealthAddress}:{Service:HealthPort}, 127.0.0.1 when it is *)")]
         public string? Url { get; set; }
 
         [CommandOption("--timeout <SECONDS>")]
@@ -79,7 +79,11 @@ public sealed class HealthCommand : AsyncCommand<HealthCommand.Options>
             throw new Settings.SettingsException("the health endpoint is off (Service:HealthPort is 0); pass --url of a service that has one");
         }
 
-        return $"http://127.0.0.1:{settings.Service.HealthPort}";
+        // The endpoint's own address when it listens on one; loopback when it listens on every interface.
+        var address = Health.HealthListenAddress.Of(settings.Service.HealthAddress);
+        var host = address is null || address.Equals(System.Net.IPAddress.Any) || address.Equals(System.Net.IPAddress.IPv6Any) ? "127.0.0.1"
+            : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        return $"http://{host}:{settings.Service.HealthPort}";
     }
 
     private static HealthReportDocument? TryParse(string body)

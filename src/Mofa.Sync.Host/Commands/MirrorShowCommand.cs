@@ -21,12 +21,12 @@ public sealed class MirrorShowCommand : AsyncCommand<CommonSettings>
 
         foreach (var site in mirror.Courses.GroupBy(c => c.Site))
         {
-            var root = new Tree($"[bold]{Markup.Escape(site.Key)}[/]");
+            var root = new Tree($"[bold]{SafeText.Markup(site.Key)}[/]");
             foreach (var course in site)
             {
                 var title = course.Placeholder
                     ? $"course {course.CourseId} [grey](placeholder: not seen yet)[/]"
-                    : $"[bold]{Markup.Escape(course.FullName ?? "")}[/] ({Markup.Escape(course.ShortName ?? "")}, id {course.CourseId})";
+                    : $"[bold]{SafeText.Markup(course.FullName)}[/] ({SafeText.Markup(course.ShortName)}, id {course.CourseId})";
                 var node = root.AddNode(title);
 
                 var teachers = mirror.Users.Where(u => u.Site == site.Key)
@@ -34,7 +34,7 @@ public sealed class MirrorShowCommand : AsyncCommand<CommonSettings>
                 var teacherNode = node.AddNode($"teachers ({teachers.Count})");
                 foreach (var (u, role) in teachers)
                 {
-                    teacherNode.AddNode(Markup.Escape($"{u.FirstName} {u.LastName} <{u.Email}> — {role}"));
+                    teacherNode.AddNode(SafeText.Markup($"{u.FirstName} {u.LastName} <{u.Email}> — {role}"));
                 }
 
                 var modules = mirror.Modules.Where(m => m.Site == site.Key && m.CourseId == course.CourseId).ToList();
@@ -42,10 +42,10 @@ public sealed class MirrorShowCommand : AsyncCommand<CommonSettings>
                 foreach (var m in modules)
                 {
                     var kind = m.Kind == "resource" ? $"resource/{m.ResourceType}" : m.Kind;
-                    var moduleLine = moduleNode.AddNode(Markup.Escape($"[{kind}] {m.Name}  {m.Url}"));
+                    var moduleLine = moduleNode.AddNode(SafeText.Markup($"[{kind}] {m.Name}  {m.Url}"));
                     foreach (var q in mirror.QuizQuestions.Where(q => q.Site == site.Key && q.QuizId == m.InstanceId && m.Kind == "quiz"))
                     {
-                        moduleLine.AddNode(Markup.Escape($"question {q.QuestionId}: {q.Name}"));
+                        moduleLine.AddNode(SafeText.Markup($"question {q.QuestionId}: {q.Name}"));
                     }
                 }
             }

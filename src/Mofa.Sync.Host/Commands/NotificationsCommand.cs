@@ -51,12 +51,12 @@ public sealed class NotificationsCommand : AsyncCommand<NotificationsCommand.Opt
                 Markup.Escape(n.ReceivedAt.UtcDateTime.ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
                 Markup.Escape(n.Site),
                 n.CourseId.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape($"{n.Kind} {n.ModuleKind} “{n.ItemName ?? NotificationText.UnknownItem}”"),
+                SafeText.Markup($"{n.Kind} {n.ModuleKind} “{n.ItemName ?? NotificationText.UnknownItem}”"),
                 Markup.Escape(status),
                 n.Recipients.ToString(CultureInfo.InvariantCulture),
                 n.Delivered.ToString(CultureInfo.InvariantCulture),
                 n.Failed.ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(string.Join("; ", n.Reasons.Where(r => r != status))));
+                SafeText.Markup(string.Join("; ", n.Reasons.Where(r => r != status))));
         }
 
         AnsiConsole.Write(table);

@@ -22,6 +22,10 @@ public sealed class TopologyCommand : AsyncCommand<TopologyCommand.Options>
         [Description("Only report; declare nothing")]
         public bool CheckOnly { get; set; }
 
+        [CommandOption("--migrate-queues")]
+        [Description("Move queues the broker holds with other arguments (another RabbitMq:QueueType or RabbitMq:DeliveryLimit) into queues declared as the settings say, with their messages. Stop the services first")]
+        public bool MigrateQueues { get; set; }
+
         [CommandOption("--json")]
         [Description("Print the report as JSON")]
         public bool Json { get; set; }
@@ -31,9 +35,18 @@ public sealed class TopologyCommand : AsyncCommand<TopologyCommand.Options>
     {
         var (_, settings) = options.Load();
         var rabbit = settings.RabbitMq;
+        if (options.MigrateQueues)
+        {
+            if (options.CheckOnly) throw new Settings.SettingsException("--migrate-queues changes queues: it cannot go with --check-only");
+            var moved = await QueueMigration.MigrateAsync(rabbit, line => Console.Error.WriteLine(line), cancellationToken);
+            Console.Error.WriteLine(moved.Count == 0
+                ? $"Every queue already has the arguments of RabbitMq:QueueType={rabbit.QueueType}: nothing to migrate."
+                : $"Migrated {moved.Count} queue(s) to RabbitMq:QueueType={rabbit.QueueType}, {moved.Sum(m => m.Moved)} message(s) moved.");
+        }
+
         if (!options.CheckOnly)
         {
-await AgentTopology.DeclareAsync(rabbit, cancellationToken);
+            await AgentTopology.DeclareAsync(rabbit, cancellationToken);
         }
 
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, cancellationToken);

@@ -1,5 +1,5 @@
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -20,11 +20,8 @@ public sealed class DeadLetterBroker : IAsyncDisposable
 
     public static async Task<DeadLetterBroker> ConnectAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
-        var factory = BridgePublisher.ConnectionFactoryFor(rabbit);
-
         // A tool holds messages unacknowledged on purpose; a reconnect would silently requeue them mid-pass.
-        factory.AutomaticRecoveryEnabled = false;
-        return new DeadLetterBroker(await factory.CreateConnectionAsync("mofa-sync dlq", ct), rabbit);
+        return new DeadLetterBroker(await BrokerConnection.ConnectAsync(rabbit, "mofa-sync dlq", automaticRecovery: false, ct), rabbit);
     }
 
     public sealed record QueueDepth(string Queue, uint Messages, uint Consumers);
@@ -57,7 +54,7 @@ public sealed class DeadLetterBroker : IAsyncDisposable
         }
     }
 
-    public Task<DeadLetterPass> OpenPassAsync(string queue, CancellationToken ct) => DeadLetterPass.OpenAsync(_connection, queue, ct);
+    public Task<DeadLetterPass> OpenPassAsync(string queue, CancellationToken ct) => DeadLetterPass.OpenAsync(_connection, queue, ct, Rabbit.DeliveryLimit);
 
     /// <summary>A channel whose publishes complete only when the broker has confirmed them (or throw when it refused or returned them).</summary>
     public Task<IChannel> OpenConfirmedPublishChannelAsync(CancellationToken ct) =>

@@ -43,7 +43,15 @@ public static class DeadLetterHeaders
         name.StartsWith("MT-Fault-", StringComparison.OrdinalIgnoreCase)
         || name.StartsWith("MT-Host-", StringComparison.OrdinalIgnoreCase)
         || name.Equals(Reason, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(ClientSequenceNumber, StringComparison.OrdinalIgnoreCase);
+        || name.Equals(ClientSequenceNumber, StringComparison.OrdinalIgnoreCase)
+        || IsAddedByBroker(name);
+
+    /// <summary>The broker's own dead-lettering record (x-death, x-first-death-*, x-last-death-*) and a quorum queue's x-delivery-count.</summary>
+    private static bool IsAddedByBroker(string name) =>
+        name.Equals("x-death", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("x-first-death-", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("x-last-death-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("x-delivery-count", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The headers the message had before it failed (null when none are left).</summary>
     public static Dictionary<string, object?>? WithoutFailure(IDictionary<string, object?>? headers)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using RabbitMQ.Client;
@@ -17,11 +18,13 @@ public sealed record DeadLetterMessage(
     DateTimeOffset? FailedAt,
     string? InputQueue)
 {
-    public static DeadLetterMessage From(string queue, BasicGetResult got)
+    public static DeadLetterMessage From(string queue, BasicGetResult got, int? deliveryLimit = null)
     {
         var headers = got.BasicProperties.Headers;
         var body = got.Body.ToArray();
+        var death = BrokerDeath.Of(headers);
         var failedAt = DeadLetterHeaders.Time(headers, DeadLetterHeaders.Timestamp)
+            ?? death?.Time
             ?? (got.BasicProperties.Timestamp.UnixTime > 0 ? DateTimeOffset.FromUnixTimeSeconds(got.BasicProperties.Timestamp.UnixTime) : null);
         return new DeadLetterMessage(
             queue,
@@ -30,23 +33,36 @@ public sealed record DeadLetterMessage(
             got.BasicProperties,
             body,
             got.BasicProperties.MessageId ?? EventIdOf(body),
-            FailureReason.Of(headers),
+            FailureReason.Of(headers, deliveryLimit),
             DeadLetterHeaders.Integer(headers, DeadLetterHeaders.RetryCount),
             failedAt,
-            DeadLetterHeaders.InputQueue(DeadLetterHeaders.Text(headers, DeadLetterHeaders.InputAddress)));
+            DeadLetterHeaders.InputQueue(DeadLetterHeaders.Text(headers, DeadLetterHeaders.InputAddress)) ?? death?.Queue);
     }
 
     /// <summary>The queue a replay sends it back to: where it failed, else the queue this dead-letter queue belongs to.</summary>
     public string ReplayQueue => InputQueue ?? DeadLetterQueues.SourceQueueOf(Queue);
 
+    /// <summary>
+    /// The routing key the message was first published with, which decides its kind when it is
+    /// replayed: the one an earlier replay recorded in its header, else the one MassTransit moved it
+    /// to the error queue with. Null when neither is known (a message replayed by a version of
+    /// the tool that did not record it: its delivery's routing key is then the queue's name).
+    /// </summary>
+    public string? OriginalRoutingKey =>
+        Consumers.Consuming.OriginalRoutingKey.Read(Properties.Headers)
+        ?? (RoutingKey.Length > 0 && RoutingKey != ReplayQueue ? RoutingKey : null);
+
+    /// <summary>
+    /// What makes two copies the same message: its message-id and its body. An interrupted replay
+    /// leaves two copies of a message in the queue (the one it had not yet removed, and the one that
+    /// failed again); replaying either is the same.
+    /// </summary>
+    public string Identity => $"{Properties.MessageId}\n{Convert.ToHexString(SHA256.HashData(Body.Span))}";
+
     public TimeSpan? Age(DateTimeOffset now) => FailedAt is { } t ? now - t : null;
 
-    /// <summary>The body as text, cut to <paramref name="max"/> characters.</summary>
-    public string BodyPreview(int max)
-    {
-        var text = Encoding.UTF8.GetString(Body.Span);
-        return text.Length <= max ? text : text[..max] + "…";
-    }
+    /// <summary>The body for reading: text cut to <paramref name="max"/> characters, or a hex preview of a binary body.</summary>
+    public string BodyPreview(int max) => Dlq.BodyPreview.Of(Body.Span, max);
 
     /// <summary>The bridge sets message-id = eventId; a body published without it still names its event.</summary>
     private static string? EventIdOf(byte[] body)

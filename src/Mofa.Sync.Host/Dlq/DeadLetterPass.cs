@@ -22,8 +22,11 @@ public sealed class DeadLetterPass : IAsyncDisposable
         _queue = queue;
     }
 
-    internal static async Task<DeadLetterPass> OpenAsync(IConnection connection, string queue, CancellationToken ct) =>
-        new(await connection.CreateChannelAsync(cancellationToken: ct), queue);
+    internal static async Task<DeadLetterPass> OpenAsync(IConnection connection, string queue, CancellationToken ct, int? deliveryLimit = null) =>
+        new(await connection.CreateChannelAsync(cancellationToken: ct), queue) { _deliveryLimit = deliveryLimit };
+
+    /// <summary>RabbitMq:DeliveryLimit, for the reason of messages the broker dead-lettered.</summary>
+    private int? _deliveryLimit;
 
     /// <summary>Messages in the queue when the pass began (known after the first read).</summary>
     public long? Total => _total;
@@ -44,7 +47,7 @@ public sealed class DeadLetterPass : IAsyncDisposable
         // MessageCount is what is left behind this message: the snapshot is it plus this one.
         _total ??= got.MessageCount + 1;
         _read++;
-        return DeadLetterMessage.From(_queue, got);
+        return DeadLetterMessage.From(_queue, got, _deliveryLimit);
     }
 
     /// <summary>Removes the message from the queue for good.</summary>

@@ -1,3 +1,5 @@
+using System.Text;
+using Mofa.Sync.Consumers.Consuming;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -5,10 +7,14 @@ namespace Mofa.Sync.Host.Dlq;
 
 /// <summary>
 /// Moves dead-lettered messages back to the queue they failed on: each is republished through the
-/// default exchange (routing key = the queue name) with its original properties and without the
-/// failure's headers, and its dead-letter copy is acknowledged only after the broker confirmed the
-/// republish. A crash in between leaves both copies, so at worst a message is replayed twice,
-/// which the apply rules absorb. A message that fails again lands back in _error with its new reason.
+/// default exchange (routing key = the queue name) with its original properties, without the
+/// failure's headers, and with its original routing key in the MofaSync-Routing-Key header (the
+/// consumer judges its kind by that key, as on its first delivery). Its dead-letter copy is
+/// acknowledged only after the broker confirmed the republish. A crash in between leaves both
+/// copies, so at worst a message is replayed twice, which the apply rules absorb; a copy of a
+/// message already replayed in the same pass (same message-id and body, what an interrupted replay
+/// leaves behind) is removed instead of replayed again. A message that fails again lands back in
+/// _error with its new reason.
 /// </summary>
 public sealed class DeadLetterReplayer(DeadLetterBroker broker)
 {
@@ -17,29 +23,44 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
 
     public sealed record Failure(string? EventId, string Target, string Error);
 
-    public sealed record Result(string Queue, bool DryRun, long Examined, long Matched, long Replayed, IReadOnlyDictionary<string, long> ByTarget, IReadOnlyList<Failure> Failures);
+    public sealed record Result(
+        string Queue, bool DryRun, long Examined, long Matched, long Replayed, long DuplicatesRemoved,
+        IReadOnlyDictionary<string, long> ByTarget, IReadOnlyList<Failure> Failures);
 
     /// <param name="examined">Called with the number of messages looked at since the last call (for a progress bar).</param>
     public async Task<Result> ReplayAsync(string queue, DeadLetterFilter filter, bool dryRun, Action<int>? examined, CancellationToken ct)
     {
-        long matched = 0, replayed = 0;
+        long matched = 0, replayed = 0, duplicates = 0;
         var byTarget = new Dictionary<string, long>(StringComparer.Ordinal);
         var failures = new List<Failure>();
 
+        // Each message replayed in this pass, by identity, with its republish's confirm: a later copy goes once that confirm came.
+        var replayedCopies = new Dictionary<string, Task>(StringComparer.Ordinal);
+
         await using var pass = await broker.OpenPassAsync(queue, ct);
         await using var publish = await broker.OpenConfirmedPublishChannelAsync(ct);
-        var pending = new List<(DeadLetterMessage Message, Task Confirmed)>(InFlight);
+        var pending = new List<(DeadLetterMessage Message, Task Confirmed, bool Duplicate)>(InFlight);
 
         async Task SettleAsync()
         {
-            foreach (var (message, confirmed) in pending)
+            foreach (var (message, confirmed, duplicate) in pending)
             {
                 try
                 {
                     await confirmed;
                     await pass.AcknowledgeAsync(message, ct);
+                    if (duplicate)
+                    {
+                        duplicates++;
+                        continue;
+                    }
+
                     replayed++;
                     byTarget[message.ReplayQueue] = byTarget.GetValueOrDefault(message.ReplayQueue) + 1;
+                }
+                catch (Exception ex) when (duplicate && ex is PublishException or OperationInterruptedException or AlreadyClosedException)
+                {
+                    // Its first copy was not replayed: this one stays too, and the failure is reported once, for that copy.
                 }
                 catch (Exception ex) when (ex is PublishException or OperationInterruptedException or AlreadyClosedException)
                 {
@@ -55,9 +76,19 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
         {
             examined?.Invoke(1);
             if (!filter.Matches(message)) continue;
+            var identity = message.Identity;
+            if (replayedCopies.TryGetValue(identity, out var firstCopyConfirmed))
+            {
+                if (!dryRun) pending.Add((message, firstCopyConfirmed, true));
+                else duplicates++;
+                if (pending.Count >= InFlight) await SettleAsync();
+                continue;
+            }
+
             matched++;
             if (dryRun)
             {
+                replayedCopies[identity] = Task.CompletedTask;
                 byTarget[message.ReplayQueue] = byTarget.GetValueOrDefault(message.ReplayQueue) + 1;
                 continue;
             }
@@ -68,20 +99,26 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
                 continue;
             }
 
-            pending.Add((message, RepublishAsync(publish, message, ct)));
+            var confirmed = RepublishAsync(publish, message, ct);
+            replayedCopies[identity] = confirmed;
+            pending.Add((message, confirmed, false));
             if (pending.Count >= InFlight) await SettleAsync();
         }
 
         await SettleAsync();
-        return new Result(queue, dryRun, pass.Read, matched, dryRun ? 0 : replayed, byTarget, failures);
+        return new Result(queue, dryRun, pass.Read, matched, dryRun ? 0 : replayed, duplicates, byTarget, failures);
     }
 
     private static Task RepublishAsync(IChannel channel, DeadLetterMessage message, CancellationToken ct)
     {
-        var properties = new BasicProperties(message.Properties)
+        var headers = DeadLetterHeaders.WithoutFailure(message.Properties.Headers);
+        if (message.OriginalRoutingKey is { } routingKey)
         {
-            Headers = DeadLetterHeaders.WithoutFailure(message.Properties.Headers),
-        };
+            headers ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+            headers[OriginalRoutingKey.Header] = Encoding.UTF8.GetBytes(routingKey);
+        }
+
+        var properties = new BasicProperties(message.Properties) { Headers = headers };
 
         // mandatory: a target queue that no longer exists returns the message instead of dropping it.
         return channel.BasicPublishAsync(string.Empty, message.ReplayQueue, mandatory: true, properties, message.Body, ct).AsTask();

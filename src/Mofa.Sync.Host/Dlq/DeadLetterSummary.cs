@@ -1,7 +1,12 @@
 namespace Mofa.Sync.Host.Dlq;
 
-/// <summary>What `dlq list` reports for one dead-letter queue: its messages grouped by reason.</summary>
-public sealed record DeadLetterSummary(string Queue, long Messages, DateTimeOffset? OldestFailedAt, IReadOnlyList<DeadLetterSummary.ReasonGroup> Reasons)
+/// <summary>
+/// What `dlq list` reports for one dead-letter queue: its messages grouped by reason. A second copy
+/// of a message (same message-id and body: an interrupted replay leaves one) is counted apart, in
+/// <see cref="DuplicateCopies"/>, not as another message; the next replay removes it.
+/// </summary>
+public sealed record DeadLetterSummary(
+    string Queue, long Messages, long DuplicateCopies, DateTimeOffset? OldestFailedAt, IReadOnlyList<DeadLetterSummary.ReasonGroup> Reasons)
 {
     public sealed record ReasonGroup(FailureReason Reason, long Count, DateTimeOffset? OldestFailedAt);
 
@@ -20,11 +25,18 @@ public sealed record DeadLetterSummary(string Queue, long Messages, DateTimeOffs
     public static async Task<DeadLetterSummary> ReadAsync(DeadLetterBroker broker, string queue, CancellationToken ct)
     {
         var groups = new Dictionary<FailureReason, (long Count, DateTimeOffset? Oldest)>();
-        long messages = 0;
+        long messages = 0, duplicates = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         await using (var pass = await broker.OpenPassAsync(queue, ct))
         {
             while (await pass.NextAsync(ct) is { } message)
             {
+                if (!seen.Add(message.Identity))
+                {
+                    duplicates++;
+                    continue;
+                }
+
                 messages++;
                 var (count, oldest) = groups.GetValueOrDefault(message.Reason);
                 groups[message.Reason] = (count + 1, Earliest(oldest, message.FailedAt));
@@ -35,7 +47,7 @@ public sealed record DeadLetterSummary(string Queue, long Messages, DateTimeOffs
             .Select(g => new ReasonGroup(g.Key, g.Value.Count, g.Value.Oldest))
             .OrderByDescending(g => g.Count).ThenBy(g => g.Reason.FullText, StringComparer.Ordinal)
             .ToList();
-        return new DeadLetterSummary(queue, messages, reasons.Aggregate((DateTimeOffset?)null, (o, g) => Earliest(o, g.OldestFailedAt)), reasons);
+        return new DeadLetterSummary(queue, messages, duplicates, reasons.Aggregate((DateTimeOffset?)null, (o, g) => Earliest(o, g.OldestFailedAt)), reasons);
     }
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>

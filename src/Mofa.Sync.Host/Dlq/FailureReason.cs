@@ -3,15 +3,17 @@ namespace Mofa.Sync.Host.Dlq;
 /// <summary>
 /// Why a message was dead-lettered: the exception type and message MassTransit recorded, which is
 /// also how failures are grouped (as ServiceControl groups them). Skipped messages have no
-/// exception; their reason says so.
+/// exception; their reason says so, and so does a message the broker dead-lettered itself (x-death).
 /// </summary>
 public sealed record FailureReason(string? ExceptionType, string Message)
 {
-    public static FailureReason Of(IDictionary<string, object?>? headers)
+    /// <param name="deliveryLimit">RabbitMq:DeliveryLimit, to say how often a message the broker dead-lettered for it was delivered.</param>
+    public static FailureReason Of(IDictionary<string, object?>? headers, int? deliveryLimit = null)
     {
         var type = DeadLetterHeaders.Text(headers, DeadLetterHeaders.ExceptionType);
         var message = DeadLetterHeaders.Text(headers, DeadLetterHeaders.Message);
         if (type is not null || message is not null) return new FailureReason(type, message ?? string.Empty);
+        if (BrokerDeath.Of(headers) is { } death) return new FailureReason(null, death.Explain(deliveryLimit));
 
         return DeadLetterHeaders.Text(headers, DeadLetterHeaders.Reason) switch
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -11,8 +12,8 @@ using OpenTelemetry.Metrics;
 namespace Mofa.Sync.Host.Health;
 
 /// <summary>
-/// A small Kestrel server on Service:HealthPort (all interfaces) that the orchestrator and
-/// Prometheus call: /health/live, /health/ready, /metrics. It is a web app of its own next to
+/// A small Kestrel server on Service:HealthPort (loopback unless Service:HealthAddress opens it) that
+/// the orchestrator and Prometheus call: /health/live, /health/ready, /metrics (GET and HEAD only). It is a web app of its own next to
 /// the service's host, so the service stays a plain generic host; the checks and the meter
 /// provider it serves are the service's.
 /// </summary>
@@ -36,8 +37,13 @@ public sealed class HealthEndpoint(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var port = settings.Service.HealthPort;
+        var address = HealthListenAddress.Of(settings.Service.HealthAddress);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.ListenAnyIP(port));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+        {
+            if (address is null) k.ListenAnyIP(port);
+            else k.Listen(address, port);
+        });
         builder.Services.AddRoutingCore();
         // Kestrel's own messages go to the service's log, in its format.
         builder.Services.AddSingleton(loggers);
@@ -45,7 +51,9 @@ public sealed class HealthEndpoint(
         var app = builder.Build();
         app.MapGet(LivePath, (RequestDelegate)WriteLiveAsync);
         app.MapGet(ReadyPath, (RequestDelegate)WriteReadyAsync);
-        app.MapPrometheusScrapingEndpoint(MetricsPath, services.GetRequiredService<MeterProvider>(), configureBranchedPipeline: null, optionsName: null);
+        // The exporter answers any method; a scrape is a GET (or HEAD), anything else gets 405.
+        app.MapPrometheusScrapingEndpoint(MetricsPath, services.GetRequiredService<MeterProvider>(), configureBranchedPipeline: null, optionsName: null)
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
 
         try
         {
@@ -60,7 +68,8 @@ public sealed class HealthEndpoint(
         }
 
         _app = app;
-        _logger.LogInformation("Health and metrics on port {Port}: {Live}, {Ready}, {Metrics}", port, LivePath, ReadyPath, MetricsPath);
+        _logger.LogInformation("Health and metrics on {Address} port {Port}: {Live}, {Ready}, {Metrics}",
+            address?.ToString() ?? "every interface", port, LivePath, ReadyPath, MetricsPath);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

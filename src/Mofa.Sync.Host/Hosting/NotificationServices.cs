@@ -8,6 +8,7 @@ using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Consumers.Store.Sqlite;
 using Mofa.Sync.Contracts.Notifications;
+using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Store.MongoDb;
 
@@ -25,8 +26,8 @@ public static class NotificationServices
     {
         services.AddSingleton(settings.Notifications);
         services.AddMoodleSites(settings.Moodle);
-        // In the service the SQLite notification records join the mirror store's writer (group commit).
-        services.AddSingleton(sp => CreateStore(settings, sp.GetRequiredService<IMirrorStore>() as SqliteMirrorStore));
+        // In the service the notifications share the mirror store's writer (SQLite: its group commit) or client (MongoDB).
+        services.AddSingleton(sp => CreateStore(settings, sp.GetRequiredService<IMirrorStore>()));
         services.AddSingleton<NotificationSink>();
         services.AddSingleton<IContentChangeSink>(sp => sp.GetRequiredService<NotificationSink>());
         services.AddSingleton<IChangeRecorder>(sp => sp.GetRequiredService<NotificationSink>());
@@ -36,7 +37,9 @@ public static class NotificationServices
             sp.GetRequiredService<INotificationStore>(),
             sp.GetRequiredService<ISendEndpointProvider>(),
             settings.Notifications,
-            new Uri($"queue:{NotificationTopology.QueueName(settings.RabbitMq.QueuePrefix)}"),
+            // Through the endpoint's exchange (bound to its queue): a queue: address would make the send
+            // declare the queue itself, without the quorum arguments of RabbitMq:QueueType.
+            new Uri($"exchange:{NotificationTopology.QueueName(settings.RabbitMq.QueuePrefix)}"),
             sp.GetRequiredService<ILogger<DigestFlushService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<DigestFlushService>());
         return services;
@@ -54,8 +57,10 @@ public static class NotificationServices
     {
         var exchange = NotificationTopology.ExchangeName(rabbit.QueuePrefix);
         cfg.Message<NotificationRequested>(m => m.SetEntityName(exchange));
-        cfg.ReceiveEndpoint(NotificationTopology.QueueName(rabbit.QueuePrefix), e =>
+        var queue = NotificationTopology.QueueName(rabbit.QueuePrefix);
+        cfg.ReceiveEndpoint(queue, e =>
         {
+            ServiceQueues.Configure(e, rabbit, queue);
             // Not bound to any exchange: the agents record their notifications themselves and the
             // digest flush sends DeliverDigest straight to this queue; NotificationRequested arrives
             // here only when sent to the queue (a replay), see NotificationRequestedConsumer.
@@ -68,10 +73,10 @@ public static class NotificationServices
         });
     }
 
-    public static INotificationStore CreateStore(MofaSyncSettings settings, SqliteMirrorStore? mirrorWriter = null) => settings.Store.Kind switch
+    public static INotificationStore CreateStore(MofaSyncSettings settings, IMirrorStore? mirror = null) => settings.Store.Kind switch
     {
-        StoreKind.MongoDb => new MongoNotificationStore(settings.MongoDb),
-        _ => new SqliteNotificationStore(settings.Store.Sqlite, mirrorWriter),
+        StoreKind.MongoDb => mirror is MongoMirrorStore mongo ? new MongoNotificationStore(mongo) : new MongoNotificationStore(settings.MongoDb),
+        _ => new SqliteNotificationStore(settings.Store.Sqlite, mirror as SqliteMirrorStore),
     };
 
     /// <summary>Opens and initializes the notification store (for `mofa-sync notifications`).</summary>

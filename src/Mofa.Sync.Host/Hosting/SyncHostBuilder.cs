@@ -8,6 +8,7 @@ using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Health;
 using Mofa.Sync.Host.Settings;
 
@@ -73,8 +74,10 @@ public static class SyncHostBuilder
 
         services.AddHealthAndMetrics(settings);
 
-        // Registered before MassTransit's hosted service: the store is ready before the first message.
+        // Registered before MassTransit's hosted service: the store is ready before the first message,
+        // and queues of another type than RabbitMq:QueueType stop the start with what to do.
         services.AddHostedService<StoreInitializer>();
+        services.AddHostedService<QueueDeclarationCheck>();
         services.AddHostedService<TombstonePurgeService>();
 
         AddBus(services, settings,
@@ -108,12 +111,8 @@ public static class SyncHostBuilder
             addConsumers(x);
             x.UsingRabbitMq((context, cfg) =>
             {
-                var rabbit = settings.RabbitMq;
-                cfg.Host(rabbit.Host, (ushort)rabbit.Port, rabbit.VirtualHost, h =>
-                {
-                    h.Username(rabbit.Username);
-                    h.Password(rabbit.Password);
-                });
+                BrokerConnection.ConfigureHost(cfg, settings.RabbitMq);
+                ServiceQueues.ConfigureDeadLetterQueues(cfg);
                 configureEndpoints(context, cfg);
             });
         });
@@ -124,8 +123,10 @@ public static class SyncHostBuilder
     {
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
-            cfg.ReceiveEndpoint(BridgeRoutes.QueueName(rabbit.QueuePrefix, agent), e =>
+            var queue = BridgeRoutes.QueueName(rabbit.QueuePrefix, agent);
+            cfg.ReceiveEndpoint(queue, e =>
             {
+                ServiceQueues.Configure(e, rabbit, queue);
                 // The bridge is no MassTransit publisher: no message-type exchanges, no envelope.
                 e.ConfigureConsumeTopology = false;
                 e.AddDeserializer(new BridgeBodySerializerFactory(), isDefault: true);

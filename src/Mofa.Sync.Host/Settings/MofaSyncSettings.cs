@@ -54,6 +54,13 @@ public sealed class ServiceOptions
     /// <summary>On SIGTERM: how long in-flight messages may take before the process exits anyway.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Port of /health/live, /health/ready and /metrics (all interfaces); 0 turns the endpoint off.</summary>
+    /// <summary>Port of /health/live, /health/ready and /metrics; 0 turns the endpoint off.</summary>
     public int HealthPort { get; set; } = 8080;
+
+    /// <summary>
+    /// The address the endpoint listens on: loopback by default, so nothing outside the machine
+    /// reads it; an interface's address, or * for every interface (what an orchestrator's probes and
+    /// a Prometheus on another host need).
+    /// </summary>
+    public string HealthAddress { get; set; } = Health.HealthListenAddress.Loopback;
 }

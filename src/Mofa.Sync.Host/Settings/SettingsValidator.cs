@@ -1,4 +1,5 @@
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Store.MongoDb;
 
 namespace Mofa.Sync.Host.Settings;
 
@@ -13,7 +14,25 @@ public static class SettingsValidator
             if (!ok) problems.Add($"{key} {rule} (environment variable {SettingsLoader.EnvironmentVariableOf(key)})");
         }
 
-        Check(!string.IsNullOrWhiteSpace(s.RabbitMq.Host), "RabbitMq:Host", "must name the broker's host");
+        Check(s.RabbitMq.Hosts.Count > 0 || !string.IsNullOrWhiteSpace(s.RabbitMq.Host), "RabbitMq:Host", "must name the broker's host");
+        for (var i = 0; i < s.RabbitMq.Hosts.Count; i++)
+        {
+            string? problem = null;
+            try
+            {
+                BrokerNode.Parse(s.RabbitMq.Hosts[i], s.RabbitMq.Port);
+            }
+            catch (FormatException ex)
+            {
+                problem = ex.Message;
+            }
+
+            Check(problem is null, $"RabbitMq:Hosts:{i}", $"must be host or host:port, like rabbit1.example.edu:5672 ({problem})");
+        }
+
+        Check(s.RabbitMq.Hosts.Distinct(StringComparer.OrdinalIgnoreCase).Count() == s.RabbitMq.Hosts.Count, "RabbitMq:Hosts", "must not name a node twice");
+        Check(Enum.IsDefined(s.RabbitMq.QueueType), "RabbitMq:QueueType", "must be Classic or Quorum");
+        Check(s.RabbitMq.DeliveryLimit is >= 1 and <= 10_000, "RabbitMq:DeliveryLimit", $"must be between 1 and 10000 (got {s.RabbitMq.DeliveryLimit})");
         Check(s.RabbitMq.Port is > 0 and <= 65535, "RabbitMq:Port", $"must be between 1 and 65535 (got {s.RabbitMq.Port})");
         Check(!string.IsNullOrWhiteSpace(s.RabbitMq.VirtualHost), "RabbitMq:VirtualHost", "must not be empty (the default is /)");
         Check(!string.IsNullOrWhiteSpace(s.RabbitMq.Username), "RabbitMq:Username", "must not be empty");
@@ -36,6 +55,8 @@ public static class SettingsValidator
                 || s.MongoDb.ConnectionString.StartsWith("mongodb+srv://", StringComparison.Ordinal),
                 "Store:MongoDb:ConnectionString", "must start with mongodb:// or mongodb+srv://");
             Check(!string.IsNullOrWhiteSpace(s.MongoDb.Database), "Store:MongoDb:Database", "must not be empty");
+            Check(MongoStoreConnection.Problem(s.MongoDb.ConnectionString) is null, "Store:MongoDb:ConnectionString",
+                "must not ask for w=0: the store needs every write acknowledged (it writes with w=majority and journal=true)");
         }
 
         Check(s.Store.TombstoneRetention > TimeSpan.Zero, "Store:TombstoneRetention", "must be positive, like 30.00:00:00");
@@ -44,8 +65,12 @@ public static class SettingsValidator
         Check(s.Sync.RetryMinInterval > TimeSpan.Zero && s.Sync.RetryMaxInterval >= s.Sync.RetryMinInterval,
             "Sync:RetryMinInterval", "must be positive and not above Sync:RetryMaxInterval");
         Check(s.Sync.TeacherRoles.All(r => !string.IsNullOrWhiteSpace(r)), "Sync:TeacherRoles", "must not hold empty role names");
+        Check(s.Sync.MaxClockSkew >= TimeSpan.Zero && s.Sync.MaxClockSkew <= SyncOptions.MaxClockSkewLimit, "Sync:MaxClockSkew",
+            $"must be between 00:00:00 and {SyncOptions.MaxClockSkewLimit:c} (got {s.Sync.MaxClockSkew:c})");
         Check(s.Service.ShutdownTimeout > TimeSpan.Zero, "Service:ShutdownTimeout", "must be positive, like 00:00:30");
         Check(s.Service.HealthPort is >= 0 and <= 65535, "Service:HealthPort", $"must be between 0 (off) and 65535 (got {s.Service.HealthPort})");
+        Check(Health.HealthListenAddress.TryParse(s.Service.HealthAddress, out _), "Service:HealthAddress",
+            "must be an IP address of this machine (127.0.0.1 by default) or * for every interface");
         NotificationSettingsRules.Check(s, Check);
         Check(s.Reconcile.SafetyMargin >= TimeSpan.Zero && s.Reconcile.SafetyMargin <= TimeSpan.FromDays(1), "Reconcile:SafetyMargin", "must be between 00:00:00 and 1.00:00:00, like 00:01:00");
         Check(s.Reconcile.PageSize is > 0 and <= 10000, "Reconcile:PageSize", $"must be between 1 and 10000 (got {s.Reconcile.PageSize})");

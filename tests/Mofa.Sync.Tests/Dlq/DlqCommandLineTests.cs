@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
@@ -9,28 +8,7 @@ namespace Mofa.Sync.Tests.Dlq;
 /// <summary>The `mofa-sync dlq` commands as an operator or a script runs them: the built executable, real dead letters.</summary>
 public sealed class DlqCommandLineTests
 {
-    private static async Task<(int ExitCode, string Out, string Err)> RunAsync(TestEnvironment env, params string[] args)
-    {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "mofa-sync.exe" : "mofa-sync"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        foreach (var setting in new[] { $"RabbitMq:Host={env.Rabbit.Host}", $"RabbitMq:Exchange={env.Rabbit.Exchange}", $"RabbitMq:QueuePrefix={env.Rabbit.QueuePrefix}" })
-        {
-            start.ArgumentList.Add("--setting");
-            start.ArgumentList.Add(setting);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Out, string Err)> RunAsync(TestEnvironment env, params string[] args) => MofaSyncCli.RunAsync(env, args);
 
     [Fact]
     public async Task List_show_replay_and_purge_work_from_the_command_line()

@@ -1,4 +1,5 @@
 using System.Text;
+using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
@@ -11,7 +12,7 @@ namespace Mofa.Sync.Tests.Dlq;
 public sealed class ReplayedMessageTests
 {
     [Fact]
-    public async Task A_replayed_message_keeps_its_properties_and_body_and_loses_the_fault_headers()
+    public async Task A_replayed_message_keeps_its_properties_and_body_loses_the_fault_headers_and_carries_its_routing_key()
     {
         await using var env = new TestEnvironment();
         var agentQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
@@ -62,8 +63,11 @@ public sealed class ReplayedMessageTests
         Assert.Equal("evt-1", got.BasicProperties.MessageId);
         Assert.Equal("corr-9", got.BasicProperties.CorrelationId);
         Assert.True(got.BasicProperties.Persistent);
-        var headers = got.BasicProperties.Headers!.Keys.Where(k => !k.StartsWith("x-dotnet-", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["bridge-version"], headers);
+        var headers = got.BasicProperties.Headers!.Keys.Where(k => !k.StartsWith("x-dotnet-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["MofaSync-Routing-Key", "bridge-version"], headers);
+
+        // The routing key it was first published with travels in a header: the delivery's own key is now the queue's name.
+        Assert.Equal("core.course_updated", OriginalRoutingKey.Read(got.BasicProperties.Headers));
         Assert.Null(await read.BasicGetAsync(errorQueue, autoAck: false));
     }
 }

@@ -107,6 +107,60 @@ public sealed class HealthEndpointTests
         Assert.DoesNotContain(service.Services.GetServices<IHostedService>(), s => s is HealthEndpoint);
     }
 
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("DELETE")]
+    [InlineData("TRACE")]
+    [InlineData("PUT")]
+    public async Task Metrics_answer_only_GET_and_HEAD(string method)
+    {
+        var port = ServiceProcess.FreePort();
+        await using var env = new TestEnvironment(new() { ["Service:HealthPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var service = await TestService.StartAsync(env);
+
+        using (var other = await Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), Url(port, HealthEndpoint.MetricsPath))))
+        {
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, other.StatusCode);
+        }
+
+        using var head = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, Url(port, HealthEndpoint.MetricsPath)));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        using var get = await Http.GetAsync(Url(port, HealthEndpoint.MetricsPath));
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+    }
+
+    /// <summary>An IPv4 address of this machine other than loopback, or null when it has none.</summary>
+    private static IPAddress? ExternalAddress() =>
+        System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+
+    [SkippableFact]
+    public async Task The_endpoint_listens_on_loopback_unless_HealthAddress_opens_it()
+    {
+        var external = ExternalAddress();
+        Skip.If(external is null, "this machine has no IPv4 address other than loopback to try");
+
+        var port = ServiceProcess.FreePort();
+        var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using (var env = new TestEnvironment(new() { ["Service:HealthPort"] = portText }))
+        await using (var service = await TestService.StartAsync(env))
+        {
+            using var local = await Http.GetAsync(Url(port, HealthEndpoint.LivePath));
+            Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+            await Assert.ThrowsAsync<HttpRequestException>(() => Http.GetAsync(new Uri($"http://{external}:{port}{HealthEndpoint.LivePath}")));
+        }
+
+        await using (var env = new TestEnvironment(new() { ["Service:HealthPort"] = portText, ["Service:HealthAddress"] = "*" }))
+        await using (var service = await TestService.StartAsync(env))
+        {
+            using var remote = await Http.GetAsync(new Uri($"http://{external}:{port}{HealthEndpoint.LivePath}"));
+            Assert.Equal(HttpStatusCode.OK, remote.StatusCode);
+        }
+    }
+
     private static Uri Url(int port, string path) => new($"http://127.0.0.1:{port}{path}");
 
     private static async Task<(HttpStatusCode Status, HealthReportDocument Report)> ReadyAsync(int port)

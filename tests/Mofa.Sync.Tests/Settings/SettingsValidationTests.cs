@@ -31,6 +31,10 @@ public sealed class SettingsValidationTests
     [InlineData("Sync:RetryLimit", "1000", "Sync:RetryLimit must be between 0 and 100")]
     [InlineData("Service:ShutdownTimeout", "00:00:00", "Service:ShutdownTimeout must be positive")]
     [InlineData("Notifications:MaxDigestsPerSecond", "0", "Notifications:MaxDigestsPerSecond must be between 1 and 1000")]
+    [InlineData("RabbitMq:Hosts:0", "rabbit1:99999", "RabbitMq:Hosts:0 must be host or host:port")]
+    [InlineData("RabbitMq:Hosts:0", "rabbit one:5672", "RabbitMq:Hosts:0 must be host or host:port")]
+    [InlineData("RabbitMq:QueueType", "Mirrored", "setting RabbitMq:QueueType has a value of the wrong type")]
+    [InlineData("RabbitMq:DeliveryLimit", "0", "RabbitMq:DeliveryLimit must be between 1 and 10000")]
     public void A_bad_setting_is_named_with_its_environment_variable(string key, string value, string expected)
     {
         var error = Assert.Throws<SettingsException>(() => Bind((key, value)));
@@ -99,6 +103,18 @@ public sealed class SettingsValidationTests
         // The shorthand with its site is a list of one.
         var one = Bind(("Moodle:BaseUrl", "https://moodle.example.edu/"), ("Moodle:Token", "tok-1"));
         Assert.Equal("https://moodle.example.edu", Assert.Single(new Consumers.Sites.MoodleSites(one.Moodle).All).Url);
+    }
+
+    [Fact]
+    public void Cluster_nodes_come_from_the_hosts_list_in_order_with_the_port_as_default()
+    {
+        var settings = Bind(("RabbitMq:Hosts:0", "rabbit1.example.edu"), ("RabbitMq:Hosts:1", "rabbit2.example.edu:5673"),
+            ("RabbitMq:Hosts:2", "[::1]:5674"), ("RabbitMq:Port", "5680"), ("RabbitMq:QueueType", "quorum"));
+
+        Assert.Equal(["rabbit1.example.edu:5680", "rabbit2.example.edu:5673", "[::1]:5674"], settings.RabbitMq.Nodes().Select(n => n.ToString()));
+        Assert.Equal(Consumers.Configuration.QueueType.Quorum, settings.RabbitMq.QueueType);
+        Assert.Equal("amqp://guest@localhost:5672/", Bind().RabbitMq.ToString());
+        Assert.Equal(Consumers.Configuration.QueueType.Classic, Bind().RabbitMq.QueueType);
     }
 
     [Fact]

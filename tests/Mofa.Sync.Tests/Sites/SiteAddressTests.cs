@@ -72,8 +72,8 @@ public sealed class SiteAddressTests
             Sites = [new MoodleSiteOptions { Url = "https://Moodle.Example.EDU/", Token = "t1" }, new MoodleSiteOptions { Url = "http://127.0.0.1:9000/moodle" }],
         });
 
-        Assert.Equal("https://moodle.example.edu", BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://moodle.example.edu:443"), sites).Event!.Site);
-        Assert.Equal("http://127.0.0.1:9000/moodle", BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("http://127.0.0.1:9000/moodle/"), sites).Event!.Site);
+        Assert.Equal("https://moodle.example.edu", BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://moodle.example.edu:443"), sites: sites).Event!.Site);
+        Assert.Equal("http://127.0.0.1:9000/moodle", BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("http://127.0.0.1:9000/moodle/"), sites: sites).Event!.Site);
         foreach (var (site, canonical) in new[]
                  {
                      ("https://x.example", "https://x.example"),
@@ -83,12 +83,12 @@ public sealed class SiteAddressTests
                      ("http://127.0.0.1:9000/", "http://127.0.0.1:9000"),
                  })
         {
-            var refused = Assert.Throws<InvalidBridgeMessageException>(() => BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course(site), sites));
+            var refused = Assert.Throws<InvalidBridgeMessageException>(() => BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course(site), sites: sites));
             Assert.Equal($"core.course_created: site {canonical} is not one of the configured Moodle sites", refused.Message);
         }
 
         // None configured (the demo): every site is mirrored.
-        Assert.Equal("https://x.example", BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://x.example/"), MoodleSites.None).Event!.Site);
+        Assert.Equal("https://x.example", BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://x.example/"), sites: MoodleSites.None).Event!.Site);
     }
 
     [Fact]

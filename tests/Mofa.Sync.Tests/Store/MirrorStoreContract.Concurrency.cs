@@ -167,4 +167,52 @@ public abstract partial class MirrorStoreContract
         Assert.Single(await All(MirrorCollection.TeacherRoles));
         Assert.Empty(await All(MirrorCollection.Modules));
     }
+
+    [SkippableFact]
+    public async Task Purge_never_takes_the_profile_of_a_user_whose_role_is_assigned_meanwhile()
+    {
+        var f = new EventFactory();
+        var users = Enumerable.Range(1, 120).Select(u => (long)u).ToList();
+        // Profiles that no role backs, written before the cut; the role assignments carry older profiles,
+        // so their user write changes nothing (the case where nothing but the purge's own checks protects the user).
+        foreach (var u in users) await Apply(f.UserUpdated(10, u, EventFactory.Profile($"user{u}-v10")));
+        await Task.Delay(50);
+        var cut = DateTimeOffset.UtcNow;
+        await Task.Delay(50);
+
+        using var assigning = new CancellationTokenSource();
+        var purger = Task.Run(async () =>
+        {
+            var store = await StoreAsync();
+            var runs = 0;
+            while (!assigning.IsCancellationRequested || runs == 0)
+            {
+                await store.PurgeTombstonesAsync(cut, Ct);
+                runs++;
+            }
+
+            return runs;
+        });
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            foreach (var u in users.Where(u => u % Writers == w)) await Apply(f.RoleAssigned(5, 1, u, "editingteacher", EventFactory.Profile($"user{u}-v5")));
+        })));
+        await assigning.CancelAsync();
+        Assert.True(await purger > 0);
+
+        // Every teacher keeps a profile (the stored one, or the one their role's event carried), now and after one more purge.
+        foreach (var round in new[] { "after the race", "after another purge" })
+        {
+            var export = await Export();
+            var missing = users.Where(u => export.Users.All(x => x.UserId != u)).ToList();
+            Assert.True(missing.Count == 0, $"{round}: users with a live teacher role but no profile: {string.Join(", ", missing)}");
+            foreach (var u in users)
+            {
+                await Live<TeacherRoleData>(MirrorKeys.TeacherRole(f.Site, 1, u, "editingteacher"));
+                Assert.StartsWith($"user{u}-v", (await Live<UserData>(MirrorKeys.User(f.Site, u))).Username, StringComparison.Ordinal);
+            }
+
+            await (await StoreAsync()).PurgeTombstonesAsync(cut, Ct);
+        }
+    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Mirror.Documents;
+using Mofa.Sync.Consumers.Notifications;
 using Xunit;
 using Xunit.Sdk;
 
@@ -21,6 +22,7 @@ public abstract partial class MirrorStoreContract : IAsyncLifetime
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IMirrorStore? _store;
     private MirrorApplier? _applier;
+    private INotificationStore? _notifications;
 
     protected CancellationToken Ct => _timeout.Token;
 
@@ -35,10 +37,17 @@ public abstract partial class MirrorStoreContract : IAsyncLifetime
     /// <summary>Removes whatever <see cref="CreateStore"/> made, after the store is disposed.</summary>
     protected virtual Task DestroyStoreAsync() => Task.CompletedTask;
 
+    /// <summary>The notification store on the same database as <paramref name="mirror"/>, as the service builds it (not yet initialized).</summary>
+    protected abstract INotificationStore CreateNotificationStore(IMirrorStore mirror);
+
+    /// <summary>Removes a digest behind the store's back (the way a clean-up by hand would).</summary>
+    protected abstract Task DeleteDigestAsync(string digestId);
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
+        if (_notifications is not null) await _notifications.DisposeAsync();
         if (_store is not null)
         {
             await _store.DisposeAsync();
@@ -65,6 +74,28 @@ public abstract partial class MirrorStoreContract : IAsyncLifetime
             }
 
             return _store;
+        }
+        finally
+        {
+            _opening.Release();
+        }
+    }
+
+    /// <summary>The notification store under test, created and initialized on first use, on the mirror store's database.</summary>
+    protected async Task<INotificationStore> NotificationsAsync()
+    {
+        var mirror = await StoreAsync();
+        await _opening.WaitAsync(Ct);
+        try
+        {
+            if (_notifications is null)
+            {
+                var store = CreateNotificationStore(mirror);
+                await store.InitializeAsync(Ct);
+                _notifications = store;
+            }
+
+            return _notifications;
         }
         finally
         {

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
+using MongoDB.Bson;
 using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Store.MongoDb;
 using Xunit;
 
@@ -25,6 +27,15 @@ public sealed class MongoMirrorStoreContractTests : MirrorStoreContract
     protected override IMirrorStore CreateStore() => new MongoMirrorStore(
         new MongoStoreOptions { ConnectionString = Url!, Database = _database },
         NullLogger<MongoMirrorStore>.Instance);
+
+    // As the service: the notification store shares the mirror store's client.
+    protected override INotificationStore CreateNotificationStore(IMirrorStore mirror) => new MongoNotificationStore((MongoMirrorStore)mirror);
+
+    protected override async Task DeleteDigestAsync(string digestId)
+    {
+        using var client = new MongoClient(Url);
+        await client.GetDatabase(_database).GetCollection<BsonDocument>("notificationDigests").DeleteOneAsync(new BsonDocument("_id", digestId));
+    }
 
     protected override async Task DestroyStoreAsync()
     {

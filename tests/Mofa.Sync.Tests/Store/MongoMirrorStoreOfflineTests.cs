@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Configuration;
 using MongoDB.Bson;
+using MongoDB.Driver;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Mirror.Documents;
+using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Store.MongoDb;
 using Xunit;
 
@@ -11,7 +14,8 @@ namespace Mofa.Sync.Tests.Store;
 
 /// <summary>
 /// The parts of the MongoDB store that need no server: the document mapping, the shape of the
-/// conditional update, the secrecy of the connection string and the fail-fast start. The rules
+/// conditional update, the durability and read settings every collection carries, the secrecy of
+/// the connection string and the fail-fast, one-line start. The rules
 /// themselves run in <see cref="MongoMirrorStoreContractTests"/> against a real server.
 /// </summary>
 public sealed class MongoMirrorStoreOfflineTests
@@ -166,5 +170,144 @@ public sealed class MongoMirrorStoreOfflineTests
         Assert.Contains("unreachable", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.PingAsync(CancellationToken.None));
+    }
+
+    private static MongoMirrorStore Store(string connectionString) =>
+        new(new MongoStoreOptions { ConnectionString = connectionString }, NullLogger<MongoMirrorStore>.Instance);
+
+    private static void AssertDurableAndPrimary(MongoCollectionSettings settings, WriteConcern.WValue w)
+    {
+        Assert.Equal(w, settings.WriteConcern.W);
+        Assert.True(settings.WriteConcern.Journal);
+        Assert.True(settings.WriteConcern.IsAcknowledged);
+        Assert.Equal(ReadPreferenceMode.Primary, settings.ReadPreference.ReadPreferenceMode);
+        Assert.Equal(ReadConcernLevel.Local, settings.ReadConcern.Level);
+    }
+
+    [Fact]
+    public async Task Every_collection_writes_with_majority_journaled_and_reads_the_primary_whatever_the_connection_string_says()
+    {
+        // A connection string shared with readers: weaker writes, secondary reads, majority read concern.
+        await using var store = Store("mongodb://db1.example:27017,db2.example:27017/?replicaSet=rs0&w=1&journal=false&readPreference=secondaryPreferred&readConcernLevel=majority");
+        foreach (var c in MirrorCollectionNames.All) AssertDurableAndPrimary(store.CollectionOf(c).Settings, WriteConcern.WMode.Majority);
+
+        // The notification store shares the client, and so the settings.
+        await using var notifications = new MongoNotificationStore(store);
+        AssertDurableAndPrimary(notifications.Digests.Settings, WriteConcern.WMode.Majority);
+
+        // So does one on its own (mofa-sync notifications).
+        await using var alone = new MongoNotificationStore(new MongoStoreOptions { ConnectionString = "mongodb://db1.example/?readPreference=secondary" });
+        AssertDurableAndPrimary(alone.Digests.Settings, WriteConcern.WMode.Majority);
+    }
+
+    [Theory]
+    [InlineData("mongodb://db.example/", "majority", null)]
+    [InlineData("mongodb://db.example/?w=1", "majority", null)]
+    [InlineData("mongodb://db.example/?w=majority&journal=false", "majority", null)]
+    [InlineData("mongodb://db.example/?w=3", "3", null)]
+    [InlineData("mongodb://db.example/?w=twoDataCenters&wtimeoutMS=10000", "twoDataCenters", 10_000)]
+    public void The_write_concern_is_majority_and_journaled_unless_the_connection_string_asks_for_more(string connectionString, string w, int? wtimeoutMs)
+    {
+        var concern = MongoStoreConnection.DurableWriteConcern(MongoClientSettings.FromConnectionString(connectionString).WriteConcern);
+        Assert.Equal(w, concern.W.ToString());
+        Assert.True(concern.Journal);
+        Assert.Equal(wtimeoutMs is null ? null : TimeSpan.FromMilliseconds(wtimeoutMs.Value), concern.WTimeout);
+        using var connection = new MongoStoreConnection(new MongoStoreOptions { ConnectionString = connectionString });
+        Assert.Equal(concern, connection.WriteConcern);
+    }
+
+    [Fact]
+    public void W0_is_refused_at_start_with_a_readable_message_and_no_password()
+    {
+        var connectionString = $"mongodb://mofa:{Secret}@db.example:27017/?w=0";
+        var ex = Assert.Throws<ArgumentException>(() => Store(connectionString));
+        Assert.Contains("Store:MongoDb:ConnectionString asks for w=0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("w=majority", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new MongoNotificationStore(new MongoStoreOptions { ConnectionString = connectionString }));
+
+        // The settings check at start-up says it first, with the setting's environment variable.
+        Assert.NotNull(MongoStoreConnection.Problem(connectionString));
+        Assert.Null(MongoStoreConnection.Problem("mongodb://db.example/?w=1"));
+        var settings = Assert.Throws<SettingsException>(() => MofaSyncSettings.Bind(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Store:Kind"] = "MongoDb",
+            ["Store:MongoDb:ConnectionString"] = connectionString,
+        }).Build()));
+        Assert.Contains("Store:MongoDb:ConnectionString must not ask for w=0", settings.Message, StringComparison.Ordinal);
+        Assert.Contains("MOFASYNC__STORE__MONGODB__CONNECTIONSTRING", settings.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, settings.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_timeouts_are_five_seconds_unless_the_connection_string_sets_them()
+    {
+        var seen = new List<MongoClientSettings>();
+        using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = "mongodb://db.example/" }, seen.Add))
+        using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = "mongodb://db.example/?serverSelectionTimeoutMS=1500&connectTimeoutMS=700" }, seen.Add))
+        using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = $"mongodb://connectTimeoutMS:{Secret}@db.example/" }, seen.Add))
+        {
+        }
+
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)), (seen[0].ServerSelectionTimeout, seen[0].ConnectTimeout));
+        Assert.Equal((TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(700)), (seen[1].ServerSelectionTimeout, seen[1].ConnectTimeout));
+        // An option's name in the user info is not the option.
+        Assert.Equal(TimeSpan.FromSeconds(5), seen[2].ConnectTimeout);
+    }
+
+    [Fact]
+    public void A_user_without_a_password_is_reported_as_a_bad_connection_string()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Store("mongodb://mofa@db.example/"));
+        Assert.Contains("Store:MongoDb:ConnectionString is not a valid MongoDB connection string", ex.Message, StringComparison.Ordinal);
+        Assert.Null(ex.InnerException);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_fails_both_stores_start_with_one_line_and_no_password()
+    {
+        var options = new MongoStoreOptions { ConnectionString = $"mongodb://mofa:{Secret}@127.0.0.1:1/?serverSelectionTimeoutMS=1500" };
+        await using var mirror = new MongoMirrorStore(options, NullLogger<MongoMirrorStore>.Instance);
+        await using var notifications = new MongoNotificationStore(options);
+
+        foreach (var start in new Func<Task>[] { () => mirror.InitializeAsync(CancellationToken.None), () => notifications.InitializeAsync(CancellationToken.None) })
+        {
+            var ex = await Assert.ThrowsAsync<InvalidOperationException>(start);
+            Assert.Equal("MongoDB on mongodb://127.0.0.1:1 is unreachable (no server selected within the server selection timeout; " +
+                "check the host, the port, TLS and the replica set name): Connection refused", ex.Message);
+            Assert.Null(ex.InnerException);
+        }
+    }
+
+    [Fact]
+    public async Task A_srv_name_that_does_not_resolve_fails_the_start_with_one_line_and_no_password()
+    {
+        var options = new MongoStoreOptions { ConnectionString = $"mongodb+srv://mofa:{Secret}@cluster0.mofa-test.invalid/mofa?serverSelectionTimeoutMS=1500" };
+        await using var mirror = new MongoMirrorStore(options, NullLogger<MongoMirrorStore>.Instance);
+        await using var notifications = new MongoNotificationStore(options);
+        Assert.Equal("mongodb+srv://cluster0.mofa-test.invalid", mirror.Server);
+
+        foreach (var start in new Func<Task>[] { () => mirror.InitializeAsync(CancellationToken.None), () => notifications.InitializeAsync(CancellationToken.None) })
+        {
+            var ex = await Assert.ThrowsAsync<InvalidOperationException>(start);
+            Assert.StartsWith("MongoDB on mongodb+srv://cluster0.mofa-test.invalid is unreachable", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("_mongodb._tcp.cluster0.mofa-test.invalid", ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', ex.Message);
+            Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
+            Assert.Null(ex.InnerException);
+        }
+    }
+
+    [Fact]
+    public void One_current_digest_per_course_is_a_unique_index_over_the_current_digests_only()
+    {
+        var index = MongoNotificationStore.CurrentDigestIndex();
+        // Typed options: the driver sends the partial filter only from CreateIndexOptions<TDocument> of the collection's document type.
+        var options = Assert.IsType<CreateIndexOptions<BsonDocument>>(index.Options);
+        Assert.True(options.Unique);
+        Assert.Equal("one_current_digest_per_course", options.Name);
+        var args = new RenderArgs<BsonDocument>(MongoDB.Bson.Serialization.Serializers.BsonDocumentSerializer.Instance, MongoDB.Bson.Serialization.BsonSerializer.SerializerRegistry);
+        Assert.Equal(new BsonDocument("current", true), options.PartialFilterExpression.Render(args));
+        Assert.Equal(new BsonDocument { { "site", 1 }, { "courseId", 1 } }, index.Keys.Render(args));
     }
 }

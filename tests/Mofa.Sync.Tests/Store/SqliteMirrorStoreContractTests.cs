@@ -1,5 +1,7 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Consumers.Store.Sqlite;
 
 namespace Mofa.Sync.Tests.Store;
@@ -9,9 +11,22 @@ public sealed class SqliteMirrorStoreContractTests : MirrorStoreContract
 {
     private readonly string _path = SqliteTestFile.NewPath("mofa-store-contract");
 
-    protected override IMirrorStore CreateStore() => new SqliteMirrorStore(
-        new SqliteStoreOptions { Path = _path, Synchronous = SqliteSynchronous.Normal },
-        NullLogger<SqliteMirrorStore>.Instance);
+    private SqliteStoreOptions Options => new() { Path = _path, Synchronous = SqliteSynchronous.Normal };
+
+    protected override IMirrorStore CreateStore() => new SqliteMirrorStore(Options, NullLogger<SqliteMirrorStore>.Instance);
+
+    // As the service: the notification writes join the mirror store's writer.
+    protected override INotificationStore CreateNotificationStore(IMirrorStore mirror) => new SqliteNotificationStore(Options, (SqliteMirrorStore)mirror);
+
+    protected override async Task DeleteDigestAsync(string digestId)
+    {
+        await using var connection = new SqliteConnection(Options.ConnectionString());
+        await connection.OpenAsync();
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM notification_digests WHERE id = $id";
+        delete.Parameters.AddWithValue("$id", digestId);
+        await delete.ExecuteNonQueryAsync();
+    }
 
     protected override Task DestroyStoreAsync()
     {

@@ -29,12 +29,12 @@ public static class TestBroker
     {
         try
         {
-            return await BridgePublisher.ConnectionFactoryFor(rabbit).CreateConnectionAsync("mofa-sync tests");
+            return await BrokerConnection.ConnectAsync(rabbit, "mofa-sync tests");
         }
         catch (Exception ex)
         {
             throw new InvalidOperationException(
-                $"RabbitMQ is not reachable on {rabbit.Host}:{rabbit.Port} ({ex.Message}). Start it (as root) with: bash rabbitmq/start-local-broker.sh", ex);
+                $"RabbitMQ is not reachable on {string.Join(", ", rabbit.Nodes())} ({ex.Message}). Start it (as root) with: bash rabbitmq/start-local-broker.sh", ex);
         }
     }
 

@@ -94,7 +94,9 @@ public sealed class TestEnvironment : IAsyncDisposable
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:MassTransit"] = "Error",
         ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Error",
-    }.Concat(Overrides).GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Value)).Build(); // overrides win
+        ["RabbitMq:QueueType"] = Rabbit.QueueType.ToString(),
+        ["RabbitMq:DeliveryLimit"] = Rabbit.DeliveryLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    }.Concat(Rabbit.Hosts.Select((h, i) => KeyValuePair.Create($"RabbitMq:Hosts:{i}", (string?)h))).Concat(Overrides).GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Value)).Build(); // overrides win
 
     /// <summary>Publishes raw bytes the way the PHP bridge does (not MassTransit's envelope), confirmed.</summary>
     public async Task PublishAsync(IEnumerable<(string RoutingKey, string Body)> messages, string? contentType = "application/json")

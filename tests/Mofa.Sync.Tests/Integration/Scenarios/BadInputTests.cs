@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
@@ -48,6 +49,12 @@ public sealed class BadInputTests
         { "site not a URL", CourseCreated, Course(b => b["site"] = "moodle"), "site must be the site's absolute http(s) address" },
         { "timeCreated in milliseconds", CourseCreated, Course(b => b["timeCreated"] = 1_788_000_000_000), "timeCreated must be unix seconds" },
         { "eventName of another kind", CourseCreated, Course(b => b["eventName"] = "\\core\\event\\course_deleted"), "does not match routing key" },
+        { "eventName as a routing key", CourseCreated, Course(b => b["eventName"] = "core.course_deleted"), "eventName must be Moodle's event name of the form" },
+        { "eventName of no form", CourseCreated, Course(b => b["eventName"] = "anything at all"), "eventName must be Moodle's event name of the form" },
+        { "ESC and RLO in a name", CourseCreated, Course(b => b["fullName"] = "\u001b[2J\u202eAlgebra"), "fullName must not contain control characters or bidirectional overrides (found U+001B (ESC) at character 1)" },
+        { "url with user-info", CourseModuleCreated, Module(b => b["url"] = "https://moodle.example.edu@evil.example/login"), "url must not carry a user name or password before its host" },
+        { "timeCreated tomorrow", CourseCreated, Course(b => b["timeCreated"] = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds()), "at most 00:05:00 ahead of this service's clock" },
+        { "sequence int64 max", CourseCreated, Course(b => b["sequence"] = long.MaxValue), "sequence must be at most 9007199254740991" },
         { "null fullName", CourseCreated, Course(b => b["fullName"] = null), "fullName must not be null" },
         { "duplicate questionIds", QuizQuestionsChanged, Bridge.Event(QuizQuestionsChanged, new { courseId = 10, quizId = 3, quizCmId = 30, questions = new[] { new { questionId = 1, name = "a" }, new { questionId = 1, name = "b" } } }).Body, "same questionId twice" },
         { "a null question", QuizQuestionsChanged, Bridge.Event(QuizQuestionsChanged, new { courseId = 10, quizId = 3, quizCmId = 30, questions = new object?[] { null } }).Body, "questions must not hold null entries" },
@@ -104,14 +111,20 @@ public sealed class BadInputTests
         await using var env = new TestEnvironment();
         await using var service = await TestService.StartAsync(env);
 
-        // Unbound kinds never reach a queue; one that does (sent straight to an agent's queue, as a
-        // replay would) is acknowledged without a fault.
+        // Unbound kinds never reach a queue; one that does (sent straight to an agent's queue with
+        // its routing key in the header, as a replay does) is acknowledged without a fault.
         var viewed = Bridge.Event("core.course_viewed", new { courseId = 10 }).Body;
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         await using (var channel = await connection.CreateChannelAsync())
         {
             await channel.BasicPublishAsync("", BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course), mandatory: true,
-                new BasicProperties { ContentType = "application/json", Persistent = true }, System.Text.Encoding.UTF8.GetBytes(viewed));
+                new BasicProperties
+                {
+                    ContentType = "application/json",
+                    Persistent = true,
+                    Headers = new Dictionary<string, object?> { [OriginalRoutingKey.Header] = "core.course_viewed"u8.ToArray() },
+                },
+                System.Text.Encoding.UTF8.GetBytes(viewed));
         }
 
         await env.WaitForHandledAsync(1, service);

@@ -1,0 +1,58 @@
+using MassTransit;
+using Mofa.Sync.Consumers.Configuration;
+using RabbitMQ.Client;
+
+namespace Mofa.Sync.Host.Broker;
+
+/// <summary>
+/// The one place where RabbitMq settings become broker connections: the node list (RabbitMq:Hosts,
+/// or Host and Port) for MassTransit's bus and for the tools that speak RabbitMQ.Client directly.
+/// Both try the nodes in turn and, on a lost connection, reconnect to whichever node answers.
+/// </summary>
+public static class BrokerConnection
+{
+    /// <summary>The nodes as RabbitMQ.Client endpoints (it tries them in a random order and recovers through them).</summary>
+    public static IList<AmqpTcpEndpoint> Endpoints(RabbitMqOptions rabbit) =>
+        rabbit.Nodes().Select(n => new AmqpTcpEndpoint(n.Host, n.Port)).ToList();
+
+    /// <summary>A factory with the credentials and virtual host; connect it with <see cref="ConnectAsync"/>, which passes every node.</summary>
+    public static ConnectionFactory Factory(RabbitMqOptions rabbit)
+    {
+        var first = rabbit.Nodes()[0];
+        return new ConnectionFactory
+        {
+            HostName = first.Host,
+            Port = first.Port,
+            VirtualHost = rabbit.VirtualHost,
+            UserName = rabbit.Username,
+            Password = rabbit.Password,
+            AutomaticRecoveryEnabled = true,
+        };
+    }
+
+    /// <summary>A connection to any of the nodes that answers.</summary>
+    public static Task<IConnection> ConnectAsync(RabbitMqOptions rabbit, string name, bool automaticRecovery = true, CancellationToken ct = default)
+    {
+        var factory = Factory(rabbit);
+        factory.AutomaticRecoveryEnabled = automaticRecovery;
+        return factory.CreateConnectionAsync(Endpoints(rabbit), name, ct);
+    }
+
+    /// <summary>MassTransit's host: the first node, and with several nodes the cluster it fails over to.</summary>
+    public static void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit)
+    {
+        var nodes = rabbit.Nodes();
+        cfg.Host(nodes[0].Host, (ushort)nodes[0].Port, rabbit.VirtualHost, h =>
+        {
+            h.Username(rabbit.Username);
+            h.Password(rabbit.Password);
+            if (nodes.Count > 1)
+            {
+                h.UseCluster(c =>
+                {
+                    foreach (var node in nodes) c.Node(node.ToString());
+                });
+            }
+        });
+    }
+}

@@ -1,0 +1,215 @@
+using System.Globalization;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Contracts.Notifications;
+using Xunit;
+
+namespace Mofa.Sync.Tests.Store;
+
+/// <summary>
+/// Part 6: the notification store on the same database. What both stores must share: one digest
+/// per course however many first notifications race, no notification lost or sent twice when it
+/// races its digest's close, and the reads of `mofa-sync notifications` ordered the same way.
+/// </summary>
+public abstract partial class MirrorStoreContract
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(10);
+
+    private long _notificationSequence;
+
+    private NotificationRequested Notification(long courseId, long cmId = 10, string? name = "Essay", long timeCreated = 1_800_000_000)
+    {
+        var eventId = string.Create(CultureInfo.InvariantCulture, $"e{Interlocked.Increment(ref _notificationSequence)}-{Guid.NewGuid():N}");
+        return new NotificationRequested
+        {
+            NotificationId = NotificationRequested.IdFor("https://moodle.example.edu", eventId),
+            Site = "https://moodle.example.edu",
+            CourseId = courseId,
+            Kind = NotificationKinds.Updated,
+            CmId = cmId,
+            ModuleKind = "assign",
+            ItemName = name,
+            ItemUrl = null,
+            EventId = eventId,
+            TimeCreated = timeCreated,
+        };
+    }
+
+    /// <summary>Closes every digest not yet closed (as the flush and the deliveries would, once their windows are over).</summary>
+    private async Task<List<ClosedDigest>> CloseEveryDigestAsync(INotificationStore store)
+    {
+        var closed = new List<ClosedDigest>();
+        var later = DateTimeOffset.UtcNow.AddDays(1);
+        foreach (var id in await store.DueDigestsAsync(later, 10_000, Ct))
+        {
+            closed.Add(await store.CloseAsync(id, later, Ct) ?? throw new Xunit.Sdk.XunitException($"digest {id} is due but does not exist"));
+        }
+
+        return closed;
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_first_notifications_of_a_course_share_one_digest()
+    {
+        var store = await NotificationsAsync();
+        for (long course = 1; course <= 5; course++)
+        {
+            var notifications = Enumerable.Range(0, 16).Select(_ => Notification(course)).ToList();
+            using var start = new ManualResetEventSlim();
+            var now = DateTimeOffset.UtcNow;
+            var recorders = notifications.Select(n => Task.Run(async () =>
+            {
+                start.Wait(Ct);
+                return await store.RecordAsync(n, Window, now, within: null, Ct);
+            })).ToList();
+            start.Set();
+            var recorded = await Task.WhenAll(recorders);
+
+            Assert.All(recorded, r => Assert.True(r.IsNew));
+            var digest = Assert.Single(recorded.Select(r => r.DigestId).Distinct());
+            var closed = Assert.Single(await CloseEveryDigestAsync(store));
+            Assert.Equal(digest, closed.DigestId);
+            Assert.Equal(notifications.Select(n => n.NotificationId).Order(StringComparer.Ordinal), closed.Notifications.Select(n => n.NotificationId).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_notification_racing_its_digests_close_ends_in_exactly_one_delivered_digest()
+    {
+        var store = await NotificationsAsync();
+        for (long course = 100; course < 110; course++)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var first = Notification(course);
+            var digest = (await store.RecordAsync(first, Window, now, null, Ct)).DigestId;
+            var racing = Enumerable.Range(0, 16).Select(_ => Notification(course)).ToList();
+
+            using var start = new ManualResetEventSlim();
+            var recorders = racing.Select(n => Task.Run(async () =>
+            {
+                start.Wait(Ct);
+                return (n.NotificationId, (await store.RecordAsync(n, Window, now, null, Ct)).DigestId);
+            })).ToList();
+            var closer = Task.Run(async () =>
+            {
+                start.Wait(Ct);
+                return await store.CloseAsync(digest, now, Ct);
+            });
+            start.Set();
+            var recorded = await Task.WhenAll(recorders);
+            var firstClose = await closer ?? throw new Xunit.Sdk.XunitException("the digest vanished");
+
+            // What each close returned is what its teachers are told: every notification exactly once, in the digest it was recorded in.
+            var delivered = new[] { firstClose }.Concat(await CloseEveryDigestAsync(store))
+                .SelectMany(d => d.Notifications.Select(n => (n.NotificationId, d.DigestId)))
+                .ToList();
+            var expected = recorded.Append((first.NotificationId, digest)).OrderBy(r => r.Item1, StringComparer.Ordinal).ToList();
+            Assert.Equal(expected, delivered.OrderBy(d => d.NotificationId, StringComparer.Ordinal).ToList());
+
+            // Closing the raced digest again gives the same list: nothing joined it after its close.
+            var again = await store.CloseAsync(digest, now, Ct);
+            Assert.Equal(firstClose.Notifications.Select(n => n.NotificationId), again!.Notifications.Select(n => n.NotificationId));
+        }
+    }
+
+    [SkippableFact]
+    public async Task Concurrent_deliveries_of_one_notification_record_it_once_in_one_digest_even_while_it_closes()
+    {
+        var store = await NotificationsAsync();
+        for (long course = 200; course < 210; course++)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var opener = Notification(course);
+            var digest = (await store.RecordAsync(opener, Window, now, null, Ct)).DigestId;
+            var n = Notification(course);
+
+            using var start = new ManualResetEventSlim();
+            var deliveries = Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
+            {
+                start.Wait(Ct);
+                return await store.RecordAsync(n, Window, now, null, Ct);
+            })).ToList();
+            // Every other round its course's digest closes meanwhile.
+            var closer = course % 2 == 0
+                ? Task.Run(async () =>
+                {
+                    start.Wait(Ct);
+                    return await store.CloseAsync(digest, now, Ct);
+                })
+                : Task.FromResult<ClosedDigest?>(null);
+            start.Set();
+            var recorded = await Task.WhenAll(deliveries);
+            var raced = await closer;
+
+            Assert.Single(recorded, r => r.IsNew);
+            var its = Assert.Single(recorded.Select(r => r.DigestId).Distinct());
+            var digests = (raced is null ? [] : new[] { raced }).Concat(await CloseEveryDigestAsync(store)).ToList();
+            var holding = Assert.Single(digests, d => d.Notifications.Any(x => x.NotificationId == n.NotificationId));
+            Assert.Equal(its, holding.DigestId);
+            Assert.Single(holding.Notifications, x => x.NotificationId == n.NotificationId);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_closed_or_dispatched_digest_takes_no_more_notifications_and_a_zero_window_gives_each_its_own()
+    {
+        var store = await NotificationsAsync();
+        var now = DateTimeOffset.UtcNow;
+
+        var first = await store.RecordAsync(Notification(300), Window, now, null, Ct);
+        Assert.Equal(first.DigestId, (await store.RecordAsync(Notification(300), Window, now, null, Ct)).DigestId);
+        var closed = await store.CloseAsync(first.DigestId, now, Ct);
+        Assert.Equal(2, closed!.Notifications.Count);
+        var after = await store.RecordAsync(Notification(300), Window, now, null, Ct);
+        Assert.NotEqual(first.DigestId, after.DigestId);
+
+        await store.MarkDispatchedAsync([after.DigestId], now, Ct);
+        var afterDispatch = await store.RecordAsync(Notification(300), Window, now, null, Ct);
+        Assert.NotEqual(after.DigestId, afterDispatch.DigestId);
+
+        // The window is over: the next notification opens a new digest.
+        var late = await store.RecordAsync(Notification(300), Window, now + Window + TimeSpan.FromSeconds(1), null, Ct);
+        Assert.NotEqual(afterDispatch.DigestId, late.DigestId);
+
+        var own = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.RecordAsync(Notification(301), TimeSpan.Zero, now, null, Ct)));
+        Assert.Equal(4, own.Select(r => r.DigestId).Distinct().Count());
+
+        Assert.Single((await store.CloseAsync(after.DigestId, now, Ct))!.Notifications);
+        Assert.Equal(2, (await store.CloseAsync(first.DigestId, now, Ct))!.Notifications.Count);
+    }
+
+    [SkippableFact]
+    public async Task The_item_name_is_the_newest_events_and_of_one_second_the_latest_arrivals()
+    {
+        var store = await NotificationsAsync();
+        var now = DateTimeOffset.UtcNow;
+        await store.RecordAsync(Notification(400, cmId: 77, name: "First", timeCreated: 1_800_000_100), Window, now, null, Ct);
+        await store.RecordAsync(Notification(400, cmId: 77, name: "Second", timeCreated: 1_800_000_100), Window, now.AddSeconds(1), null, Ct);
+        Assert.Equal("Second", await store.FindItemNameAsync("https://moodle.example.edu", 77, null, Ct));
+
+        // Arrived last but about an older event: not the module's last name.
+        await store.RecordAsync(Notification(400, cmId: 77, name: "Older", timeCreated: 1_800_000_099), Window, now.AddSeconds(2), null, Ct);
+        await store.RecordAsync(Notification(400, cmId: 77, name: null, timeCreated: 1_800_000_200), Window, now.AddSeconds(3), null, Ct);
+        Assert.Equal("Second", await store.FindItemNameAsync("https://moodle.example.edu", 77, null, Ct));
+        Assert.Null(await store.FindItemNameAsync("https://moodle.example.edu", 78, null, Ct));
+    }
+
+    [SkippableFact]
+    public async Task Recent_lists_newest_first_ties_by_id_and_not_the_notifications_whose_digest_is_gone()
+    {
+        var store = await NotificationsAsync();
+        var now = DateTimeOffset.UtcNow;
+        var tied = Enumerable.Range(0, 4).Select(_ => Notification(500)).ToList();
+        foreach (var n in tied) await store.RecordAsync(n, Window, now, null, Ct);
+        var older = Notification(501);
+        await store.RecordAsync(older, Window, now.AddSeconds(-5), null, Ct);
+        var gone = Notification(502);
+        var goneDigest = (await store.RecordAsync(gone, Window, now.AddSeconds(5), null, Ct)).DigestId;
+        await DeleteDigestAsync(goneDigest);
+
+        var byId = tied.Select(n => n.NotificationId).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(byId.Take(2), (await store.RecentAsync(2, Ct)).Select(r => r.NotificationId));
+        var all = await store.RecentAsync(10, Ct);
+        Assert.Equal(byId.Append(older.NotificationId), all.Select(r => r.NotificationId));
+        Assert.All(all, r => Assert.Equal("open", r.DigestState));
+    }
+}
