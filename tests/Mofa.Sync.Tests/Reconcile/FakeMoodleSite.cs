@@ -52,7 +52,8 @@ public sealed class FakeMoodleSite
         public List<FakeUser> Users { get; } = [];
     }
 
-    public sealed record FakeModule(long CmId, string ModName, long Instance, string Name);
+    /// <summary>A course module; <paramref name="Url"/> overrides the default link (and gives a label one).</summary>
+    public sealed record FakeModule(long CmId, string ModName, long Instance, string Name, string? Url = null);
 
     public sealed record FakeUser(long Id, string Username, string FirstName, string LastName, string Email, params string[] Roles);
 
@@ -167,7 +168,8 @@ public sealed class FakeMoodleSite
             ["visible"] = 1, ["visibleoncoursepage"] = 1, ["uservisible"] = true,
         };
         // Labels have no url (course/externallib.php: "labels don't have url").
-        if (m.ModName != "label") json["url"] = $"{BaseUrl}/mod/{m.ModName}/view.php?id={m.CmId}";
+        if (m.Url is not null) json["url"] = m.Url;
+        else if (m.ModName != "label") json["url"] = $"{BaseUrl}/mod/{m.ModName}/view.php?id={m.CmId}";
         return json;
     }
 
