@@ -40,7 +40,10 @@ public sealed class ReconcileAgentTests
     {
         await using var world = new ReconcileWorld();
         var course = world.AddCourse(105, modules: 30, teachers: 3, students: 197, fullName: "Organic Chemistry (restored)");
-        await using var env = new TestEnvironment(Settings(world.Server));
+        var port = Faults.ServiceProcess.FreePort();
+        var settings = Settings(world.Server);
+        settings["Service:HealthPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var env = new TestEnvironment(settings);
         await using var service = await TestService.StartAsync(env);
 
         await env.PublishAsync([Restored(world.Site, 105)]);
@@ -56,6 +59,15 @@ public sealed class ReconcileAgentTests
         // 200 users in pages of 25: 8 full pages and an empty one.
         Assert.Equal(9, world.Server.Calls.Count(x => x.Function == "core_enrol_get_enrolled_users"));
         Assert.Empty(await env.ErrorQueueAsync(SyncAgent.Reconcile));
+
+        // The health report (what `mofa-sync health --json` prints) has a line for it, and /metrics the counters.
+        using var http = new HttpClient();
+        var ready = Host.Health.HealthReportDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}{Host.Health.HealthEndpoint.ReadyPath}"))!;
+        var line = Assert.Single(ready.Checks, x => x.Name == Host.Health.ReconcileHealthCheck.Name);
+        Assert.Equal(("Healthy", "1 course(s) reconciled, 1 with drift, 0 failed read(s)"), (line.Status, line.Description));
+        var metrics = new Faults.PrometheusText(await http.GetStringAsync($"http://127.0.0.1:{port}{Host.Health.HealthEndpoint.MetricsPath}"));
+        Assert.True(metrics.Sum("mofa_sync_reconciliations_total", ("outcome", "repaired")) >= 1, metrics.Text);
+        Assert.True(metrics.Sum("mofa_sync_reconcile_drift_total", ("collection", "modules"), ("kind", "missing")) >= 30, metrics.Text);
     }
 
     [Fact]
