@@ -1,3 +1,5 @@
+using Mofa.Sync.Consumers.Consuming;
+
 namespace Mofa.Sync.Consumers.Configuration;
 
 /// <summary>Section RabbitMq (environment: MOFASYNC__RABBITMQ__…).</summary>
@@ -30,6 +32,18 @@ public sealed class RabbitMqOptions
 
     /// <summary>Messages each agent works on at once (their writes share the store's group commits).</summary>
     public int ConcurrentMessageLimit { get; set; } = 64;
+
+    /// <summary>
+    /// The largest body the agents accept, in bytes; a larger one goes to _error at once, cut
+    /// (see MessageLimits). 4 MiB holds a quiz of 10,000 questions with 255-character names.
+    /// </summary>
+    public int MaxBodyBytes { get; set; } = MessageLimits.DefaultMaxBodyBytes;
+
+    /// <summary>
+    /// The largest header table the agents accept, in bytes (AMQP field-table encoding); a message
+    /// with more goes to _error at once without its headers, so the copy fits the broker's frame.
+    /// </summary>
+    public int MaxHeaderBytes { get; set; } = MessageLimits.DefaultMaxHeaderBytes;
 
     /// <summary>The type of the queues the service declares (agents, notifications, their _error queues).</summary>
     public QueueType QueueType { get; set; } = QueueType.Classic;

@@ -20,6 +20,8 @@ namespace Mofa.Sync.Consumers.Consuming;
 public sealed class BridgeEventConsumer(
     MirrorApplier applier,
     IContentChangeSink changes,
+    MessageLimits limits,
+    LargeBodyReclaimer reclaimer,
     SyncMetrics metrics,
     MoodleSites sites,
     IOptions<SyncOptions> options,
@@ -34,7 +36,16 @@ public sealed class BridgeEventConsumer(
         ParsedBridgeMessage parsed;
         try
         {
-            parsed = BridgeMessageParser.Parse(routingKey, context.ReceiveContext.Body.GetBytes(), _rules, sites);
+            // Size, headers, content type and encoding before the body is read at all.
+            var body = context.ReceiveContext.Body;
+            var refused = rmq is null ? null : limits.Check(body.Length ?? 0, rmq.Properties.Headers, rmq.Properties.ContentType, rmq.Properties.ContentEncoding);
+            if (refused is not null)
+            {
+                if (limits.BodyTooLarge(body.Length ?? 0)) reclaimer.Refused();
+                throw new InvalidBridgeMessageException(refused);
+            }
+
+            parsed = BridgeMessageParser.Parse(routingKey, body.GetBytes(), _rules, sites);
         }
         catch (InvalidBridgeMessageException ex)
         {

@@ -9,7 +9,7 @@ using Mofa.Sync.Consumers.Mirror.Documents;
 namespace Mofa.Sync.Consumers.Mirror;
 
 /// <summary>
-/// The apply rules, in one place for every store (DESIGN.md, "The apply rules"):
+/// The apply rules, in one place for every store (docs/architecture.md, "Where the rules live"):
 /// <list type="bullet">
 /// <item>every write lands only if the event is newer than the document (the store's conditional write);</item>
 /// <item>a delete leaves a tombstone, and cascades to the children with the delete's version;</item>

@@ -34,6 +34,9 @@ public static partial class BridgeMessageParser
     /// <param name="sites">The configured Moodle sites; null or none configured: any site is accepted.</param>
     public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body, BridgeRules? rules = null, MoodleSites? sites = null)
     {
+        // A UTF-8 byte order mark (some PHP editors and encoders write one) is no part of the JSON.
+        if (body.Span.StartsWith(Utf8Bom)) body = body[Utf8Bom.Length..];
+
         // Two paths, for speed: almost every message is valid, and reading it straight into its
         // contract costs one pass. Whatever that pass does not accept outright is read again by the
         // strict path, which alone words the reasons: an invalid message gets the same reason either way.
@@ -48,6 +51,8 @@ public static partial class BridgeMessageParser
         if (sites?.Refuse(site) is { } refused) throw Invalid($"{parsed.Kind}: {refused}");
         return site == e.Site ? parsed : ParsedBridgeMessage.Handled(parsed.Kind, e with { Site = site });
     }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>The message as the strict path would read it when it is valid and its routing key names a route; otherwise null.</summary>
     private static ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body, BridgeRules? rules)

@@ -15,12 +15,15 @@ public sealed class SyncMetrics : IDisposable
     private readonly Counter<long> _outcomes;
     private readonly Histogram<double> _applyMs;
     private readonly Counter<long> _notifications;
+    private readonly Counter<long> _transportErrors;
 
     public SyncMetrics(IMeterFactory? factory = null)
     {
         _meter = factory?.Create(MeterName) ?? new Meter(MeterName);
         _received = _meter.CreateCounter<long>("mofa_sync_events_received", description: "Bridge messages received");
         _outcomes = _meter.CreateCounter<long>("mofa_sync_events", description: "Bridge messages by outcome: applied, duplicate, stale, ignored, invalid, faulted");
+        _transportErrors = _meter.CreateCounter<long>("mofa_sync_transport_errors",
+            description: "Broker-side failures: endpoint_faulted (a receive endpoint lost its channel or connection), error_move_failed (a message could not be moved to _error)");
         _applyMs = _meter.CreateHistogram<double>("mofa_sync_apply_duration", unit: "ms", description: "Time to apply one event to the mirror, commit included");
         _notifications = _meter.CreateCounter<long>("mofa_sync_notifications",
             description: "Teacher messages by outcome: delivered, refused (by Moodle, for that teacher), call_failed (the Moodle call failed; retried), not_sent (no Moodle web service)");
@@ -39,6 +42,8 @@ public sealed class SyncMetrics : IDisposable
     {
         if (count > 0) _notifications.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
     }
+
+    public void TransportError(string kind) => _transportErrors.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public void Dispose() => _meter.Dispose();
 }

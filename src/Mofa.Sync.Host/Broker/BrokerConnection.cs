@@ -1,4 +1,5 @@
 using MassTransit;
+using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Configuration;
 using RabbitMQ.Client;
 
@@ -46,6 +47,11 @@ public static class BrokerConnection
         {
             h.Username(rabbit.Username);
             h.Password(rabbit.Password);
+            // Every message the broker can hold is taken off the socket and then judged by
+            // RabbitMq:MaxBodyBytes: above the client's own limit it would close the connection.
+            h.MaxMessageSize(MessageLimits.ClientMaxMessageBytes);
+            // Named, so that the broker's connection list shows which deployment it is.
+            h.ConnectionName($"mofa-sync {rabbit.QueuePrefix}");
             if (nodes.Count > 1)
             {
                 h.UseCluster(c =>

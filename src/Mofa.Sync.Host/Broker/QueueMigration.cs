@@ -1,4 +1,5 @@
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Consuming;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -129,13 +130,30 @@ public static class QueueMigration
         while (await source.BasicGetAsync(from, autoAck: false, ct) is { } got)
         {
             // mandatory: should the target have gone, the message comes back (an exception) instead of vanishing.
-            confirms.Add(target.BasicPublishAsync(string.Empty, to, mandatory: true, new BasicProperties(got.BasicProperties), got.Body.ToArray(), ct).AsTask());
+            confirms.Add(target.BasicPublishAsync(string.Empty, to, mandatory: true, KeepingRoutingKey(got), got.Body.ToArray(), ct).AsTask());
             lastTag = got.DeliveryTag;
             if (confirms.Count >= InFlight) await SettleAsync();
         }
 
         await SettleAsync();
         return moved;
+    }
+
+    /// <summary>
+    /// The message's properties, with the routing key it was published with in the header a replay
+    /// carries (OriginalRoutingKey): moved through the default exchange, its delivery's routing key
+    /// becomes the queue's name, and the agents judge a message's kind by the routing key alone.
+    /// </summary>
+    private static BasicProperties KeepingRoutingKey(BasicGetResult got)
+    {
+        var properties = new BasicProperties(got.BasicProperties);
+        if (got.Exchange.Length == 0 || OriginalRoutingKey.Read(properties.Headers) is not null) return properties;
+        var headers = properties.Headers is null
+            ? new Dictionary<string, object?>(StringComparer.Ordinal)
+            : new Dictionary<string, object?>(properties.Headers, StringComparer.Ordinal);
+        headers[OriginalRoutingKey.Header] = System.Text.Encoding.UTF8.GetBytes(got.RoutingKey);
+        properties.Headers = headers;
+        return properties;
     }
 
     private static async Task<QueueDeclareOk> PassiveAsync(IConnection connection, string queue, CancellationToken ct)

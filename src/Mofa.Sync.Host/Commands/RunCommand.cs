@@ -21,7 +21,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Options>
     public override async Task<int> ExecuteAsync(CommandContext context, Options options, CancellationToken cancellationToken)
     {
         var (configuration, settings) = options.Load();
-        using var host = SyncHostBuilder.Build(configuration, settings);
+        var host = SyncHostBuilder.Build(configuration, settings);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mofa.Sync");
         logger.LogInformation("Starting: broker {Broker}, exchange {Exchange}, store {Store}",
             settings.RabbitMq, settings.RabbitMq.Exchange, settings.Store.Kind);
@@ -50,7 +50,22 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Options>
             await host.WaitForShutdownAsync(cancellationToken);
         }
 
-        await host.StopAsync(CancellationToken.None);
+        // Bounded whatever is in flight: the host's timeout cancels the stop, but a part that does
+        // not heed the cancellation (a transport reconnecting in a loop) must not keep the process up.
+        var stop = host.StopAsync(CancellationToken.None);
+        var deadline = settings.Service.ShutdownTimeout + StopGrace;
+        if (await Task.WhenAny(stop, Task.Delay(deadline, CancellationToken.None)) != stop)
+        {
+            logger.LogWarning("Stopping took longer than {Deadline} (Service:ShutdownTimeout + {Grace} s): exiting anyway; unacknowledged messages are redelivered",
+                deadline, StopGrace.TotalSeconds);
+            return 0;
+        }
+
+        await stop;
+        host.Dispose();
         return 0;
     }
+
+    /// <summary>Beyond Service:ShutdownTimeout, for the host to log and dispose once its own timeout has fired.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 }

@@ -38,9 +38,13 @@ public static class DeadLetterHeaders
     public static DateTimeOffset? Time(IDictionary<string, object?>? headers, string name) =>
         DateTimeOffset.TryParse(Text(headers, name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 
-    /// <summary>Headers a failure added: MassTransit's fault and host headers, and the client's confirm bookkeeping.</summary>
+    /// <summary>
+    /// Headers a failure added: MassTransit's fault and host headers, the service's own (MofaSync-:
+    /// routing key, body size, cut body, dropped headers), and the client's confirm bookkeeping.
+    /// </summary>
     public static bool IsAddedByFailure(string name) =>
         name.StartsWith("MT-Fault-", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("MofaSync-", StringComparison.OrdinalIgnoreCase)
         || name.StartsWith("MT-Host-", StringComparison.OrdinalIgnoreCase)
         || name.Equals(Reason, StringComparison.OrdinalIgnoreCase)
         || name.Equals(ClientSequenceNumber, StringComparison.OrdinalIgnoreCase)

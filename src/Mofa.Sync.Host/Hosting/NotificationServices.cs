@@ -68,6 +68,7 @@ public static class NotificationServices
             // A few deliveries at a time: each is a Moodle call, and the flush paces them anyway.
             e.PrefetchCount = 16;
             e.ConcurrentMessageLimit = 4;
+            e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(rabbit));
             e.ConfigureConsumer<NotificationRequestedConsumer>(context);
             e.ConfigureConsumer<DeliverDigestConsumer>(context);
         });

@@ -68,6 +68,8 @@ public static class SyncHostBuilder
         services.AddSingleton(settings.Store);
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Sync));
         services.AddSingleton<SyncMetrics>();
+        services.AddSingleton<LargeBodyReclaimer>();
+        services.AddSingleton(new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes));
         services.AddSingleton<ActivityMonitor>();
         services.AddSingleton<IMirrorStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet(), sp.GetService<IChangeRecorder>()));
@@ -81,6 +83,7 @@ public static class SyncHostBuilder
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<QueueDeclarationCheck>();
         services.AddHostedService<TombstonePurgeService>();
+        services.AddReceiveEndpointObserver<TransportErrorObserver>();
 
         AddBus(services, settings,
             x =>
@@ -94,6 +97,7 @@ public static class SyncHostBuilder
                 cfg.ConnectReceiveObserver(new ActivityObserver(context.GetRequiredService<ActivityMonitor>()));
                 ConfigureAgents(cfg, settings.RabbitMq, (agent, e) =>
                 {
+                    e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(settings.RabbitMq));
                     if (agent == SyncAgent.Reconcile) e.ConfigureConsumer<CourseReconcileConsumer>(context);
                     else e.ConfigureConsumer<BridgeEventConsumer>(context);
                 });
@@ -136,6 +140,8 @@ public static class SyncHostBuilder
                 ServiceQueues.Configure(e, rabbit, queue);
                 // The bridge is no MassTransit publisher: no message-type exchanges, no envelope.
                 e.ConfigureConsumeTopology = false;
+                // No Fault<T> events: see BoundedErrorPipe.
+                e.PublishFaults = false;
                 e.AddDeserializer(new BridgeBodySerializerFactory(), isDefault: true);
                 e.PrefetchCount = rabbit.PrefetchCount;
                 e.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;

@@ -1,4 +1,5 @@
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Store.MongoDb;
 
 namespace Mofa.Sync.Host.Settings;
@@ -41,6 +42,10 @@ public static class SettingsValidator
             "RabbitMq:QueuePrefix", "must be a non-empty name without spaces");
         Check(s.RabbitMq.PrefetchCount is > 0 and <= 65535, "RabbitMq:PrefetchCount", $"must be between 1 and 65535 (got {s.RabbitMq.PrefetchCount})");
         Check(s.RabbitMq.ConcurrentMessageLimit > 0, "RabbitMq:ConcurrentMessageLimit", $"must be positive (got {s.RabbitMq.ConcurrentMessageLimit})");
+        Check(s.RabbitMq.MaxBodyBytes is >= MessageLimits.MinBodyBytes and <= MessageLimits.MaxBodyBytesCeiling, "RabbitMq:MaxBodyBytes",
+            $"must be between {MessageLimits.MinBodyBytes} and {MessageLimits.MaxBodyBytesCeiling} bytes (got {s.RabbitMq.MaxBodyBytes})");
+        Check(s.RabbitMq.MaxHeaderBytes is >= MessageLimits.MinHeaderBytes and <= MessageLimits.MaxHeaderBytesCeiling, "RabbitMq:MaxHeaderBytes",
+            $"must be between {MessageLimits.MinHeaderBytes} and {MessageLimits.MaxHeaderBytesCeiling} bytes, to leave room under the broker's frame_max (got {s.RabbitMq.MaxHeaderBytes})");
 
         Check(Enum.IsDefined(s.Store.Kind), "Store:Kind", "must be Sqlite or MongoDb");
         if (s.Store.Kind == StoreKind.Sqlite)

@@ -9,7 +9,7 @@ using static Mofa.Sync.Contracts.BridgeRoutingKeys;
 namespace Mofa.Sync.Tests.Integration.Scenarios;
 
 /// <summary>
-/// Malformed messages end where DESIGN.md's table says: the agent's _error queue at once, with
+/// Malformed messages end where docs/contract.md's table says: the agent's _error queue at once, with
 /// the reason readable in its headers, the mirror untouched, and the valid messages after them applied.
 /// </summary>
 public sealed class BadInputTests
@@ -45,7 +45,7 @@ public sealed class BadInputTests
         { "courseId as a string", CourseCreated, Course(b => b["courseId"] = "ten"), "courseId has the wrong type: expected a whole number" },
         { "unknown schemaVersion", CourseCreated, Course(b => b["schemaVersion"] = 2), "schemaVersion 2 is not supported" },
         { "javascript: url", CourseModuleCreated, Module(b => b["url"] = "javascript:alert(1)"), "url must be an absolute http(s) address" },
-        { "5 MB name", CourseModuleCreated, Module(b => b["name"] = new string('x', 5 * 1024 * 1024)), "name must be at most 1333 characters (got 5242880)" },
+        { "1 MB name", CourseModuleCreated, Module(b => b["name"] = new string('x', 1024 * 1024)), "name must be at most 1333 characters (got 1048576)" },
         { "site not a URL", CourseCreated, Course(b => b["site"] = "moodle"), "site must be the site's absolute http(s) address" },
         { "timeCreated in milliseconds", CourseCreated, Course(b => b["timeCreated"] = 1_788_000_000_000), "timeCreated must be unix seconds" },
         { "eventName of another kind", CourseCreated, Course(b => b["eventName"] = "\\core\\event\\course_deleted"), "does not match routing key" },
