@@ -156,7 +156,9 @@ public static partial class BridgeMessageParser
         if (ex.Message.Contains("null", StringComparison.OrdinalIgnoreCase) && ex.Message.Contains("doesn't allow", StringComparison.Ordinal))
         {
             var nullField = NullField().Match(ex.Message);
-            return $"field {(nullField.Success ? nullField.Groups[1].Value : field)} must not be null";
+            var name = nullField.Success ? nullField.Groups[1].Value : field;
+            // The path names a nested field in full (user.email), the message only its last part.
+            return $"field {(field.EndsWith(name, StringComparison.Ordinal) ? field : name)} must not be null";
         }
 
         var converted = ConvertedTo().Match(ex.Message);

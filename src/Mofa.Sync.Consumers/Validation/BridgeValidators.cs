@@ -60,8 +60,8 @@ public static class BridgeValidators
         // FluentValidation quotes the field's name ('email'); the reason reads better without.
         var name = field[(field.LastIndexOf('.') + 1)..];
         message = message.Replace($"'{name}'", name, StringComparison.Ordinal);
-        return message.StartsWith(field, StringComparison.Ordinal) || message.Contains(field, StringComparison.Ordinal)
-            ? message
-            : $"{field}: {message}";
+        if (message.Contains(field, StringComparison.Ordinal)) return message;
+        // A nested rule names its own field only (lastName): the reason names the path (user.lastName).
+        return message.StartsWith(name + " ", StringComparison.Ordinal) ? field + message[name.Length..] : $"{field}: {message}";
     }
 }

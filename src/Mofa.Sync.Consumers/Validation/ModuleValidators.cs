@@ -15,7 +15,7 @@ public sealed class CourseModuleChangedValidator : MoodleEventValidator<CourseMo
         Text(e => e.Name, 1333);
         RuleFor(e => e.Url).Must(BeHttpUrl!).When(e => e.Url is not null)
             .WithMessage(e => $"url must be an absolute http(s) address (got '{Echo.Cut(e.Url)}')")
-            .MaximumLength(1333).WithMessage("url must be at most 1333 characters (got {TotalLength})");
+            .MaximumCharacters(1333);
         RuleFor(e => e.Url).Must(u => !HttpUrl.HasUserInfo(u)).When(e => e.Url is not null)
             .WithMessage(e => $"url must not carry a user name or password before its host: it would lead elsewhere than it reads (got '{Echo.Cut(e.Url)}')");
         RuleFor(e => e.Url).MustBePlainText();

@@ -49,11 +49,18 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
     protected void Id(Expression<Func<T, long>> field) =>
         RuleFor(field).GreaterThan(0).WithMessage("{PropertyName} must be a positive Moodle id (got {PropertyValue})");
 
-    /// <summary>A required text field that fits Moodle's column and holds no control characters.</summary>
+    /// <summary>A required text field that fits Moodle's column (sizes in code points, see <see cref="MoodleText"/>) and holds no control characters.</summary>
     protected void Text(Expression<Func<T, string>> field, int maxLength)
     {
-        RuleFor(field).NotEmpty().WithMessage("{PropertyName} must not be empty")
-            .MaximumLength(maxLength).WithMessage($"{{PropertyName}} must be at most {maxLength} characters (got {{TotalLength}})");
+        RuleFor(field!).NotEmpty().WithMessage("{PropertyName} must not be empty")
+            .MaximumCharacters(maxLength);
+        Plain(field);
+    }
+
+    /// <summary>A text field Moodle may leave empty (user.firstname, user.email) that fits its column and holds no control characters.</summary>
+    protected void OptionalText(Expression<Func<T, string>> field, int maxLength)
+    {
+        RuleFor(field!).MaximumCharacters(maxLength);
         Plain(field);
     }
 

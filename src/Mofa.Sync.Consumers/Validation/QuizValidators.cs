@@ -20,7 +20,7 @@ public sealed class QuizQuestionsChangedValidator : MoodleEventValidator<QuizQue
         RuleForEach(e => e.Questions).Where(q => q is not null).ChildRules(q =>
         {
             q.RuleFor(x => x.QuestionId).GreaterThan(0).WithMessage("{PropertyName} must be a positive Moodle id (got {PropertyValue})");
-            q.RuleFor(x => x.Name).NotEmpty().MaximumLength(255);
+            q.RuleFor(x => x.Name!).NotEmpty().WithMessage("{PropertyName} must not be empty").MaximumCharacters(255);
             q.RuleFor(x => x.Name).MustBePlainText();
         });
     }

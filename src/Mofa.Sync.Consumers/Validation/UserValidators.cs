@@ -29,11 +29,12 @@ public sealed class UserUpdatedValidator : MoodleEventValidator<UserUpdated>
     public UserUpdatedValidator()
     {
         Id(e => e.UserId);
+        // Moodle requires a username; it stores empty first and last names and empty emails
+        // (accounts created by authentication plugins, CSV uploads, web services).
         Text(e => e.Username, 100);
-        RuleFor(e => e.Email).MaximumLength(100).WithMessage("email must be at most 100 characters (got {TotalLength})");
-        Plain(e => e.Email);
-        Text(e => e.FirstName, 100);
-        Text(e => e.LastName, 100);
+        OptionalText(e => e.Email, 100);
+        OptionalText(e => e.FirstName, 100);
+        OptionalText(e => e.LastName, 100);
     }
 }
 
@@ -46,10 +47,11 @@ public sealed class UserProfileValidator : AbstractValidator<UserProfile>
 {
     public UserProfileValidator()
     {
-        RuleFor(u => u.Username).NotEmpty().MaximumLength(100);
-        RuleFor(u => u.Email).MaximumLength(100);
-        RuleFor(u => u.FirstName).NotEmpty().MaximumLength(100);
-        RuleFor(u => u.LastName).NotEmpty().MaximumLength(100);
+        // The same rules as user_updated's fields.
+        RuleFor(u => u.Username!).NotEmpty().WithMessage("{PropertyName} must not be empty").MaximumCharacters(100);
+        RuleFor(u => u.Email!).MaximumCharacters(100);
+        RuleFor(u => u.FirstName!).MaximumCharacters(100);
+        RuleFor(u => u.LastName!).MaximumCharacters(100);
         RuleFor(u => u.Username).MustBePlainText();
         RuleFor(u => u.Email).MustBePlainText();
         RuleFor(u => u.FirstName).MustBePlainText();

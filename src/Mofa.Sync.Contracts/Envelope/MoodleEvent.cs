@@ -10,7 +10,7 @@ public abstract record MoodleEvent
     /// <summary>Contract version; only 1 exists.</summary>
     public required int SchemaVersion { get; init; }
 
-    /// <summary>Unique per published event; the idempotency key and the AMQP message-id.</summary>
+    /// <summary>Unique per Moodle event across sites, the same on every re-publication; the idempotency key and the AMQP message-id.</summary>
     public required string EventId { get; init; }
 
     /// <summary>The Moodle site's wwwroot, e.g. https://moodle.example.edu.</summary>
@@ -22,7 +22,7 @@ public abstract record MoodleEvent
     /// <summary>Moodle's timecreated (unix seconds).</summary>
     public required long TimeCreated { get; init; }
 
-    /// <summary>Optional, strictly increasing per site (e.g. the standard log row id).</summary>
+    /// <summary>Optional; orders events of one second (absent counts as 0). See <see cref="EventVersion"/>.</summary>
     public long? Sequence { get; init; }
 
     /// <summary>The Moodle user who caused the event.</summary>

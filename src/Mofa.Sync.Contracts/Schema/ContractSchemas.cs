@@ -71,11 +71,11 @@ public static class ContractSchemas
     private static readonly Dictionary<string, string> FieldDescriptions = new(StringComparer.Ordinal)
     {
         ["schemaVersion"] = "Contract version; only 1 exists.",
-        ["eventId"] = "Unique per published event (a UUID is a good choice); the idempotency key and the AMQP message-id.",
+        ["eventId"] = "Unique per Moodle event across every site (a UUID made once, when the event is first recorded); the same on every re-publication; the idempotency key and the AMQP message-id.",
         ["site"] = "The Moodle site's wwwroot, e.g. https://moodle.example.edu.",
         ["eventName"] = "Moodle's event name verbatim; its routing key is the name without \\event\\, backslashes as dots.",
         ["timeCreated"] = "Moodle's timecreated (unix seconds).",
-        ["sequence"] = "Optional; strictly increasing per site (e.g. the standard log row id). Orders events within one second.",
+        ["sequence"] = "Optional; orders events of the same second: never smaller for a later event of the site, the same for messages derived from one Moodle event (e.g. the bridge's own outbox row id). Absent counts as 0.",
         ["actorId"] = "The Moodle user who caused the event (0 for the system).",
         ["courseId"] = "course.id",
         ["cmId"] = "course_modules.id",
@@ -93,8 +93,8 @@ public static class ContractSchemas
         ["user"] = "The user's profile, from the user record snapshot (never a password).",
         ["username"] = "user.username",
         ["email"] = "user.email (may be empty)",
-        ["firstName"] = "user.firstname",
-        ["lastName"] = "user.lastname",
+        ["firstName"] = "user.firstname (may be empty)",
+        ["lastName"] = "user.lastname (may be empty)",
     };
 
     /// <summary>Descriptions of fields whose meaning depends on the record.</summary>
@@ -226,12 +226,12 @@ public static class ContractSchemas
 
             [(typeof(UserUpdated), "username")] = Text(100),
             [(typeof(UserUpdated), "email")] = Email,
-            [(typeof(UserUpdated), "firstName")] = Text(100),
-            [(typeof(UserUpdated), "lastName")] = Text(100),
+            [(typeof(UserUpdated), "firstName")] = OptionalText(100),
+            [(typeof(UserUpdated), "lastName")] = OptionalText(100),
             [(typeof(UserProfile), "username")] = Text(100),
             [(typeof(UserProfile), "email")] = Email,
-            [(typeof(UserProfile), "firstName")] = Text(100),
-            [(typeof(UserProfile), "lastName")] = Text(100),
+            [(typeof(UserProfile), "firstName")] = OptionalText(100),
+            [(typeof(UserProfile), "lastName")] = OptionalText(100),
 
             [(typeof(QuizQuestionsChanged), "questions")] = s => s["maxItems"] = 10_000,
             [(typeof(QuizQuestion), "questionId")] = PositiveId,
@@ -264,9 +264,17 @@ public static class ContractSchemas
         s["pattern"] = PlainTextPattern;
     }
 
+    /// <summary>JSON Schema counts a string's length in code points, as the validators and Moodle's columns do.</summary>
     private static Action<JsonObject> Text(int maxLength) => s =>
     {
         s["minLength"] = 1;
+        s["maxLength"] = maxLength;
+        s["pattern"] = PlainTextPattern;
+    };
+
+    /// <summary>A text Moodle may leave empty (user.firstname): no minimum length.</summary>
+    private static Action<JsonObject> OptionalText(int maxLength) => s =>
+    {
         s["maxLength"] = maxLength;
         s["pattern"] = PlainTextPattern;
     };
@@ -285,8 +293,9 @@ public static class ContractSchemas
     private static Action<JsonObject> HttpUrl(int? maxLength) => s =>
     {
         s["format"] = "uri";
-        // No user-info: https://moodle.example.edu@evil.example/login goes to evil.example.
-        s["pattern"] = "^https?://[^/?#@]+([/?#]|$)";
+        // Any case, as the service reads it (HTTPS://Moodle.Example.EDU is the same site), and no
+        // user-info: https://moodle.example.edu@evil.example/login goes to evil.example.
+        s["pattern"] = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@]+([/?#]|$)";
         if (maxLength is { } max) s["maxLength"] = max;
     };
 

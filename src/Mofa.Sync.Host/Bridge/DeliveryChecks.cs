@@ -1,0 +1,27 @@
+using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts;
+using Mofa.Sync.Host.Settings;
+
+namespace Mofa.Sync.Host.Bridge;
+
+/// <summary>
+/// The settings the agents check a delivery against, as the running service holds them: the
+/// message limits (RabbitMq:MaxBodyBytes), the time bound (Sync:MaxClockSkew) and the configured
+/// Moodle sites. `mofa-sync validate` checks each line with the same.
+/// </summary>
+public sealed record DeliveryChecks(MessageLimits Limits, BridgeRules Rules, MoodleSites Sites)
+{
+    /// <summary>The defaults: no site configured, default limits and time bound.</summary>
+    public static DeliveryChecks Default { get; } = new(
+        new MessageLimits(MessageLimits.DefaultMaxBodyBytes, MessageLimits.DefaultMaxHeaderBytes), BridgeRules.Default, MoodleSites.None);
+
+    public static DeliveryChecks From(MofaSyncSettings settings) => new(
+        new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes),
+        new BridgeRules(settings.Sync.MaxClockSkew),
+        new MoodleSites(settings.Moodle));
+
+    /// <summary>Null when the agent would read the body; else why not. A line goes as `publish` sends it: application/json, no headers.</summary>
+    public string? RefuseBeforeReading(int bodyBytes) => Limits.Check(bodyBytes, null, BridgeExchange.ContentType, null);
+}
