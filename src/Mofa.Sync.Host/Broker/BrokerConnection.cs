@@ -45,8 +45,8 @@ public static class BrokerConnection
     /// (a node that stops resets the socket while acks are in flight); its reader, handling the
     /// node's connection.close, then waits for ever to queue its close-ok, so neither MassTransit nor
     /// the consumers hear that the connection is gone, and nothing reconnects to another node. Only
-    /// the missed-heartbeat check (three intervals without a frame) ends such a connection: with
-    /// the client's default of 60 s that took three minutes, with 10 s it takes about 30 s.
+    /// the missed-heartbeat check (a third interval without a frame) ends such a connection: with
+    /// the client's default of 60 s that took two to three minutes, with 10 s it takes 20 to 30 s.
     /// </summary>
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
 
