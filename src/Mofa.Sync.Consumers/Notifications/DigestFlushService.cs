@@ -70,7 +70,12 @@ public sealed class DigestFlushService(
         if (due.Count == 0) return 0;
 
         var endpoint = await sendEndpoints.GetSendEndpoint(notificationQueue);
-        await Task.WhenAll(due.Select(digestId => endpoint.Send(new DeliverDigest(digestId), ct)));
+        // Bounded as the agents' publish is (NotificationSink.PublishTimeout): a send waiting on a
+        // lost connection holds its channel's publish lock, and the client cannot shut that channel
+        // down (so nothing reconnects) until the send gives up. Timed out, the flush tries again later.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(NotificationSink.PublishTimeout);
+        await Task.WhenAll(due.Select(digestId => endpoint.Send(new DeliverDigest(digestId), timeout.Token)));
         // One write for the whole flush: sent and not yet marked (a crash in between) means sent again later.
         await store.MarkDispatchedAsync(due, DateTimeOffset.UtcNow, ct);
 
