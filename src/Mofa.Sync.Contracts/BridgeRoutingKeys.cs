@@ -20,6 +20,12 @@ public static partial class BridgeRoutingKeys
     public const string UserDeleted = "core.user_deleted";
     public const string QuizQuestionsChanged = "mod_quiz.quiz_questions_changed";
 
+    // After these Moodle fires no event per module or role: the course is read back (reconcile agent).
+    public const string CourseRestored = "core.course_restored";
+    public const string CourseResetEnded = "core.course_reset_ended";
+    public const string CourseContentDeleted = "core.course_content_deleted";
+    public const string CourseBinItemRestored = "tool_recyclebin.course_bin_item_restored";
+
     /// <summary>
     /// \core\event\course_module_created → core.course_module_created. Returns null when the name
     /// is not Moodle's form: a backslash, the component (frankenstyle: lower-case letters, digits,

@@ -80,6 +80,17 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
         return found?[VersionField].AsString;
     }
 
+    public async Task<IReadOnlyList<MirrorDocument>> ListChildrenAsync(ChildSelector children, CancellationToken ct)
+    {
+        var filter = new BsonDocument
+        {
+            { Site, children.Site },
+            children.CourseId is not null ? new BsonElement(CourseId, children.CourseId.Value) : new BsonElement(UserId, children.UserId ?? throw new ArgumentException("a child selector needs a course or a user id", nameof(children))),
+        };
+        var found = await collections(children.Collection).Find(filter).Sort(new BsonDocument(Id, 1)).ToListAsync(ct);
+        return found.Select(d => FromBson(children.Collection, d)).ToList();
+    }
+
     private async Task<WriteOutcome> WriteIfNewerAsync(
         MirrorCollection collection, string key, string site, long? courseId, long? userId, string version, bool deleted, BsonDocument data, CancellationToken ct)
     {

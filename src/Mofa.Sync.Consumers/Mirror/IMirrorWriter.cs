@@ -21,4 +21,10 @@ public interface IMirrorWriter
 
     /// <summary>The version of the tombstone under that key, or null when it is live or absent.</summary>
     Task<string?> GetTombstoneVersionAsync(DocumentRef target, CancellationToken ct);
+
+    /// <summary>
+    /// Every document under a parent, tombstones and placeholders included, with its version: what
+    /// a course snapshot compares with Moodle's answer before its conditional writes.
+    /// </summary>
+    Task<IReadOnlyList<MirrorDocument>> ListChildrenAsync(ChildSelector children, CancellationToken ct);
 }

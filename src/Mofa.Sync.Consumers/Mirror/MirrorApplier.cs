@@ -41,6 +41,8 @@ public sealed class MirrorApplier(IMirrorStore store, ISet<string> teacherRoles,
         UserUpdated m => Write((w, c) => UserUpdatedAsync(w, m, c), ct),
         UserDeleted m => Write((w, c) => UserDeletedAsync(w, m, c), ct),
         QuizQuestionsChanged m => Write((w, c) => QuizQuestionsChangedAsync(w, m, c), ct),
+        // Not applied from the event: the reconcile agent reads the course back from Moodle (Reconcile/).
+        CourseContentChanged => Task.FromResult(ApplyResult.Ignored("the course is read back from Moodle by the reconcile agent")),
         _ => throw new ArgumentException($"no apply rule for {e.GetType().Name}", nameof(e)),
     };
 

@@ -27,6 +27,10 @@ public static class BridgeRoutes
         new(BridgeRoutingKeys.UserUpdated, typeof(UserUpdated), SyncAgent.User),
         new(BridgeRoutingKeys.UserDeleted, typeof(UserDeleted), SyncAgent.User),
         new(BridgeRoutingKeys.QuizQuestionsChanged, typeof(QuizQuestionsChanged), SyncAgent.Question),
+        new(BridgeRoutingKeys.CourseRestored, typeof(CourseContentChanged), SyncAgent.Reconcile),
+        new(BridgeRoutingKeys.CourseResetEnded, typeof(CourseContentChanged), SyncAgent.Reconcile),
+        new(BridgeRoutingKeys.CourseContentDeleted, typeof(CourseContentChanged), SyncAgent.Reconcile),
+        new(BridgeRoutingKeys.CourseBinItemRestored, typeof(CourseContentChanged), SyncAgent.Reconcile),
     ];
 
     private static readonly Dictionary<string, Route> ByKey = All.ToDictionary(r => r.RoutingKey, StringComparer.Ordinal);

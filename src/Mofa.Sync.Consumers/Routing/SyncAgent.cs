@@ -7,4 +7,7 @@ public enum SyncAgent
     Module,
     User,
     Question,
+
+    /// <summary>Reads a course back from Moodle after an event that brings no per-item events (Reconcile/).</summary>
+    Reconcile,
 }

@@ -73,7 +73,7 @@ public sealed class MoodleWebServiceCaller(IHttpClientFactory clients, MoodleSit
                         text + ". Retrying cannot help: check the site's web service token (Moodle:Sites) and its capabilities, then replay the message from the error queue.");
                 }
 
-                throw new MoodleUnavailableException(text + $" ({Tries(site)})");
+                throw new MoodleUnavailableException(text + $" ({Tries(site)})", error.ErrorCode);
             }
 
             return body;

@@ -26,6 +26,7 @@ public static class BridgeValidators
         [typeof(UserUpdated)] = Typed(new UserUpdatedValidator()),
         [typeof(UserDeleted)] = Typed(new UserDeletedValidator()),
         [typeof(QuizQuestionsChanged)] = Typed(new QuizQuestionsChangedValidator()),
+        [typeof(CourseContentChanged)] = Typed(new CourseContentChangedValidator()),
     };
 
     /// <summary>The validator called with its own type: no untyped context to wrap on every message.</summary>

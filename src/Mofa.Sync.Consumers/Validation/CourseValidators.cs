@@ -16,3 +16,8 @@ public sealed class CourseDeletedValidator : MoodleEventValidator<CourseDeleted>
 {
     public CourseDeletedValidator() => Id(e => e.CourseId);
 }
+
+public sealed class CourseContentChangedValidator : MoodleEventValidator<CourseContentChanged>
+{
+    public CourseContentChangedValidator() => Id(e => e.CourseId);
+}

@@ -47,6 +47,10 @@ public static class ContractSchemas
         (BridgeRoutingKeys.UserUpdated, typeof(UserUpdated)),
         (BridgeRoutingKeys.UserDeleted, typeof(UserDeleted)),
         (BridgeRoutingKeys.QuizQuestionsChanged, typeof(QuizQuestionsChanged)),
+        (BridgeRoutingKeys.CourseRestored, typeof(CourseContentChanged)),
+        (BridgeRoutingKeys.CourseResetEnded, typeof(CourseContentChanged)),
+        (BridgeRoutingKeys.CourseContentDeleted, typeof(CourseContentChanged)),
+        (BridgeRoutingKeys.CourseBinItemRestored, typeof(CourseContentChanged)),
     ];
 
     /// <summary>What each message asks of the mirror (the first sentence of each schema's description).</summary>
@@ -60,6 +64,7 @@ public static class ContractSchemas
         [typeof(RoleUnassigned)] = "A role was unassigned in a course context: the mirror removes that role.",
         [typeof(UserUpdated)] = "A user's profile changed: the mirror updates the user if it keeps them.",
         [typeof(UserDeleted)] = "A user was deleted: the mirror removes the user and their roles.",
+        [typeof(CourseContentChanged)] = "Moodle changed a course's content without an event per module or role (a restore, an import, a duplication, a reset, a recycle-bin restore): the mirror reads the course back from the site's web services and makes its modules, teachers and names equal to them.",
         [typeof(QuizQuestionsChanged)] = "Not a Moodle event: sent by the bridge after anything that changes a quiz's structure, with the quiz's whole current question list; the mirror reconciles to it.",
     };
 

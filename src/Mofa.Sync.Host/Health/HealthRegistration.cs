@@ -14,7 +14,9 @@ public static class HealthRegistration
         services.AddSingleton<SecretRedactor>();
 
         // MassTransit adds its bus check ("masstransit-bus", tagged ready) to the same registry.
-        services.AddHealthChecks().AddCheck<MirrorStoreHealthCheck>(MirrorStoreHealthCheck.Name, tags: [HealthEndpoint.ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<MirrorStoreHealthCheck>(MirrorStoreHealthCheck.Name, tags: [HealthEndpoint.ReadyTag])
+            .AddCheck<ReconcileHealthCheck>(ReconcileHealthCheck.Name, tags: [HealthEndpoint.ReadyTag]);
 
         if (settings.Service.HealthPort == 0) return services;
 

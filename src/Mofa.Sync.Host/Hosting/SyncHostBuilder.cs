@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Consumers.Reconcile;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Broker;
@@ -73,6 +74,7 @@ public static class SyncHostBuilder
         services.AddSingleton<IMirrorStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet(), sp.GetService<IChangeOutbox>()));
         services.AddNotifications(settings);
+        services.AddReconcile(settings);
 
         services.AddHealthAndMetrics(settings);
 
@@ -87,15 +89,17 @@ public static class SyncHostBuilder
             x =>
             {
                 x.AddConsumer<BridgeEventConsumer, BridgeEventConsumerDefinition>();
+                x.AddConsumer<CourseReconcileConsumer, CourseReconcileConsumerDefinition>();
                 NotificationServices.AddNotificationConsumers(x);
             },
             (context, cfg) =>
             {
                 cfg.ConnectReceiveObserver(new ActivityObserver(context.GetRequiredService<ActivityMonitor>()));
-                ConfigureAgents(cfg, settings.RabbitMq, e =>
+                ConfigureAgents(cfg, settings.RabbitMq, (agent, e) =>
                 {
                     e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(settings.RabbitMq));
-                    e.ConfigureConsumer<BridgeEventConsumer>(context);
+                    if (agent == SyncAgent.Reconcile) e.ConfigureConsumer<CourseReconcileConsumer>(context);
+                    else e.ConfigureConsumer<BridgeEventConsumer>(context);
                 });
                 NotificationServices.ConfigureNotificationEndpoint(cfg, context, settings.RabbitMq);
             });
@@ -126,7 +130,7 @@ public static class SyncHostBuilder
     }
 
     /// <summary>The sync agents: a queue each, bound to the exchange by their routing keys, reading raw JSON.</summary>
-    public static void ConfigureAgents(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit, Action<IRabbitMqReceiveEndpointConfigurator> attachConsumer)
+    public static void ConfigureAgents(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit, Action<SyncAgent, IRabbitMqReceiveEndpointConfigurator> attachConsumer)
     {
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
@@ -151,7 +155,7 @@ public static class SyncHostBuilder
                     });
                 }
 
-                attachConsumer(e);
+                attachConsumer(agent, e);
             });
         }
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Consumers.Reconcile;
 using Mofa.Sync.Store.MongoDb;
 
 namespace Mofa.Sync.Host.Settings;
@@ -16,6 +17,7 @@ public sealed class MofaSyncSettings
     public ServiceOptions Service { get; init; } = new();
     public MoodleOptions Moodle { get; init; } = new();
     public NotificationOptions Notifications { get; init; } = new();
+    public ReconcileOptions Reconcile { get; init; } = new();
 
     public static MofaSyncSettings Bind(IConfiguration configuration)
     {
@@ -29,6 +31,7 @@ public sealed class MofaSyncSettings
             configuration.GetSection("Service").Bind(settings.Service);
             configuration.GetSection("Moodle").Bind(settings.Moodle);
             configuration.GetSection("Notifications").Bind(settings.Notifications);
+            configuration.GetSection("Reconcile").Bind(settings.Reconcile);
         }
         catch (InvalidOperationException ex)
         {

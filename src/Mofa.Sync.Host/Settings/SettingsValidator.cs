@@ -77,6 +77,13 @@ public static class SettingsValidator
         Check(Health.HealthListenAddress.TryParse(s.Service.HealthAddress, out _), "Service:HealthAddress",
             "must be an IP address of this machine (127.0.0.1 by default) or * for every interface");
         NotificationSettingsRules.Check(s, Check);
+        Check(s.Reconcile.SafetyMargin >= TimeSpan.Zero && s.Reconcile.SafetyMargin <= TimeSpan.FromDays(1), "Reconcile:SafetyMargin", "must be between 00:00:00 and 1.00:00:00, like 00:01:00");
+        Check(s.Reconcile.PageSize is > 0 and <= 10000, "Reconcile:PageSize", $"must be between 1 and 10000 (got {s.Reconcile.PageSize})");
+        Check(s.Reconcile.CallsPerSecond is > 0 and <= 1000, "Reconcile:CallsPerSecond", $"must be above 0 and at most 1000 (got {s.Reconcile.CallsPerSecond})");
+        Check(s.Reconcile.ConcurrentCourses is > 0 and <= 64, "Reconcile:ConcurrentCourses", $"must be between 1 and 64 (got {s.Reconcile.ConcurrentCourses})");
+        Check(s.Reconcile.RetryLimit is >= 0 and <= 100, "Reconcile:RetryLimit", $"must be between 0 and 100 (got {s.Reconcile.RetryLimit})");
+        Check(s.Reconcile.RetryMinInterval > TimeSpan.Zero && s.Reconcile.RetryMaxInterval >= s.Reconcile.RetryMinInterval,
+            "Reconcile:RetryMinInterval", "must be positive and not above Reconcile:RetryMaxInterval");
 
         if (problems.Count > 0)
         {

@@ -11,7 +11,8 @@ namespace Mofa.Sync.Tests.Notifications;
 /// <summary>
 /// A real HTTP server on 127.0.0.1 that answers POST /webservice/rest/server.php like Moodle's REST
 /// server does for core_message_send_instant_messages. Each test scripts the answers
-/// (<see cref="Answer"/>); every call is kept for the assertions.
+/// (<see cref="Answer"/>); every call is kept for the assertions. The read functions that
+/// reconciling calls are answered by a <see cref="Reconcile.FakeMoodleSite"/> plugged in as the answer.
 /// </summary>
 public sealed class FakeMoodleServer : IAsyncDisposable
 {
@@ -42,7 +43,11 @@ public sealed class FakeMoodleServer : IAsyncDisposable
     /// <summary>A message that reached the server (the call may still have been answered with an error).</summary>
     public sealed record Message(long ToUserId, string Text, int TextFormat, string ClientMsgId);
 
-    public sealed record Call(int Number, string Path, string? Token, string? Function, string? Format, IReadOnlyList<Message> Messages, IReadOnlyDictionary<string, string> Headers);
+    public sealed record Call(int Number, string Path, string? Token, string? Function, string? Format, IReadOnlyList<Message> Messages, IReadOnlyDictionary<string, string> Headers)
+    {
+        /// <summary>Every form field of the call (the read functions' parameters; the token too, as wstoken).</summary>
+        public IReadOnlyDictionary<string, string> Form { get; init; } = new Dictionary<string, string>();
+    }
 
     public sealed record Reply(int Status, string Body, TimeSpan Delay = default, bool Never = false, string? Location = null)
     {
@@ -127,7 +132,10 @@ public sealed class FakeMoodleServer : IAsyncDisposable
             }
 
             var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k] ?? "");
-            var call = new Call(number, context.Request.Url!.AbsolutePath, form["wstoken"], form["wsfunction"], form["moodlewsrestformat"], messages, headers);
+            var call = new Call(number, context.Request.Url!.AbsolutePath, form["wstoken"], form["wsfunction"], form["moodlewsrestformat"], messages, headers)
+            {
+                Form = form.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => form[k] ?? "", StringComparer.Ordinal),
+            };
             _calls.Enqueue(call);
 
             var reply = call.Path.EndsWith("/webservice/rest/server.php", StringComparison.Ordinal)

@@ -38,6 +38,12 @@ public sealed class SettingsValidationTests
     [InlineData("RabbitMq:Hosts:0", "rabbit one:5672", "RabbitMq:Hosts:0 must be host or host:port")]
     [InlineData("RabbitMq:QueueType", "Mirrored", "setting RabbitMq:QueueType has a value of the wrong type")]
     [InlineData("RabbitMq:DeliveryLimit", "0", "RabbitMq:DeliveryLimit must be between 1 and 10000")]
+    [InlineData("Reconcile:SafetyMargin", "-00:00:01", "Reconcile:SafetyMargin must be between 00:00:00 and 1.00:00:00")]
+    [InlineData("Reconcile:PageSize", "0", "Reconcile:PageSize must be between 1 and 10000")]
+    [InlineData("Reconcile:CallsPerSecond", "0", "Reconcile:CallsPerSecond must be above 0 and at most 1000")]
+    [InlineData("Reconcile:ConcurrentCourses", "100", "Reconcile:ConcurrentCourses must be between 1 and 64")]
+    [InlineData("Reconcile:RetryLimit", "101", "Reconcile:RetryLimit must be between 0 and 100")]
+    [InlineData("Reconcile:RetryMinInterval", "00:05:00", "Reconcile:RetryMinInterval must be positive and not above Reconcile:RetryMaxInterval")]
     public void A_bad_setting_is_named_with_its_environment_variable(string key, string value, string expected)
     {
         var error = Assert.Throws<SettingsException>(() => Bind((key, value)));

@@ -13,4 +13,8 @@ public sealed class MoodleRejectedException(string errorCode, string message) : 
 /// Moodle could not be reached or failed for a passing reason, and the HTTP retries are used up:
 /// the message goes to the _error queue, replayable later. The message never contains the token.
 /// </summary>
-public sealed class MoodleUnavailableException(string message) : Exception(message);
+public sealed class MoodleUnavailableException(string message, string? errorCode = null) : Exception(message)
+{
+    /// <summary>Moodle's errorcode when Moodle answered with an error object, else null (no answer, HTTP 5xx).</summary>
+    public string? ErrorCode { get; } = errorCode;
+}

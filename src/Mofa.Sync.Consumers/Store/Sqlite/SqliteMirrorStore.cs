@@ -78,25 +78,10 @@ public sealed class SqliteMirrorStore : IMirrorStore
     {
         using var connection = Open();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"SELECT key, site, course_id, user_id, version, deleted, placeholder, data, updated_at FROM {SqliteSchema.Table(collection)} ORDER BY key";
+        cmd.CommandText = $"SELECT {SqliteRows.Columns} FROM {SqliteSchema.Table(collection)} ORDER BY key";
         using var reader = cmd.ExecuteReader();
         var docs = new List<MirrorDocument>();
-        while (reader.Read())
-        {
-            docs.Add(new MirrorDocument
-            {
-                Collection = collection,
-                Key = reader.GetString(0),
-                Site = reader.GetString(1),
-                CourseId = reader.IsDBNull(2) ? null : reader.GetInt64(2),
-                UserId = reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                Version = reader.GetString(4),
-                Deleted = reader.GetInt64(5) != 0,
-                Placeholder = reader.GetInt64(6) != 0,
-                Data = reader.IsDBNull(7) ? null : JsonNode.Parse(reader.GetString(7))!.AsObject(),
-                UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
-            });
-        }
+        while (reader.Read()) docs.Add(SqliteRows.Document(collection, reader));
 
         return Task.FromResult<IReadOnlyList<MirrorDocument>>(docs);
     }

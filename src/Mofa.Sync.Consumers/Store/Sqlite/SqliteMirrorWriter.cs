@@ -76,6 +76,18 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
         return Task.FromResult(cmd.ExecuteScalar() as string);
     }
 
+    public Task<IReadOnlyList<MirrorDocument>> ListChildrenAsync(ChildSelector s, CancellationToken ct)
+    {
+        var table = Table(s.Collection);
+        var cmd = s.CourseId is not null ? table.ChildrenOfCourse : table.ChildrenOfUser;
+        if (s.CourseId is not null) Bind(cmd, ("$site", s.Site), ("$course", s.CourseId));
+        else Bind(cmd, ("$site", s.Site), ("$user", s.UserId ?? throw new ArgumentException("a child selector needs a course or a user id", nameof(s))));
+        using var reader = cmd.ExecuteReader();
+        var docs = new List<MirrorDocument>();
+        while (reader.Read()) docs.Add(SqliteRows.Document(s.Collection, reader));
+        return Task.FromResult<IReadOnlyList<MirrorDocument>>(docs);
+    }
+
     private WriteOutcome Write(MirrorCollection c, string key, string site, long? courseId, long? userId, string version, bool deleted, string? data)
     {
         var table = Table(c);
@@ -120,6 +132,10 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
         public SqliteCommand TombstoneChildrenOfCourse => field ??= Create(TombstoneChildren("course_id = $course"));
 
         public SqliteCommand TombstoneChildrenOfUser => field ??= Create(TombstoneChildren("user_id = $user"));
+
+        public SqliteCommand ChildrenOfCourse => field ??= Create($"SELECT {SqliteRows.Columns} FROM {t} WHERE site = $site AND course_id = $course ORDER BY key");
+
+        public SqliteCommand ChildrenOfUser => field ??= Create($"SELECT {SqliteRows.Columns} FROM {t} WHERE site = $site AND user_id = $user ORDER BY key");
 
         public SqliteCommand TombstoneVersion => field ??= Create($"SELECT version FROM {t} WHERE key = $key AND deleted = 1");
 

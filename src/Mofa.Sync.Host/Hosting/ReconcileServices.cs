@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Consumers.Mirror.Snapshots;
+using Mofa.Sync.Consumers.Reconcile;
+using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Host.Settings;
+
+namespace Mofa.Sync.Host.Hosting;
+
+/// <summary>
+/// Reconciling's part of the composition, shared by `mofa-sync reconcile` and the service's
+/// reconcile agent: the pacer, the reader and the snapshot rule. Needs the Moodle sites
+/// (AddMoodleSites) and an <see cref="IMirrorStore"/>.
+/// </summary>
+public static class ReconcileServices
+{
+    public static IServiceCollection AddReconcile(this IServiceCollection services, MofaSyncSettings settings)
+    {
+        services.TryAddSingleton(settings.Reconcile);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SitePacer>();
+        services.TryAddSingleton<ReconcileMetrics>();
+        services.TryAddSingleton<MoodleCourseReader>();
+        services.TryAddSingleton(sp => new CourseSnapshotRule(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet()));
+        services.TryAddSingleton<CourseReconciler>();
+        return services;
+    }
+}
