@@ -2,7 +2,6 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Contracts.Notifications;
 
 namespace Mofa.Sync.Store.MongoDb;
 
@@ -80,7 +79,7 @@ public sealed class MongoNotificationStore : INotificationStore
             await _digests.Indexes.CreateManyAsync(
             [
                 new CreateIndexModel<BsonDocument>(new BsonDocument { { "site", 1 }, { "courseId", 1 }, { "state", 1 } }),
-                new CreateIndexModel<BsonDocument>(new BsonDocument { { "state", 1 }, { "dispatchedAt", 1 }, { "dueAt", 1 } }),
+                new CreateIndexModel<BsonDocument>(new BsonDocument { { "dispatchedAt", 1 }, { "dueAt", 1 } }),
                 CurrentDigestIndex(),
             ], ct);
             await _notifications.Indexes.CreateManyAsync(
@@ -107,9 +106,9 @@ public sealed class MongoNotificationStore : INotificationStore
     /// <paramref name="within"/> is not used: the mirror's MongoDB writes share no transaction, so the
     /// record is one more idempotent step of the event, completed by a redelivery if the service dies.
     /// </remarks>
-    public async Task<RecordedNotification> RecordAsync(NotificationRequested notification, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct)
+    public async Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct)
     {
-        var n = notification;
+        var n = change;
         var at = now.ToUnixTimeMilliseconds();
         // 1. The data, once. Inserted before it joins any digest, so a close always finds what it lists.
         var isNew = await InsertDataAsync(n, at, ct);
@@ -121,12 +120,12 @@ public sealed class MongoNotificationStore : INotificationStore
         {
             if (claimRead)
             {
-                var doc = await _notifications.Find(new BsonDocument("_id", n.NotificationId)).Project(new BsonDocument("digestId", 1)).FirstOrDefaultAsync(ct);
+                var doc = await _notifications.Find(new BsonDocument("_id", n.ChangeId)).Project(new BsonDocument("digestId", 1)).FirstOrDefaultAsync(ct);
                 claim = doc?.GetValue("digestId", BsonNull.Value) is { IsString: true } d ? d.AsString : null;
             }
 
             claimRead = true;
-            if (claim is not null && await JoinOrHoldsAsync(claim, n.NotificationId, ct))
+            if (claim is not null && await JoinOrHoldsAsync(claim, n.ChangeId, ct))
             {
                 return new RecordedNotification(claim, isNew);
             }
@@ -135,20 +134,20 @@ public sealed class MongoNotificationStore : INotificationStore
             // from exactly the claim read, so that two deliveries moving it concurrently agree on one digest.
             var target = await CurrentDigestAsync(n.Site, n.CourseId, window, at, ct);
             var moved = await _notifications.UpdateOneAsync(
-                new BsonDocument { { "_id", n.NotificationId }, { "digestId", (BsonValue?)claim ?? BsonNull.Value } },
+                new BsonDocument { { "_id", n.ChangeId }, { "digestId", (BsonValue?)claim ?? BsonNull.Value } },
                 new BsonDocument("$set", new BsonDocument("digestId", target)), cancellationToken: ct);
             if (moved.MatchedCount == 0) continue;
             claim = target;
             claimRead = false;
-            if (await JoinAsync(target, n.NotificationId, ct)) return new RecordedNotification(target, isNew);
+            if (await JoinAsync(target, n.ChangeId, ct)) return new RecordedNotification(target, isNew);
         }
 
         throw new InvalidOperationException(
-            $"Notification {n.NotificationId} of course {n.CourseId} could not join a digest after {MaxAttempts} attempts (digests closing as fast as they open)");
+            $"Notification {n.ChangeId} of course {n.CourseId} could not join a digest after {MaxAttempts} attempts (digests closing as fast as they open)");
     }
 
     /// <summary>Inserts the notification's data under its id; false when it was there already (a redelivery).</summary>
-    private async Task<bool> InsertDataAsync(NotificationRequested n, long at, CancellationToken ct)
+    private async Task<bool> InsertDataAsync(DigestChange n, long at, CancellationToken ct)
     {
         var data = new BsonDocument
         {
@@ -158,7 +157,7 @@ public sealed class MongoNotificationStore : INotificationStore
         };
         try
         {
-            var result = await _notifications.UpdateOneAsync(new BsonDocument("_id", n.NotificationId), new BsonDocument("$setOnInsert", data),
+            var result = await _notifications.UpdateOneAsync(new BsonDocument("_id", n.ChangeId), new BsonDocument("$setOnInsert", data),
                 new UpdateOptions { IsUpsert = true }, ct);
             return result.UpsertedId is not null;
         }
@@ -243,13 +242,13 @@ public sealed class MongoNotificationStore : INotificationStore
 
     public async Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct)
     {
-        var docs = await _digests.Find(new BsonDocument { { "state", Open }, { "dispatchedAt", BsonNull.Value }, { "dueAt", new BsonDocument("$lte", now.ToUnixTimeMilliseconds()) } })
+        var docs = await _digests.Find(new BsonDocument { { "dispatchedAt", BsonNull.Value }, { "dueAt", new BsonDocument("$lte", now.ToUnixTimeMilliseconds()) } })
             .Sort(new BsonDocument("dueAt", 1)).Limit(max).Project(new BsonDocument("_id", 1)).ToListAsync(ct);
         return docs.Select(d => d["_id"].AsString).ToList();
     }
 
-    /// <summary>A dispatched digest takes no more notifications (as in the SQLite store): the next one of its course opens a new digest.</summary>
-    public Task MarkDispatchedAsync(IReadOnlyList<string> digestIds, DateTimeOffset now, CancellationToken ct) =>
+    /// <summary>A published digest takes no more notifications (as in the SQLite store): the next one of its course opens a new digest.</summary>
+    public Task MarkPublishedAsync(IReadOnlyList<string> digestIds, DateTimeOffset now, CancellationToken ct) =>
         _digests.UpdateManyAsync(new BsonDocument { { "_id", new BsonDocument("$in", new BsonArray(digestIds)) }, { "dispatchedAt", BsonNull.Value } },
             new BsonDocument("$set", new BsonDocument { { "dispatchedAt", now.ToUnixTimeMilliseconds() }, { "accepting", false }, { "current", false } }),
             cancellationToken: ct);
@@ -289,14 +288,16 @@ public sealed class MongoNotificationStore : INotificationStore
             await _digests.UpdateOneAsync(new BsonDocument("_id", digestId), new BsonDocument("$set", new BsonDocument
             {
                 { "recipients", count }, { "courseName", name },
-                { "dispatchedAt", digest.TryGetValue("dispatchedAt", out var d) && !d.IsBsonNull ? d : at },
             }), cancellationToken: ct);
-            digest = await _digests.Find(new BsonDocument("_id", digestId)).Project(new BsonDocument { { "courseName", 1 }, { "recipients", 1 } }).FirstAsync(ct);
+            digest = await _digests.Find(new BsonDocument("_id", digestId)).Project(new BsonDocument { { "courseName", 1 }, { "recipients", 1 }, { "closedAt", 1 } }).FirstAsync(ct);
         }
 
+        var recipientIds = (await _deliveries.Find(new BsonDocument("digestId", digestId)).Project(new BsonDocument("userId", 1)).ToListAsync(ct))
+            .Select(d => d["userId"].ToInt64()).Order().ToList();
+        var closedAt = digest.TryGetValue("closedAt", out var c) && !c.IsBsonNull ? c.ToInt64() : at;
         return new ClosedDigest(digestId, site, courseId,
             digest.TryGetValue("courseName", out var cn) && cn.IsString ? cn.AsString : null,
-            notifications, (int)digest["recipients"].ToInt64());
+            notifications, recipientIds, DateTimeOffset.FromUnixTimeMilliseconds(closedAt));
     }
 
     public async Task<IReadOnlyList<long>> ClaimAsync(string digestId, int max, DateTimeOffset now, CancellationToken ct)
@@ -386,15 +387,15 @@ public sealed class MongoNotificationStore : INotificationStore
     }
 
     /// <summary>The digest's notifications: the ones it lists (a digest written before the list existed: the ones that name it).</summary>
-    private async Task<List<NotificationRequested>> ReadNotificationsAsync(BsonDocument digest, CancellationToken ct)
+    private async Task<List<DigestChange>> ReadNotificationsAsync(BsonDocument digest, CancellationToken ct)
     {
         var filter = digest.TryGetValue("notificationIds", out var ids) && ids.IsBsonArray
             ? new BsonDocument("_id", new BsonDocument("$in", ids))
             : new BsonDocument("digestId", digest["_id"]);
         var docs = await _notifications.Find(filter).Sort(new BsonDocument { { "timeCreated", 1 }, { "_id", 1 } }).ToListAsync(ct);
-        return docs.Select(d => new NotificationRequested
+        return docs.Select(d => new DigestChange
         {
-            NotificationId = d["_id"].AsString,
+            ChangeId = d["_id"].AsString,
             Site = d["site"].AsString,
             CourseId = d["courseId"].ToInt64(),
             Kind = d["kind"].AsString,

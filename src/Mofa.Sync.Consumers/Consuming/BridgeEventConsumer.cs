@@ -19,7 +19,6 @@ namespace Mofa.Sync.Consumers.Consuming;
 /// </summary>
 public sealed class BridgeEventConsumer(
     MirrorApplier applier,
-    IContentChangeSink changes,
     MessageLimits limits,
     LargeBodyReclaimer reclaimer,
     SyncMetrics metrics,
@@ -84,13 +83,6 @@ public sealed class BridgeEventConsumer(
         metrics.ApplyDuration(parsed.Kind, Stopwatch.GetElapsedTime(started));
         metrics.Outcome(parsed.Kind, OutcomeName(result.Outcome));
         logger.LogDebug("{Kind} {EventId}: {Outcome} {Detail}", parsed.Kind, parsed.Event.EventId, result.Outcome, result.Detail);
-
-        if (result.Change is not null && result.Outcome is ApplyOutcome.Applied or ApplyOutcome.AlreadyApplied)
-        {
-            // AlreadyApplied too: a crash between the write and this call must not lose the change;
-            // the sink deduplicates by the causing event's id.
-            await changes.ChangedAsync(result.Change, context);
-        }
     }
 
     /// <summary>The AMQP message-id as the bridge set it (its eventId, not always a GUID), quoted safely for the log.</summary>

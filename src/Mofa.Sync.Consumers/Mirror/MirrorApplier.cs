@@ -21,10 +21,10 @@ namespace Mofa.Sync.Consumers.Mirror;
 ///   the purge erases the rest).</item>
 /// </list>
 /// Every step is idempotent, so a redelivery after a crash at any point ends in the same mirror.
-/// An effective content change is handed to the <see cref="IChangeRecorder"/> (the notifications)
+/// An effective content change is recorded in the <see cref="IChangeOutbox"/> (the notifications)
 /// inside the same write.
 /// </summary>
-public sealed class MirrorApplier(IMirrorStore store, ISet<string> teacherRoles, IChangeRecorder? recorder = null)
+public sealed class MirrorApplier(IMirrorStore store, ISet<string> teacherRoles, IChangeOutbox? outbox = null)
 {
     public Task<ApplyResult> ApplyAsync(MoodleEvent e, CancellationToken ct) => e switch
     {
@@ -47,17 +47,26 @@ public sealed class MirrorApplier(IMirrorStore store, ISet<string> teacherRoles,
     };
 
     /// <summary>One event's write: its apply rule, then the record of the change it made, committed together.</summary>
-    private Task<ApplyResult> Write(Func<IMirrorWriter, CancellationToken, Task<ApplyResult>> rule, CancellationToken ct) =>
-        store.WriteAsync(async (w, c) =>
+    private async Task<ApplyResult> Write(Func<IMirrorWriter, CancellationToken, Task<ApplyResult>> rule, CancellationToken ct)
+    {
+        var result = await store.WriteAsync(async (w, c) =>
         {
             var result = await rule(w, c);
-            if (recorder is not null && result.Change is { } change && result.Outcome is ApplyOutcome.Applied or ApplyOutcome.AlreadyApplied)
+            // AlreadyApplied too: a crash between the write and the ack must not lose the change; the outbox records it once.
+            if (outbox is not null && result.Change is { } change && result.Outcome is ApplyOutcome.Applied or ApplyOutcome.AlreadyApplied)
             {
-                result = result with { Change = await recorder.RecordAsync(change, w, c) };
+                result = result with { Change = await outbox.RecordAsync(change, w, c) };
             }
 
             return result;
         }, ct);
+        if (outbox is not null && result.Change is { } recorded && result.Outcome is ApplyOutcome.Applied or ApplyOutcome.AlreadyApplied)
+        {
+            outbox.Committed(recorded);
+        }
+
+        return result;
+    }
 
     private static async Task<ApplyResult> CourseChangedAsync(IMirrorWriter w, CourseChanged e, CancellationToken ct)
     {

@@ -3,23 +3,26 @@ using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Notifications.Moodle;
 using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Contracts.Notifications;
 
 namespace Mofa.Sync.Consumers.Notifications;
 
 /// <summary>
-/// Delivers one digest to the teachers of its course, each at most once:
+/// Delivers one NotificationRequested (one closed digest) to its recipients, each at most once:
 /// <list type="number">
-/// <item>close the digest: its recipients (the course's teachers in the mirror now) get a pending delivery record;</item>
+/// <item>the digest's delivery records were made when it closed (one pending record per recipient);</item>
 /// <item>claim up to 100 pending records at a time (a claim is atomic in the store, so two instances or a
-///   redelivery never claim the same one), call Moodle once for them, and record each answer;</item>
+///   redelivered NotificationRequested never claim the same one), call Moodle once for them, and record each answer;</item>
 /// <item>if the call fails as a whole, release the claimed records (retry) and throw: the message is retried or
 ///   lands in _error, and a replay claims them again.</item>
 /// </list>
-/// A record left "sending" means the service stopped while Moodle may have been handling it; it is
-/// never claimed again, so no teacher is sent the same digest twice. Moodle's clientmsgid carries
-/// the (digest, recipient) pair so an answer is matched to its record, and anyone reading
-/// Moodle's side can recognise a message. The digest's site picks the configured site (its
-/// address, its token); a site that is not configured, or has no token, is sent nothing.
+/// A second copy of a NotificationRequested (the outbox publishes at least once) finds nothing to
+/// claim and messages nobody. A record left "sending" means the service stopped while Moodle may
+/// have been handling it; it is never claimed again, so no teacher is sent the same digest twice.
+/// Moodle's clientmsgid carries the (digest, recipient) pair so an answer is matched to its
+/// record, and anyone reading Moodle's side can recognise a message. The message's site picks the
+/// configured site (its address, its token); a site that is not configured, or has no token, is
+/// sent nothing.
 /// </summary>
 public sealed class DigestDelivery(
     INotificationStore store,
@@ -39,34 +42,17 @@ public sealed class DigestDelivery(
         _ => null,
     };
 
-    public async Task DeliverAsync(string digestId, CancellationToken ct)
+    public async Task DeliverAsync(NotificationRequested notification, CancellationToken ct)
     {
-        var digest = await store.CloseAsync(digestId, DateTimeOffset.UtcNow, ct);
-        if (digest is null)
-        {
-            logger.LogWarning("Digest {DigestId} does not exist; nothing to deliver", digestId);
-            return;
-        }
-
-        if (digest.Notifications.Count == 0)
-        {
-            // A digest opened by a notification that a concurrent redelivery recorded elsewhere.
-            return;
-        }
-
-        if (digest.Recipients == 0)
-        {
-            logger.LogInformation("Digest {DigestId} of course {CourseId} ({Count} changes): no teacher in the mirror, nobody to tell",
-                digestId, digest.CourseId, digest.Notifications.Count);
-            return;
-        }
-
-        var text = NotificationText.For(digest.CourseName, digest.CourseId, digest.Notifications);
-        var notSent = NotSentReason(sites, digest.Site);
+        var digestId = notification.NotificationId;
+        var text = notification.Text.Html;
+        var notSent = NotSentReason(sites, notification.Site);
+        var claimedAny = false;
         while (true)
         {
             var claimed = await store.ClaimAsync(digestId, MoodleWebServiceClient.MaxMessagesPerCall, DateTimeOffset.UtcNow, ct);
             if (claimed.Count == 0) break;
+            claimedAny = true;
 
             if (notSent is not null)
             {
@@ -74,21 +60,26 @@ public sealed class DigestDelivery(
                     DateTimeOffset.UtcNow, ct);
                 metrics.Notifications(NotificationOutcomes.NotSent, claimed.Count);
                 logger.LogInformation("Digest {DigestId} of course {CourseId} ({Count} changes) for {Recipients} teachers {Reason}",
-                    digestId, digest.CourseId, digest.Notifications.Count, claimed.Count, notSent);
+                    digestId, notification.Course.Id, notification.Changes.Count, claimed.Count, notSent);
             }
             else
             {
-                await SendBatchAsync(sites.Find(digest.Site)!, digest, text, claimed, ct);
+                await SendBatchAsync(sites.Find(notification.Site)!, notification, text, claimed, ct);
             }
 
             // A short claim took the last pending records: no need for one more write to learn it.
             if (claimed.Count < MoodleWebServiceClient.MaxMessagesPerCall) break;
         }
+
+        if (!claimedAny)
+        {
+            logger.LogDebug("{NotificationId}: nobody left to message (a copy delivered already, no teacher, or not a digest of this store)", digestId);
+        }
     }
 
-    private async Task SendBatchAsync(MoodleSite site, ClosedDigest digest, string text, IReadOnlyList<long> recipients, CancellationToken ct)
+    private async Task SendBatchAsync(MoodleSite site, NotificationRequested digest, string text, IReadOnlyList<long> recipients, CancellationToken ct)
     {
-        var messages = recipients.Select(u => new MoodleMessage(u, text, MoodleTextFormat.Html, ClientMessageId(digest.DigestId, u))).ToList();
+        var messages = recipients.Select(u => new MoodleMessage(u, text, MoodleTextFormat.Html, ClientMessageId(digest.NotificationId, u))).ToList();
         IReadOnlyList<MoodleMessageResult> results;
         try
         {
@@ -97,10 +88,10 @@ public sealed class DigestDelivery(
         catch (Exception ex) when (ex is MoodleRejectedException or MoodleUnavailableException)
         {
             // Nothing of this call was delivered: the records become claimable again by a retry or a replay.
-            await store.RecordOutcomesAsync(digest.DigestId, recipients.Select(u => new DeliveryOutcome(u, DeliveryStates.Retry, Reason: ex.Message)).ToList(),
+            await store.RecordOutcomesAsync(digest.NotificationId, recipients.Select(u => new DeliveryOutcome(u, DeliveryStates.Retry, Reason: ex.Message)).ToList(),
                 DateTimeOffset.UtcNow, CancellationToken.None);
             metrics.Notifications(NotificationOutcomes.CallFailed, recipients.Count);
-            logger.LogWarning("Digest {DigestId}: sending to {Count} teachers failed: {Reason}", digest.DigestId, recipients.Count, ex.Message);
+            logger.LogWarning("Digest {DigestId}: sending to {Count} teachers failed: {Reason}", digest.NotificationId, recipients.Count, ex.Message);
             throw;
         }
 
@@ -119,15 +110,15 @@ public sealed class DigestDelivery(
             });
         }
 
-        await store.RecordOutcomesAsync(digest.DigestId, outcomes, DateTimeOffset.UtcNow, CancellationToken.None);
+        await store.RecordOutcomesAsync(digest.NotificationId, outcomes, DateTimeOffset.UtcNow, CancellationToken.None);
         var failed = outcomes.Where(o => o.State == DeliveryStates.Failed).ToList();
         metrics.Notifications(NotificationOutcomes.Delivered, outcomes.Count - failed.Count);
         metrics.Notifications(NotificationOutcomes.Refused, failed.Count);
         logger.LogInformation("Digest {DigestId} of course {CourseId}: {Delivered} teachers messaged, {Failed} refused by Moodle",
-            digest.DigestId, digest.CourseId, outcomes.Count - failed.Count, failed.Count);
+            digest.NotificationId, digest.Course.Id, outcomes.Count - failed.Count, failed.Count);
         foreach (var f in failed)
         {
-            logger.LogWarning("Digest {DigestId}: Moodle refused the message to user {UserId}: {Reason}", digest.DigestId, f.UserId, f.Reason);
+            logger.LogWarning("Digest {DigestId}: Moodle refused the message to user {UserId}: {Reason}", digest.NotificationId, f.UserId, f.Reason);
         }
     }
 

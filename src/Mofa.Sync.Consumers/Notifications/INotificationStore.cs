@@ -1,5 +1,4 @@
 using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Contracts.Notifications;
 
 namespace Mofa.Sync.Consumers.Notifications;
 
@@ -19,16 +18,16 @@ public interface INotificationStore : IAsyncDisposable
     /// at once). A notification recorded before keeps its digest. <paramref name="within"/> is the
     /// mirror write this record joins (SQLite: the same transaction); null records on its own.
     /// </summary>
-    Task<RecordedNotification> RecordAsync(NotificationRequested notification, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct);
+    Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct);
 
     /// <summary>The last name the notifications knew for a module (a delete carries none); <paramref name="within"/> as in RecordAsync.</summary>
     Task<string?> FindItemNameAsync(string site, long cmId, IMirrorWriter? within, CancellationToken ct);
 
-    /// <summary>Digests whose window has closed and that were not yet handed to delivery.</summary>
+    /// <summary>Digests whose window has closed and whose NotificationRequested is not yet published (closed ones included: a crash between the close and the publish).</summary>
     Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct);
 
-    /// <summary>Notes that a DeliverDigest was sent for each of the digests, so the flush does not send another (one write for all).</summary>
-    Task MarkDispatchedAsync(IReadOnlyList<string> digestIds, DateTimeOffset now, CancellationToken ct);
+    /// <summary>Notes that each digest's NotificationRequested was published (confirmed by the broker), so it is not published again (one write for all).</summary>
+    Task MarkPublishedAsync(IReadOnlyList<string> digestIds, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>
     /// Closes the digest to new notifications and, the first time, fixes its recipients: the users
@@ -59,8 +58,9 @@ public sealed record ClosedDigest(
     string Site,
     long CourseId,
     string? CourseName,
-    IReadOnlyList<NotificationRequested> Notifications,
-    int Recipients);
+    IReadOnlyList<DigestChange> Notifications,
+    IReadOnlyList<long> Recipients,
+    DateTimeOffset ClosedAt);
 
 /// <summary>The states of one (digest, recipient) delivery record.</summary>
 public static class DeliveryStates

@@ -32,9 +32,9 @@ public sealed class NotificationRequestedConsumerDefinition(IOptions<SyncOptions
         NotificationRetry.Configure(consumerConfigurator, options.Value);
 }
 
-public sealed class DeliverDigestConsumerDefinition(IOptions<SyncOptions> options) : ConsumerDefinition<DeliverDigestConsumer>
+public sealed class DeliverDigestFromPreviousVersionConsumerDefinition(IOptions<SyncOptions> options) : ConsumerDefinition<DeliverDigestFromPreviousVersionConsumer>
 {
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<DeliverDigestConsumer> consumerConfigurator, IRegistrationContext context) =>
+        IConsumerConfigurator<DeliverDigestFromPreviousVersionConsumer> consumerConfigurator, IRegistrationContext context) =>
         NotificationRetry.Configure(consumerConfigurator, options.Value);
 }

@@ -11,7 +11,7 @@ public static class NotificationTopology
     /// <summary>The exchange NotificationRequested is published to: mofa-sync.notification-requested by default.</summary>
     public static string ExchangeName(string queuePrefix) => $"{queuePrefix}.notification-requested";
 
-    /// <summary>The sync's own notification endpoint: DeliverDigest (and NotificationRequested sent to it directly, a replay).</summary>
+    /// <summary>The sync's own notification consumer's queue, bound to <see cref="ExchangeName"/> like any subscriber's.</summary>
     public static string QueueName(string queuePrefix) => $"{queuePrefix}.notifications";
 
     public static string ErrorQueueName(string queuePrefix) => QueueName(queuePrefix) + "_error";

@@ -2,20 +2,46 @@ namespace Mofa.Sync.Contracts.Notifications;
 
 /// <summary>
 /// Outbound: the content of a course changed and its teachers should be told (docs/contract.md,
-/// "Outbound: NotificationRequested"). Published by the sync once per effective change; a
-/// redelivered event can publish it again with the same <see cref="NotificationId"/>, so
-/// subscribers deduplicate by it.
+/// "Outbound: NotificationRequested"). Published once per course digest when its window closes:
+/// every change of one course within Notifications:DigestWindow, the teachers to tell, and the
+/// text to tell them. Published at least once: a crash between the publish and its record
+/// publishes it again with the same <see cref="NotificationId"/>, so subscribers deduplicate by it.
 /// </summary>
 public sealed record NotificationRequested
 {
-    /// <summary>"n:" + the site + "|" + the causing event's id: the same change always has the same id, and two sites' events never share one.</summary>
+    /// <summary>The digest's id: stable, the same in every copy of this notification.</summary>
     public required string NotificationId { get; init; }
 
     /// <summary>The Moodle site's wwwroot, in its canonical form (docs/contract.md).</summary>
     public required string Site { get; init; }
 
-    public required long CourseId { get; init; }
+    public required NotifiedCourse Course { get; init; }
 
+    /// <summary>The Moodle user ids to tell: the course's teachers in the mirror when the digest closed.</summary>
+    public required IReadOnlyList<long> Recipients { get; init; }
+
+    /// <summary>The changes, oldest first (at least one).</summary>
+    public required IReadOnlyList<NotifiedChange> Changes { get; init; }
+
+    /// <summary>What the teachers read, built once when the digest closed.</summary>
+    public required NotificationMessageText Text { get; init; }
+
+    /// <summary>When the digest closed (unix seconds).</summary>
+    public required long ClosedAt { get; init; }
+}
+
+/// <summary>The course a notification is about.</summary>
+public sealed record NotifiedCourse
+{
+    public required long Id { get; init; }
+
+    /// <summary>The course's full name in the mirror when the digest closed; null when the mirror does not know the course.</summary>
+    public string? Name { get; init; }
+}
+
+/// <summary>One change of a course module within a notification.</summary>
+public sealed record NotifiedChange
+{
     /// <summary>created, updated or deleted (see <see cref="NotificationKinds"/>).</summary>
     public required string Kind { get; init; }
 
@@ -31,20 +57,22 @@ public sealed record NotificationRequested
     /// <summary>Link to the module; null for deletes.</summary>
     public string? ItemUrl { get; init; }
 
-    /// <summary>The bridge event that caused the change.</summary>
-    public required string EventId { get; init; }
-
     /// <summary>When it happened in Moodle (unix seconds, the event's timeCreated).</summary>
     public required long TimeCreated { get; init; }
 
-    /// <summary>
-    /// The notification id of a causing event: deterministic, so a re-publish carries the same id;
-    /// scoped by the (canonical) site, since eventId is unique per site only.
-    /// </summary>
-    public static string IdFor(string site, string eventId) => $"n:{site}|{eventId}";
+    /// <summary>The bridge event that caused the change.</summary>
+    public required string EventId { get; init; }
 }
 
-/// <summary>The values of <see cref="NotificationRequested.Kind"/>.</summary>
+/// <summary>The message text: plain, and HTML (what the sync sends to Moodle as FORMAT_HTML; every name and link escaped).</summary>
+public sealed record NotificationMessageText
+{
+    public required string Plain { get; init; }
+
+    public required string Html { get; init; }
+}
+
+/// <summary>The values of <see cref="NotifiedChange.Kind"/>.</summary>
 public static class NotificationKinds
 {
     public const string Created = "created";

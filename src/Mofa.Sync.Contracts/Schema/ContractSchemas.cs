@@ -6,13 +6,14 @@ using System.Text.Json.Serialization.Metadata;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts.Modules;
+using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;
 
 namespace Mofa.Sync.Contracts.Schema;
 
 /// <summary>
-/// The JSON Schemas (draft 2020-12) of the bridge messages, generated from the contract records
+/// The JSON Schemas (draft 2020-12) of the bridge messages and of the outbound NotificationRequested, generated from the contract records
 /// with <see cref="JsonSchemaExporter"/> and <see cref="BridgeJson.Options"/>, then annotated with
 /// the field rules the service's validators enforce (positive ids, Moodle column sizes, http(s)
 /// addresses, schemaVersion 1). The published copies live in <see cref="Directory"/>; a test keeps
@@ -133,7 +134,70 @@ public static class ContractSchemas
             files.Add(FileName(contract), Write(SchemaOf(contract, options)));
         }
 
+        files.Add(FileName(typeof(NotificationRequested)), Write(NotificationSchemaOf(options)));
         return files;
+    }
+
+    /// <summary>The outbound message's fields, by (record, JSON name): its own words, not the bridge's.</summary>
+    private static readonly Dictionary<(Type, string), string> NotificationFields = new()
+    {
+        [(typeof(NotificationRequested), "notificationId")] = "The digest's id: stable, the same in every copy of this notification. Deduplicate on it (the AMQP message-id is a GUID derived from it).",
+        [(typeof(NotificationRequested), "site")] = "The Moodle site's wwwroot, canonical form.",
+        [(typeof(NotificationRequested), "course")] = "The course whose content changed.",
+        [(typeof(NotificationRequested), "recipients")] = "The Moodle user ids to tell: the users holding a teacher role in the course in the mirror when the digest closed (may be empty).",
+        [(typeof(NotificationRequested), "changes")] = "The course's module changes in the digest window, oldest first (at least one).",
+        [(typeof(NotificationRequested), "text")] = "The message the teachers read, built once when the digest closed.",
+        [(typeof(NotificationRequested), "closedAt")] = "When the digest closed (unix seconds).",
+        [(typeof(NotifiedCourse), "id")] = "course.id",
+        [(typeof(NotifiedCourse), "name")] = "The course's full name in the mirror when the digest closed; null when the mirror does not know the course.",
+        [(typeof(NotifiedChange), "kind")] = "created, updated or deleted.",
+        [(typeof(NotifiedChange), "cmId")] = "course_modules.id",
+        [(typeof(NotifiedChange), "moduleKind")] = "assign, quiz, choice or resource.",
+        [(typeof(NotifiedChange), "itemName")] = "The module's name; for a delete the last name the sync knew, or null when unknown.",
+        [(typeof(NotifiedChange), "itemUrl")] = "Link to the module; null for deletes.",
+        [(typeof(NotifiedChange), "timeCreated")] = "When it happened in Moodle (unix seconds, the bridge event's timeCreated).",
+        [(typeof(NotifiedChange), "eventId")] = "The bridge event that caused the change.",
+        [(typeof(NotificationMessageText), "plain")] = "Plain text, lines separated by \\n.",
+        [(typeof(NotificationMessageText), "html")] = "HTML (Moodle's FORMAT_HTML, what the sync sends): every name and link escaped, the only markup <br> and <a href>.",
+    };
+
+    /// <summary>The schema of the outbound NotificationRequested (the message part of MassTransit's envelope).</summary>
+    private static JsonObject NotificationSchemaOf(JsonSerializerOptions options)
+    {
+        var exporterOptions = new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = (context, node) =>
+            {
+                if (context.PropertyInfo is not { } property || node is not JsonObject schema) return node;
+                if (NotificationFields.TryGetValue((property.DeclaringType, property.Name), out var description)) schema.Insert(0, "description", description);
+                if ((property.DeclaringType, property.Name) == (typeof(NotifiedChange), "kind"))
+                {
+                    schema["enum"] = new JsonArray(NotificationKinds.Created, NotificationKinds.Updated, NotificationKinds.Deleted);
+                }
+
+                if ((property.DeclaringType, property.Name) == (typeof(NotificationRequested), "changes")) schema["minItems"] = 1;
+                return schema;
+            },
+        };
+
+        var exported = (JsonObject)options.GetJsonSchemaAsNode(typeof(NotificationRequested), exporterOptions);
+        var schema = new JsonObject
+        {
+            ["$schema"] = Draft,
+            ["$id"] = IdBase + FileName(typeof(NotificationRequested)),
+            ["title"] = nameof(NotificationRequested),
+            ["description"] = "Outbound: one course digest closed; its teachers should be told. Published by the sync to the fanout exchange "
+                + "{RabbitMq:QueuePrefix}.notification-requested (mofa-sync.notification-requested by default) as the message of MassTransit's JSON envelope, "
+                + "at least once: deduplicate on notificationId.",
+        };
+        foreach (var (name, value) in exported.ToList())
+        {
+            exported.Remove(name);
+            schema[name] = value;
+        }
+
+        return schema;
     }
 
     private static JsonObject SchemaOf(Type contract, JsonSerializerOptions options)

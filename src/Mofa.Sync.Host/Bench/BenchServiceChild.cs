@@ -20,7 +20,7 @@ public static class BenchServiceChild
 {
     public const string Prefix = "@bench ";
 
-    /// <summary>Setting (diagnostic only): the agents record and publish no notification, to show what notifications cost.</summary>
+    /// <summary>Setting (diagnostic only): the agents record no change in the outbox (so no notification is published), to show what notifications cost.</summary>
     public const string WithoutNotificationsKey = "Bench:WithoutNotifications";
 
     public static async Task<int> RunAsync(IConfiguration configuration, MofaSyncSettings settings)
@@ -33,10 +33,8 @@ public static class BenchServiceChild
             {
                 services.AddConsumeObserver(_ => observer);
                 if (!withoutNotifications) return;
-                // Registered last, so it wins over the notification sink in both its roles.
-                var none = new NoContentChangeSink();
-                services.AddSingleton<IContentChangeSink>(none);
-                services.AddSingleton<IChangeRecorder>(none);
+                // Registered last, so it wins over the notifications' change outbox.
+                services.AddSingleton<IChangeOutbox>(new NoChangeOutbox());
             });
         await host.StartAsync();
         Say("ready");

@@ -15,9 +15,9 @@ using Mofa.Sync.Store.MongoDb;
 namespace Mofa.Sync.Host.Hosting;
 
 /// <summary>
-/// The notifications' part of the composition (called from SyncHostBuilder.AddSync): the sink the
-/// agents record and publish through, the notification store, the Moodle sites and their clients, the digest flush, and the
-/// notification endpoint on the bus.
+/// The notifications' part of the composition (called from SyncHostBuilder.AddSync): the change
+/// outbox the agents record into, the notification store, the Moodle sites and their clients, the
+/// digest publisher, and the notification endpoint on the bus.
 /// </summary>
 public static class NotificationServices
 {
@@ -28,20 +28,15 @@ public static class NotificationServices
         services.AddMoodleSites(settings.Moodle);
         // In the service the notifications share the mirror store's writer (SQLite: its group commit) or client (MongoDB).
         services.AddSingleton(sp => CreateStore(settings, sp.GetRequiredService<IMirrorStore>()));
-        services.AddSingleton<NotificationSink>();
-        services.AddSingleton<IContentChangeSink>(sp => sp.GetRequiredService<NotificationSink>());
-        services.AddSingleton<IChangeRecorder>(sp => sp.GetRequiredService<NotificationSink>());
+        services.AddSingleton<IChangeOutbox, NotificationChangeOutbox>();
         services.AddTransient<DigestDelivery>();
         services.AddHostedService<NotificationStoreInitializer>();
-        services.AddSingleton(sp => new DigestFlushService(
+        services.AddSingleton(sp => new DigestPublisher(
             sp.GetRequiredService<INotificationStore>(),
-            sp.GetRequiredService<ISendEndpointProvider>(),
+            sp.GetRequiredService<IBus>(),
             settings.Notifications,
-            // Through the endpoint's exchange (bound to its queue): a queue: address would make the send
-            // declare the queue itself, without the quorum arguments of RabbitMq:QueueType.
-            new Uri($"exchange:{NotificationTopology.QueueName(settings.RabbitMq.QueuePrefix)}"),
-            sp.GetRequiredService<ILogger<DigestFlushService>>()));
-        services.AddHostedService(sp => sp.GetRequiredService<DigestFlushService>());
+            sp.GetRequiredService<ILogger<DigestPublisher>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<DigestPublisher>());
         return services;
     }
 
@@ -49,7 +44,7 @@ public static class NotificationServices
     public static void AddNotificationConsumers(IBusRegistrationConfigurator x)
     {
         x.AddConsumer<NotificationRequestedConsumer, NotificationRequestedConsumerDefinition>();
-        x.AddConsumer<DeliverDigestConsumer, DeliverDigestConsumerDefinition>();
+        x.AddConsumer<DeliverDigestFromPreviousVersionConsumer, DeliverDigestFromPreviousVersionConsumerDefinition>();
     }
 
     /// <summary>The exchange NotificationRequested goes to and the notification endpoint (inside UsingRabbitMq).</summary>
@@ -61,16 +56,16 @@ public static class NotificationServices
         cfg.ReceiveEndpoint(queue, e =>
         {
             ServiceQueues.Configure(e, rabbit, queue);
-            // Not bound to any exchange: the agents record their notifications themselves and the
-            // digest flush sends DeliverDigest straight to this queue; NotificationRequested arrives
-            // here only when sent to the queue (a replay), see NotificationRequestedConsumer.
+            // Bound to the notification exchange and to nothing else: the consume topology would also
+            // bind MassTransit's broker-wide exchange of DeliverDigest (only ever sent to this queue).
             e.ConfigureConsumeTopology = false;
-            // A few deliveries at a time: each is a Moodle call, and the flush paces them anyway.
+            e.Bind(exchange);
+            // A few deliveries at a time: each is a Moodle call, and the publisher paces them anyway.
             e.PrefetchCount = 16;
             e.ConcurrentMessageLimit = 4;
             e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(rabbit));
             e.ConfigureConsumer<NotificationRequestedConsumer>(context);
-            e.ConfigureConsumer<DeliverDigestConsumer>(context);
+            e.ConfigureConsumer<DeliverDigestFromPreviousVersionConsumer>(context);
         });
     }
 

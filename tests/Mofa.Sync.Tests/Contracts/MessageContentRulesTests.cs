@@ -168,11 +168,8 @@ public sealed class MessageContentRulesTests
     [Fact]
     public void A_teachers_message_carries_no_control_character_or_bidi_override_whatever_the_mirror_holds()
     {
-        var change = new NotificationRequested
+        var change = new NotifiedChange
         {
-            NotificationId = "n:e1",
-            Site = "https://moodle.example.edu",
-            CourseId = 10,
             Kind = NotificationKinds.Created,
             CmId = 100,
             ModuleKind = "assign",
@@ -181,8 +178,11 @@ public sealed class MessageContentRulesTests
             TimeCreated = 1_788_000_000,
             EventId = "e1",
         };
-        var text = NotificationText.For("Alg\u001bebra\u0007", 10, [change]);
+        var both = NotificationText.Of("Alg\u001bebra\u0007", 10, [change]);
+        var text = both.Html;
         Assert.DoesNotContain(text, c => !PlainText.IsAllowed(c));
+        Assert.DoesNotContain(both.Plain, c => !PlainText.IsAllowed(c) && c != '\n');
+        Assert.DoesNotContain("evil.example", both.Plain, StringComparison.Ordinal);
         Assert.Contains("Essayfdp.exe[2J", text, StringComparison.Ordinal);
         Assert.DoesNotContain("evil.example", text, StringComparison.Ordinal);
     }

@@ -77,7 +77,7 @@ public sealed class MoodleSitesTests
         Assert.Contains($"{moodleB.BaseUrl}/mod/quiz/view.php?id=301", callB.Messages[0].Text, StringComparison.Ordinal);
 
         Assert.Equal(
-            new[] { NotificationRequested.IdFor(moodleA.BaseUrl, "same-event-1"), NotificationRequested.IdFor(moodleB.BaseUrl, "same-event-1") }.Order(StringComparer.Ordinal),
+            new[] { DigestChange.IdFor(moodleA.BaseUrl, "same-event-1"), DigestChange.IdFor(moodleB.BaseUrl, "same-event-1") }.Order(StringComparer.Ordinal),
             statuses.Select(s => s.NotificationId).Order(StringComparer.Ordinal));
         Assert.Equal(new[] { moodleA.BaseUrl, moodleB.BaseUrl }.Order(StringComparer.Ordinal), statuses.Select(s => s.Site).Order(StringComparer.Ordinal));
 

@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Store.Sqlite;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Notifications;
 
-/// <summary>The service killed (SIGKILL, a real process) while Moodle is handling a call, then restarted.</summary>
+/// <summary>The service killed (SIGKILL, a real process) at the outbox's and the delivery's worst moments, then restarted.</summary>
 public sealed class NotificationCrashTests
 {
     [Fact]
@@ -30,7 +32,7 @@ public sealed class NotificationCrashTests
 
         Assert.Equal(100, world.Moodle.Calls.Single().Messages.Count);
 
-        // Restarted: the unacknowledged DeliverDigest comes back.
+        // Restarted: the unacknowledged NotificationRequested comes back.
         await using var restarted = await world.StartServiceAsync();
         var status = Assert.Single(await world.WaitForNotificationsAsync(n => n.Count == 1 && n[0].Delivered == 50, "the other 50 delivered"));
 
@@ -40,11 +42,62 @@ public sealed class NotificationCrashTests
         Assert.Equal((150, 50, 100, 0), (status.Recipients, status.Delivered, status.Interrupted, status.Waiting));
     }
 
-    /// <summary>`mofa-sync run` as its own process, with the test's settings.</summary>
-    private static Process StartServiceProcess(TestEnvironment env)
+    [Theory]
+    [InlineData(OutboxFaultPoint.AfterClose)]
+    [InlineData(OutboxFaultPoint.AfterPublish)]
+    public async Task A_service_killed_between_a_digests_close_publish_and_mark_messages_every_teacher_exactly_once_after_restart(string killAt)
+    {
+        await using var world = new NotificationWorld(new() { ["Service:HealthPort"] = "0" });
+        var teachers = Enumerable.Range(1, 5).Select(i => (long)(200 + i)).ToList();
+        await using (var setup = await world.StartServiceAsync())
+        {
+            await world.CreateCourseWithTeachersAsync(setup, teachers);
+        }
+
+        // The process kills itself (SIGKILL) at that point of the digest's publishing.
+        using (var process = StartServiceProcess(world.Env, killAt))
+        {
+            await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(402, "Take-home exam"))]);
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await process.WaitForExitAsync(limit.Token);
+            Assert.Equal(137, process.ExitCode);
+        }
+
+        var digest = Assert.Single(await world.NotificationsAsync());
+        Assert.Equal("closed", digest.DigestState);
+        Assert.Equal(0, digest.Delivered);
+
+        // Restarted: the digest is still unpublished (killed before its mark) and is published again;
+        // after a kill past the publish the first copy waits in the queue as well.
+        await using var restarted = await world.StartServiceAsync();
+        var copies = killAt == OutboxFaultPoint.AfterPublish ? 2 : 1;
+        await world.Consumed.WaitForAsync(copies);
+        var status = Assert.Single(await world.WaitForNotificationsAsync(n => n.Count == 1 && n[0].Delivered == teachers.Count, "every teacher messaged"));
+
+        var perRecipient = world.Moodle.MessagesByRecipient();
+        Assert.All(teachers, t => Assert.Single(perRecipient[t]));
+        Assert.Equal(teachers.Count, world.Moodle.Calls.Sum(c => c.Messages.Count));
+        Assert.Equal((teachers.Count, teachers.Count), (status.Recipients, status.Delivered));
+        await using var store = new SqliteNotificationStore(new SqliteStoreOptions { Path = world.Env.DatabasePath });
+        await WaitUntilAsync(async () => (await store.DueDigestsAsync(DateTimeOffset.UtcNow.AddDays(1), 10, CancellationToken.None)).Count == 0, "the digest marked published");
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> done, string what)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!await done())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within a minute: {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>`mofa-sync run` as its own process, with the test's settings (and the outbox's test-only kill point, if any).</summary>
+    private static Process StartServiceProcess(TestEnvironment env, string? killAt = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "mofa-sync.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (killAt is not null) start.Environment[OutboxFaultPoint.Variable] = killAt;
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("run");
         foreach (var (key, value) in env.Configuration().AsEnumerable().Where(p => p.Value is not null))

@@ -45,7 +45,7 @@ public sealed class NotificationDeliveryTests
         Assert.Equal(3, call.Messages.Select(m => m.ClientMsgId).Distinct().Count());
 
         var status = Assert.Single(statuses);
-        Assert.Equal(NotificationRequested.IdFor(world.Site, created.EventId), status.NotificationId);
+        Assert.Equal(DigestChange.IdFor(world.Site, created.EventId), status.NotificationId);
         Assert.Equal((3, 2, 1), (status.Recipients, status.Delivered, status.Failed));
         Assert.Contains(status.Reasons, r => r.Contains("can not receive messages", StringComparison.Ordinal));
 
@@ -54,7 +54,7 @@ public sealed class NotificationDeliveryTests
         var handled = service.Activity.Handled;
         await world.Env.PublishAsync([BridgeBody.Of(created)]);
         await world.Env.WaitForHandledAsync(handled + 1, service);
-        Assert.Equal(1, world.Consumed.DeliverDigest);
+        Assert.Equal(1, world.Consumed.NotificationRequested);
         Assert.Single(world.Moodle.Calls);
         Assert.Single(await world.NotificationsAsync());
 
@@ -64,59 +64,87 @@ public sealed class NotificationDeliveryTests
         var deleted = world.Moodle.Calls.Single(c => c.Number == 2).Messages[0].Text;
         Assert.Contains("Midterm &lt;b&gt;quiz&lt;/b&gt; &amp; more", deleted, StringComparison.Ordinal);
         Assert.Contains("was deleted", deleted, StringComparison.Ordinal);
-        // The delete's digest is delivered inside a DeliverDigest's consume: wait for that consume to
+        // The delete's digest is delivered inside a NotificationRequested's consume: wait for that consume to
         // end (the create's digest, the delete's) before taking the count.
         await world.Consumed.WaitForAsync(2);
-        var consumed = world.Consumed.DeliverDigest;
+        var consumed = world.Consumed.NotificationRequested;
         var before = service.Activity.Handled;
         await world.Env.PublishAsync([BridgeBody.Of(created)]);
         await world.Env.WaitForHandledAsync(before + 1, service);
         await world.WaitForNotificationsAsync(n => n.Count == 2 && n.All(x => x.Delivered + x.Failed == 3), "the delete delivered");
-        Assert.Equal(consumed, world.Consumed.DeliverDigest);
+        Assert.Equal(consumed, world.Consumed.NotificationRequested);
         Assert.True(world.Moodle.Calls.Count == 2, "calls: " + string.Join(" | ", world.Moodle.Calls.Select(c =>
             $"#{c.Number} to {string.Join(",", c.Messages.Select(m => m.ToUserId))}: {string.Join(" / ", c.Messages.Select(m => m.ClientMsgId))}")));
     }
 
     [Fact]
-    public async Task Another_service_bound_to_NotificationRequested_gets_each_change_with_its_ids()
+    public async Task A_module_changed_three_times_in_the_window_is_one_NotificationRequested_that_a_second_subscriber_gets_too()
+    {
+        await using var world = new NotificationWorld(new() { ["Notifications:DigestWindow"] = "00:00:05" });
+        await using var service = await world.StartServiceAsync();
+        await world.CreateCourseWithTeachersAsync(service, Teachers);
+        await using var subscriber = await Subscriber.BindAsync(world);
+
+        var changes = new[] { world.ModuleCreated(306, "Lab report", "assign"), world.ModuleUpdated(306, "Lab report v2", 1, "assign"), world.ModuleUpdated(306, "Lab report v3", 2, "assign") };
+        // One after the other, as a teacher edits: applied concurrently, an older edit would be stale and notify nothing.
+        foreach (var change in changes)
+        {
+            var handled = service.Activity.Handled;
+            await world.Env.PublishAsync([BridgeBody.Of(change)]);
+            await world.Env.WaitForHandledAsync(handled + 1, service);
+        }
+
+        var statuses = await world.WaitForNotificationsAsync(n => n.Count == 3 && n.All(x => x.Delivered == 3), "the three changes delivered");
+        await world.Consumed.WaitForAsync(1);
+
+        // One digest, one Moodle call with one message per teacher, naming the module's last name.
+        var digestId = Assert.Single(statuses.Select(s => s.DigestId).Distinct());
+        var call = Assert.Single(world.Moodle.Calls);
+        Assert.Equal(Teachers, call.Messages.Select(m => m.ToUserId).Order());
+        Assert.Contains("3 changes in your course", call.Messages[0].Text, StringComparison.Ordinal);
+        Assert.Equal(1, world.Consumed.NotificationRequested);
+
+        // The other service's queue got the same one message: the digest, its teachers, its three changes, its text.
+        var got = Assert.Single(await subscriber.ReceivedAsync(1));
+        Assert.Equal(DigestPublisher.MessageIdOf(digestId), Guid.Parse(got.BasicProperties.MessageId!));
+        using var envelope = JsonDocument.Parse(got.Body);
+        var message = envelope.RootElement.GetProperty("message");
+        Assert.Equal(["urn:message:Mofa.Sync.Contracts.Notifications:NotificationRequested"],
+            envelope.RootElement.GetProperty("messageType").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(digestId, message.GetProperty("notificationId").GetString());
+        Assert.Equal(world.Site, message.GetProperty("site").GetString());
+        Assert.Equal(NotificationWorld.CourseId, message.GetProperty("course").GetProperty("id").GetInt64());
+        Assert.Equal(NotificationWorld.CourseName, message.GetProperty("course").GetProperty("name").GetString());
+        Assert.Equal(Teachers, message.GetProperty("recipients").EnumerateArray().Select(r => r.GetInt64()));
+        var listed = message.GetProperty("changes").EnumerateArray().ToList();
+        Assert.Equal(changes.Select(c => c.EventId), listed.Select(c => c.GetProperty("eventId").GetString()));
+        Assert.Equal(["created", "updated", "updated"], listed.Select(c => c.GetProperty("kind").GetString()));
+        Assert.All(listed, c => Assert.Equal(306, c.GetProperty("cmId").GetInt64()));
+        Assert.Equal(call.Messages[0].Text, message.GetProperty("text").GetProperty("html").GetString());
+        Assert.StartsWith($"3 changes in your course “{NotificationWorld.CourseName}”:\n", message.GetProperty("text").GetProperty("plain").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_NotificationRequested_delivered_twice_messages_each_teacher_once()
     {
         await using var world = new NotificationWorld([]);
         await using var service = await world.StartServiceAsync();
         await world.CreateCourseWithTeachersAsync(service, Teachers);
+        await using var subscriber = await Subscriber.BindAsync(world);
 
-        // Another Mofa service: its own queue bound to this deployment's NotificationRequested exchange.
-        await using var connection = await TestBroker.ConnectAsync(world.Env.Rabbit);
-        await using var channel = await connection.CreateChannelAsync();
-        var exchange = NotificationTopology.ExchangeName(world.Env.Rabbit.QueuePrefix);
-        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
-        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        await channel.QueueBindAsync(queue, exchange, "");
-
-        var created = world.ModuleCreated(306, "Lab report", "assign");
-        var handled = service.Activity.Handled;
-        await world.Env.PublishAsync([BridgeBody.Of(created), BridgeBody.Of(created)]);
-        await world.Env.WaitForHandledAsync(handled + 2, service);
+        await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(307, "Quiz 1"))]);
         await world.WaitForNotificationsAsync(n => n.Count == 1 && n[0].Delivered == 3, "delivered");
+        await world.Consumed.WaitForAsync(1);
+        var first = Assert.Single(await subscriber.ReceivedAsync(1));
 
-        var received = new List<BasicGetResult>();
-        while (await channel.BasicGetAsync(queue, autoAck: true) is { } got) received.Add(got);
-        // The event and its duplicate: published twice with the same ids, for the subscriber to deduplicate.
-        Assert.Equal(2, received.Count);
-        var expectedId = NotificationSink.MessageIdOf(NotificationRequested.IdFor(world.Site, created.EventId));
-        Assert.All(received, got =>
-        {
-            Assert.Equal(expectedId, Guid.Parse(got.BasicProperties.MessageId!));
-            using var envelope = JsonDocument.Parse(got.Body);
-            var message = envelope.RootElement.GetProperty("message");
-            Assert.Equal(NotificationRequested.IdFor(world.Site, created.EventId), message.GetProperty("notificationId").GetString());
-            Assert.Equal("created", message.GetProperty("kind").GetString());
-            Assert.Equal(306, message.GetProperty("cmId").GetInt64());
-        });
+        // The same message again, as a redelivery or a second publish after a crash would bring it.
+        await subscriber.RepublishAsync(first);
+        await world.Consumed.WaitForAsync(2);
 
-        // The sync's own notification queue is not bound to that exchange: it consumed no copy.
-        Assert.Equal(0, world.Consumed.NotificationRequested);
-        Assert.Single(await world.NotificationsAsync());
-        Assert.Single(world.Moodle.Calls);
+        Assert.Equal(2, world.Consumed.NotificationRequested);
+        var call = Assert.Single(world.Moodle.Calls);
+        Assert.Equal(Teachers, call.Messages.Select(m => m.ToUserId).Order());
+        Assert.Equal(3, Assert.Single(await world.NotificationsAsync()).Delivered);
     }
 
     [Fact]
@@ -226,5 +254,53 @@ public sealed class NotificationDeliveryTests
         Assert.Empty(world.Moodle.Calls);
         Assert.Equal([DigestDelivery.NoMoodleReason], status.Reasons);
         Assert.Equal(DigestDelivery.NoMoodleReason, Host.Commands.NotificationsCommand.StatusOf(status));
+    }
+}
+
+/// <summary>Another Mofa service: its own queue bound to this deployment's NotificationRequested exchange.</summary>
+internal sealed class Subscriber : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+    private readonly string _queue;
+    private readonly string _exchange;
+
+    private Subscriber(IConnection connection, IChannel channel, string queue, string exchange) =>
+        (_connection, _channel, _queue, _exchange) = (connection, channel, queue, exchange);
+
+    public static async Task<Subscriber> BindAsync(NotificationWorld world)
+    {
+        var connection = await TestBroker.ConnectAsync(world.Env.Rabbit);
+        var channel = await connection.CreateChannelAsync();
+        var exchange = NotificationTopology.ExchangeName(world.Env.Rabbit.QueuePrefix);
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
+        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await channel.QueueBindAsync(queue, exchange, "");
+        return new Subscriber(connection, channel, queue, exchange);
+    }
+
+    /// <summary>Waits (safety limit, not a timing assertion) for <paramref name="count"/> messages, then takes whatever else is there.</summary>
+    public async Task<List<BasicGetResult>> ReceivedAsync(int count)
+    {
+        var received = new List<BasicGetResult>();
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (received.Count < count && DateTime.UtcNow < deadline)
+        {
+            if (await _channel.BasicGetAsync(_queue, autoAck: true) is { } got) received.Add(got);
+            else await Task.Delay(50);
+        }
+
+        while (await _channel.BasicGetAsync(_queue, autoAck: true) is { } more) received.Add(more);
+        return received;
+    }
+
+    /// <summary>Publishes a received copy again, byte for byte with its properties, to the notification exchange.</summary>
+    public async Task RepublishAsync(BasicGetResult got) =>
+        await _channel.BasicPublishAsync(_exchange, "", mandatory: false, new BasicProperties(got.BasicProperties), got.Body);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.DisposeAsync();
+        await _connection.DisposeAsync();
     }
 }

@@ -62,12 +62,16 @@ public sealed class NotificationRecordTests : IAsyncLifetime
     private async Task<List<MirrorDocument>> LiveModulesAsync() =>
         (await _mirror.ReadAllAsync(MirrorCollection.Modules, CancellationToken.None)).Where(d => !d.Deleted).ToList();
 
-    /// <summary>Records like the service's sink (inside the write), then fails on request: a crash or store error after the insert.</summary>
-    private sealed class Recorder(SqliteNotificationStore store, bool failAfterRecording) : IChangeRecorder
+    /// <summary>Records like the service's change outbox (inside the write), then fails on request: a crash or store error after the insert.</summary>
+    private sealed class Recorder(SqliteNotificationStore store, bool failAfterRecording) : IChangeOutbox
     {
+        public void Committed(ContentChange change)
+        {
+        }
+
         public async Task<ContentChange> RecordAsync(ContentChange change, IMirrorWriter writer, CancellationToken ct)
         {
-            await store.RecordAsync(NotificationSink.NotificationOf(change), TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow, writer, ct);
+            await store.RecordAsync(NotificationChangeOutbox.EntryOf(change), TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow, writer, ct);
             if (failAfterRecording) throw new InvalidOperationException("the store failed after the notification's insert");
             return change;
         }

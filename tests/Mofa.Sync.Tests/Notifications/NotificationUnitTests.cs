@@ -9,10 +9,9 @@ namespace Mofa.Sync.Tests.Notifications;
 /// <summary>The pure parts: the text, Moodle's answers, the redaction, the settings rules.</summary>
 public sealed class NotificationUnitTests
 {
-    private static NotificationRequested Change(string kind, string? name, string? url = "https://m.example/mod/quiz/view.php?id=1") => new()
+    private static NotifiedChange Change(string kind, string? name, string? url = "https://m.example/mod/quiz/view.php?id=1", long time = 1) => new()
     {
-        NotificationId = "n:" + Guid.NewGuid(), Site = "https://m.example", CourseId = 3, Kind = kind, CmId = 1, ModuleKind = "quiz",
-        ItemName = name, ItemUrl = url, EventId = "e", TimeCreated = 1,
+        Kind = kind, CmId = 1, ModuleKind = "quiz", ItemName = name, ItemUrl = url, EventId = "e" + Guid.NewGuid(), TimeCreated = time,
     };
 
     [Fact]
@@ -25,6 +24,16 @@ public sealed class NotificationUnitTests
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", text, StringComparison.Ordinal);
         Assert.Contains("A &amp; B", text, StringComparison.Ordinal);
         Assert.Contains("A module was deleted", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_plain_text_says_the_same_without_markup_and_the_html_escapes_it()
+    {
+        var text = NotificationText.Of("Algebra & <Geometry>", 3, [Change(NotificationKinds.Updated, "C", time: 2), Change(NotificationKinds.Created, "A & B", time: 1)]);
+
+        Assert.Equal("2 changes in your course “Algebra & <Geometry>”:\n• The quiz “A & B” was added — https://m.example/mod/quiz/view.php?id=1\n"
+            + "• The quiz “C” was updated — https://m.example/mod/quiz/view.php?id=1", text.Plain);
+        Assert.StartsWith("2 changes in your course “Algebra &amp; &lt;Geometry&gt;”:<br>• The quiz “A &amp; B” was added — <a href=", text.Html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -85,6 +85,12 @@ public sealed class NotificationWorld : IAsyncDisposable
         CourseId = CourseId, CmId = cmId, ModuleName = moduleName, InstanceId = cmId + 500, Name = name,
     };
 
+    /// <summary>An update of a module (routing key course_module.updated), at a later time than its create.</summary>
+    public CourseModuleChanged ModuleUpdated(long cmId, string name, int step, string moduleName = "quiz") => ModuleCreated(cmId, name, moduleName) with
+    {
+        EventName = "\\core\\event\\course_module_updated", TimeCreated = 1_700_000_100 + cmId + step,
+    };
+
     public CourseModuleDeleted ModuleDeleted(long cmId, string moduleName = "quiz") => new()
     {
         SchemaVersion = 1, EventId = NewId(), Site = Site, EventName = "\\core\\event\\course_module_deleted",
@@ -148,7 +154,10 @@ public sealed class NotificationConsumeCounter : IConsumeObserver
 
     public int DeliverDigest => Volatile.Read(ref _deliverDigest);
 
-    /// <summary>NotificationRequested consumed by the sync itself: none, unless sent to its queue directly.</summary>
+    /// <summary>DeliverDigest consumed: only ever one the previous version left (a test sends it).</summary>
+    public int DeliverDigestFromPreviousVersion => DeliverDigest;
+
+    /// <summary>NotificationRequested consumed by the sync's notification consumer (every copy, redeliveries included).</summary>
     public int NotificationRequested => Volatile.Read(ref _notificationRequested);
 
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
@@ -162,12 +171,13 @@ public sealed class NotificationConsumeCounter : IConsumeObserver
 
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => PostConsume(context);
 
+    /// <summary>Waits until the notification consumer has consumed <paramref name="count"/> NotificationRequested.</summary>
     public async Task WaitForAsync(int count)
     {
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DeliverDigest < count)
+        while (NotificationRequested < count)
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{DeliverDigest} of {count} DeliverDigest consumed after 2 minutes");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{NotificationRequested} of {count} NotificationRequested consumed after 2 minutes");
             await Task.Delay(50);
         }
     }

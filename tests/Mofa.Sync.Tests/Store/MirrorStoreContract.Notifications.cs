@@ -16,12 +16,12 @@ public abstract partial class MirrorStoreContract
 
     private long _notificationSequence;
 
-    private NotificationRequested Notification(long courseId, long cmId = 10, string? name = "Essay", long timeCreated = 1_800_000_000)
+    private DigestChange Notification(long courseId, long cmId = 10, string? name = "Essay", long timeCreated = 1_800_000_000)
     {
         var eventId = string.Create(CultureInfo.InvariantCulture, $"e{Interlocked.Increment(ref _notificationSequence)}-{Guid.NewGuid():N}");
-        return new NotificationRequested
+        return new DigestChange
         {
-            NotificationId = NotificationRequested.IdFor("https://moodle.example.edu", eventId),
+            ChangeId = DigestChange.IdFor("https://moodle.example.edu", eventId),
             Site = "https://moodle.example.edu",
             CourseId = courseId,
             Kind = NotificationKinds.Updated,
@@ -34,16 +34,25 @@ public abstract partial class MirrorStoreContract
         };
     }
 
-    /// <summary>Closes every digest not yet closed (as the flush and the deliveries would, once their windows are over).</summary>
+    /// <summary>Teacher roles in the mirror (the recipients a close fixes), on the notifications' site.</summary>
+    private async Task SeedTeachersAsync(long courseId, IEnumerable<long> userIds)
+    {
+        var events = new EventFactory();
+        foreach (var userId in userIds) await Apply(events.RoleAssigned(1, courseId, userId, profile: EventFactory.Profile($"t{userId}")));
+    }
+
+    /// <summary>Closes and marks published every digest not yet published (as the digest publisher would, once their windows are over).</summary>
     private async Task<List<ClosedDigest>> CloseEveryDigestAsync(INotificationStore store)
     {
         var closed = new List<ClosedDigest>();
         var later = DateTimeOffset.UtcNow.AddDays(1);
-        foreach (var id in await store.DueDigestsAsync(later, 10_000, Ct))
+        var due = await store.DueDigestsAsync(later, 10_000, Ct);
+        foreach (var id in due)
         {
             closed.Add(await store.CloseAsync(id, later, Ct) ?? throw new Xunit.Sdk.XunitException($"digest {id} is due but does not exist"));
         }
 
+        await store.MarkPublishedAsync(due, later, Ct);
         return closed;
     }
 
@@ -68,7 +77,7 @@ public abstract partial class MirrorStoreContract
             var digest = Assert.Single(recorded.Select(r => r.DigestId).Distinct());
             var closed = Assert.Single(await CloseEveryDigestAsync(store));
             Assert.Equal(digest, closed.DigestId);
-            Assert.Equal(notifications.Select(n => n.NotificationId).Order(StringComparer.Ordinal), closed.Notifications.Select(n => n.NotificationId).Order(StringComparer.Ordinal));
+            Assert.Equal(notifications.Select(n => n.ChangeId).Order(StringComparer.Ordinal), closed.Notifications.Select(n => n.ChangeId).Order(StringComparer.Ordinal));
         }
     }
 
@@ -87,7 +96,7 @@ public abstract partial class MirrorStoreContract
             var recorders = racing.Select(n => Task.Run(async () =>
             {
                 start.Wait(Ct);
-                return (n.NotificationId, (await store.RecordAsync(n, Window, now, null, Ct)).DigestId);
+                return (n.ChangeId, (await store.RecordAsync(n, Window, now, null, Ct)).DigestId);
             })).ToList();
             var closer = Task.Run(async () =>
             {
@@ -97,17 +106,18 @@ public abstract partial class MirrorStoreContract
             start.Set();
             var recorded = await Task.WhenAll(recorders);
             var firstClose = await closer ?? throw new Xunit.Sdk.XunitException("the digest vanished");
+            await store.MarkPublishedAsync([digest], now, Ct);
 
             // What each close returned is what its teachers are told: every notification exactly once, in the digest it was recorded in.
             var delivered = new[] { firstClose }.Concat(await CloseEveryDigestAsync(store))
-                .SelectMany(d => d.Notifications.Select(n => (n.NotificationId, d.DigestId)))
+                .SelectMany(d => d.Notifications.Select(n => (n.ChangeId, d.DigestId)))
                 .ToList();
-            var expected = recorded.Append((first.NotificationId, digest)).OrderBy(r => r.Item1, StringComparer.Ordinal).ToList();
-            Assert.Equal(expected, delivered.OrderBy(d => d.NotificationId, StringComparer.Ordinal).ToList());
+            var expected = recorded.Append((first.ChangeId, digest)).OrderBy(r => r.Item1, StringComparer.Ordinal).ToList();
+            Assert.Equal(expected, delivered.OrderBy(d => d.ChangeId, StringComparer.Ordinal).ToList());
 
             // Closing the raced digest again gives the same list: nothing joined it after its close.
             var again = await store.CloseAsync(digest, now, Ct);
-            Assert.Equal(firstClose.Notifications.Select(n => n.NotificationId), again!.Notifications.Select(n => n.NotificationId));
+            Assert.Equal(firstClose.Notifications.Select(n => n.ChangeId), again!.Notifications.Select(n => n.ChangeId));
         }
     }
 
@@ -139,18 +149,19 @@ public abstract partial class MirrorStoreContract
             start.Set();
             var recorded = await Task.WhenAll(deliveries);
             var raced = await closer;
+            if (raced is not null) await store.MarkPublishedAsync([digest], now, Ct);
 
             Assert.Single(recorded, r => r.IsNew);
             var its = Assert.Single(recorded.Select(r => r.DigestId).Distinct());
             var digests = (raced is null ? [] : new[] { raced }).Concat(await CloseEveryDigestAsync(store)).ToList();
-            var holding = Assert.Single(digests, d => d.Notifications.Any(x => x.NotificationId == n.NotificationId));
+            var holding = Assert.Single(digests, d => d.Notifications.Any(x => x.ChangeId == n.ChangeId));
             Assert.Equal(its, holding.DigestId);
-            Assert.Single(holding.Notifications, x => x.NotificationId == n.NotificationId);
+            Assert.Single(holding.Notifications, x => x.ChangeId == n.ChangeId);
         }
     }
 
     [SkippableFact]
-    public async Task A_closed_or_dispatched_digest_takes_no_more_notifications_and_a_zero_window_gives_each_its_own()
+    public async Task A_closed_or_published_digest_takes_no_more_notifications_and_a_zero_window_gives_each_its_own()
     {
         var store = await NotificationsAsync();
         var now = DateTimeOffset.UtcNow;
@@ -162,7 +173,7 @@ public abstract partial class MirrorStoreContract
         var after = await store.RecordAsync(Notification(300), Window, now, null, Ct);
         Assert.NotEqual(first.DigestId, after.DigestId);
 
-        await store.MarkDispatchedAsync([after.DigestId], now, Ct);
+        await store.MarkPublishedAsync([after.DigestId], now, Ct);
         var afterDispatch = await store.RecordAsync(Notification(300), Window, now, null, Ct);
         Assert.NotEqual(after.DigestId, afterDispatch.DigestId);
 
@@ -175,6 +186,33 @@ public abstract partial class MirrorStoreContract
 
         Assert.Single((await store.CloseAsync(after.DigestId, now, Ct))!.Notifications);
         Assert.Equal(2, (await store.CloseAsync(first.DigestId, now, Ct))!.Notifications.Count);
+    }
+
+    [SkippableFact]
+    public async Task A_closed_digest_not_yet_published_is_due_again_with_the_same_recipients_and_changes_until_it_is_marked()
+    {
+        var store = await NotificationsAsync();
+        var now = DateTimeOffset.UtcNow;
+        await SeedTeachersAsync(600, [7, 3]);
+        var first = await store.RecordAsync(Notification(600), Window, now, null, Ct);
+        await store.RecordAsync(Notification(600), Window, now, null, Ct);
+        var later = now + Window + TimeSpan.FromSeconds(1);
+
+        // The publisher closed it, then the process died before the publish (or before the mark).
+        Assert.Contains(first.DigestId, await store.DueDigestsAsync(later, 100, Ct));
+        var closed = (await store.CloseAsync(first.DigestId, later, Ct))!;
+        Assert.Equal([3L, 7L], closed.Recipients);
+        await SeedTeachersAsync(600, [9]);
+
+        // After the restart: still due, and closing it again gives the same digest (a teacher added since is not in it).
+        Assert.Contains(first.DigestId, await store.DueDigestsAsync(later.AddSeconds(5), 100, Ct));
+        var again = (await store.CloseAsync(first.DigestId, later.AddSeconds(5), Ct))!;
+        Assert.Equal(closed.Recipients, again.Recipients);
+        Assert.Equal(closed.ClosedAt, again.ClosedAt);
+        Assert.Equal(closed.Notifications.Select(n => n.ChangeId), again.Notifications.Select(n => n.ChangeId));
+
+        await store.MarkPublishedAsync([first.DigestId], later, Ct);
+        Assert.DoesNotContain(first.DigestId, await store.DueDigestsAsync(later.AddDays(1), 100, Ct));
     }
 
     [SkippableFact]
@@ -206,10 +244,10 @@ public abstract partial class MirrorStoreContract
         var goneDigest = (await store.RecordAsync(gone, Window, now.AddSeconds(5), null, Ct)).DigestId;
         await DeleteDigestAsync(goneDigest);
 
-        var byId = tied.Select(n => n.NotificationId).Order(StringComparer.Ordinal).ToList();
+        var byId = tied.Select(n => n.ChangeId).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(byId.Take(2), (await store.RecentAsync(2, Ct)).Select(r => r.NotificationId));
         var all = await store.RecentAsync(10, Ct);
-        Assert.Equal(byId.Append(older.NotificationId), all.Select(r => r.NotificationId));
+        Assert.Equal(byId.Append(older.ChangeId), all.Select(r => r.NotificationId));
         Assert.All(all, r => Assert.Equal("open", r.DigestState));
     }
 }

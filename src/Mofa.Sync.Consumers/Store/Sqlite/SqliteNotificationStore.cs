@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Mirror.Documents;
 using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Contracts.Notifications;
 
 namespace Mofa.Sync.Consumers.Store.Sqlite;
 
@@ -42,16 +41,18 @@ public sealed class SqliteNotificationStore : INotificationStore
                 state         TEXT    NOT NULL,   -- open (takes notifications) or closed (recipients fixed)
                 created_at    INTEGER NOT NULL,   -- unix milliseconds, like every *_at here
                 due_at        INTEGER NOT NULL,   -- the end of the digest window
-                dispatched_at INTEGER NULL,       -- the flush sent a DeliverDigest for it
+                dispatched_at INTEGER NULL,       -- its NotificationRequested was published (the outbox's mark)
                 closed_at     INTEGER NULL,
                 course_name   TEXT    NULL,
                 recipients    INTEGER NULL
             );
             CREATE INDEX IF NOT EXISTS ix_notification_digests_course ON notification_digests(site, course_id, state);
-            CREATE INDEX IF NOT EXISTS ix_notification_digests_due ON notification_digests(state, dispatched_at, due_at);
+            -- The outbox's unpublished digests only: the index stays as small as the backlog.
+            DROP INDEX IF EXISTS ix_notification_digests_due;
+            CREATE INDEX IF NOT EXISTS ix_notification_digests_unpublished ON notification_digests(due_at) WHERE dispatched_at IS NULL;
 
             CREATE TABLE IF NOT EXISTS notifications (
-                id           TEXT    NOT NULL PRIMARY KEY,   -- n:{eventId}
+                id           TEXT    NOT NULL PRIMARY KEY,   -- n:{site}|{eventId}
                 digest_id    TEXT    NOT NULL,
                 site         TEXT    NOT NULL,
                 course_id    INTEGER NOT NULL,
@@ -82,7 +83,7 @@ public sealed class SqliteNotificationStore : INotificationStore
         return Task.CompletedTask;
     }
 
-    public Task<RecordedNotification> RecordAsync(NotificationRequested notification, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct)
+    public Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct)
     {
         // Inside a mirror write: its connection, its transaction (and its savepoint: if this fails, the event's writes go too).
         return within is SqliteMirrorWriter mirror
@@ -91,8 +92,8 @@ public sealed class SqliteNotificationStore : INotificationStore
 
         RecordedNotification Record(SqliteConnection tx)
         {
-            var n = notification;
-            if (Scalar(tx, "SELECT digest_id FROM notifications WHERE id = $id", ("$id", n.NotificationId)) is string known)
+            var n = change;
+            if (Scalar(tx, "SELECT digest_id FROM notifications WHERE id = $id", ("$id", n.ChangeId)) is string known)
             {
                 return new RecordedNotification(known, IsNew: false);
             }
@@ -118,7 +119,7 @@ public sealed class SqliteNotificationStore : INotificationStore
             Execute(tx, """
                 INSERT INTO notifications(id, digest_id, site, course_id, kind, cm_id, module_kind, item_name, item_url, event_id, time_created, received_at)
                 VALUES($id, $digest, $site, $course, $kind, $cm, $module, $name, $url, $event, $time, $now)
-                """, ("$id", n.NotificationId), ("$digest", digestId), ("$site", n.Site), ("$course", n.CourseId), ("$kind", n.Kind),
+                """, ("$id", n.ChangeId), ("$digest", digestId), ("$site", n.Site), ("$course", n.CourseId), ("$kind", n.Kind),
                 ("$cm", n.CmId), ("$module", n.ModuleKind), ("$name", n.ItemName), ("$url", n.ItemUrl), ("$event", n.EventId),
                 ("$time", n.TimeCreated), ("$now", at));
             return new RecordedNotification(digestId, IsNew: true);
@@ -144,7 +145,7 @@ public sealed class SqliteNotificationStore : INotificationStore
     {
         using var connection = Open();
         using var cmd = Command(connection, """
-            SELECT id FROM notification_digests WHERE state = 'open' AND dispatched_at IS NULL AND due_at <= $now
+            SELECT id FROM notification_digests WHERE dispatched_at IS NULL AND due_at <= $now
             ORDER BY due_at LIMIT $max
             """, ("$now", now.ToUnixTimeMilliseconds()), ("$max", max));
         using var reader = cmd.ExecuteReader();
@@ -153,7 +154,7 @@ public sealed class SqliteNotificationStore : INotificationStore
         return Task.FromResult<IReadOnlyList<string>>(ids);
     }
 
-    public Task MarkDispatchedAsync(IReadOnlyList<string> digestIds, DateTimeOffset now, CancellationToken ct) =>
+    public Task MarkPublishedAsync(IReadOnlyList<string> digestIds, DateTimeOffset now, CancellationToken ct) =>
         InTransaction(tx => digestIds.Sum(id => Execute(tx, "UPDATE notification_digests SET dispatched_at = $now WHERE id = $id AND dispatched_at IS NULL",
             ("$id", id), ("$now", now.ToUnixTimeMilliseconds()))));
 
@@ -182,22 +183,28 @@ public sealed class SqliteNotificationStore : INotificationStore
                 var courseName = Scalar(tx, "SELECT json_extract(data, '$.fullName') FROM courses WHERE key = $key AND deleted = 0",
                     ("$key", MirrorKeys.Course(site, courseId).Key)) as string;
                 Execute(tx, """
-                    UPDATE notification_digests SET state = 'closed', closed_at = $now, course_name = $name, recipients = $recipients,
-                        dispatched_at = coalesce(dispatched_at, $now)
+                    UPDATE notification_digests SET state = 'closed', closed_at = $now, course_name = $name, recipients = $recipients
                     WHERE id = $id
                     """, ("$id", digestId), ("$now", now.ToUnixTimeMilliseconds()), ("$name", courseName), ("$recipients", recipients));
             }
 
             string? name;
-            int count;
-            using (var cmd = Command(tx, "SELECT course_name, recipients FROM notification_digests WHERE id = $id", ("$id", digestId)))
+            long closedAt;
+            using (var cmd = Command(tx, "SELECT course_name, closed_at FROM notification_digests WHERE id = $id", ("$id", digestId)))
             using (var reader = cmd.ExecuteReader())
             {
                 reader.Read();
-                (name, count) = (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? 0 : reader.GetInt32(1));
+                (name, closedAt) = (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1));
             }
 
-            return new ClosedDigest(digestId, site, courseId, name, ReadNotifications(tx, digestId), count);
+            var recipientIds = new List<long>();
+            using (var cmd = Command(tx, "SELECT user_id FROM notification_deliveries WHERE digest_id = $id ORDER BY user_id", ("$id", digestId)))
+            using (var reader = cmd.ExecuteReader())
+            {
+                while (reader.Read()) recipientIds.Add(reader.GetInt64(0));
+            }
+
+            return new ClosedDigest(digestId, site, courseId, name, ReadNotifications(tx, digestId), recipientIds, DateTimeOffset.FromUnixTimeMilliseconds(closedAt));
         });
 
     public Task<IReadOnlyList<long>> ClaimAsync(string digestId, int max, DateTimeOffset now, CancellationToken ct) =>
@@ -273,19 +280,19 @@ public sealed class SqliteNotificationStore : INotificationStore
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private static List<NotificationRequested> ReadNotifications(SqliteConnection tx, string digestId)
+    private static List<DigestChange> ReadNotifications(SqliteConnection tx, string digestId)
     {
         using var cmd = Command(tx, """
             SELECT id, site, course_id, kind, cm_id, module_kind, item_name, item_url, event_id, time_created
             FROM notifications WHERE digest_id = $id ORDER BY time_created, id
             """, ("$id", digestId));
         using var reader = cmd.ExecuteReader();
-        var list = new List<NotificationRequested>();
+        var list = new List<DigestChange>();
         while (reader.Read())
         {
-            list.Add(new NotificationRequested
+            list.Add(new DigestChange
             {
-                NotificationId = reader.GetString(0),
+                ChangeId = reader.GetString(0),
                 Site = reader.GetString(1),
                 CourseId = reader.GetInt64(2),
                 Kind = reader.GetString(3),
