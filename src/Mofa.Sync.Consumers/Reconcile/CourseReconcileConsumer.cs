@@ -1,12 +1,9 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Consumers.Telemetry;
-using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Courses;
 
 namespace Mofa.Sync.Consumers.Reconcile;
@@ -22,30 +19,14 @@ namespace Mofa.Sync.Consumers.Reconcile;
 /// </summary>
 public sealed class CourseReconcileConsumer(
     CourseReconciler reconciler,
+    BridgeMessageReader reader,
     MoodleSites sites,
     SyncMetrics metrics,
-    IOptions<SyncOptions> options,
     ILogger<CourseReconcileConsumer> logger) : IConsumer<BridgeMessage>
 {
-    private readonly BridgeRules _rules = new(options.Value.MaxClockSkew);
-
     public async Task Consume(ConsumeContext<BridgeMessage> context)
     {
-        var delivery = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rmq) ? rmq : null;
-        var routingKey = OriginalRoutingKey.Of(delivery);
-        ParsedBridgeMessage parsed;
-        try
-        {
-            parsed = BridgeMessageParser.Parse(routingKey, context.ReceiveContext.Body.GetBytes(), _rules, sites);
-        }
-        catch (InvalidBridgeMessageException ex)
-        {
-            metrics.Received(routingKey ?? "(none)");
-            metrics.Outcome(routingKey ?? "(none)", "invalid");
-            logger.LogWarning("Invalid bridge message ({RoutingKey}) sent to the error queue: {Reason}", routingKey ?? "no routing key", ex.Message);
-            throw;
-        }
-
+        var parsed = reader.Read(context);
         var attempt = context.GetRetryAttempt();
         if (attempt == 0) metrics.Received(parsed.Kind);
         if (parsed.Event is not CourseContentChanged e)

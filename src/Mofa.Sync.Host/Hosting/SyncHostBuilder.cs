@@ -70,6 +70,7 @@ public static class SyncHostBuilder
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<LargeBodyReclaimer>();
         services.AddSingleton(new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes));
+        services.AddSingleton<BridgeMessageReader>();
         services.AddSingleton<ActivityMonitor>();
         services.AddSingleton<IMirrorStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet(), sp.GetService<IChangeOutbox>()));

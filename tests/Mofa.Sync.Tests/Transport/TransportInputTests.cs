@@ -67,6 +67,31 @@ public sealed class TransportInputTests
     }
 
     [Fact]
+    public async Task The_reconcile_agent_refuses_what_the_other_agents_refuse_before_reading_the_body()
+    {
+        // A small body limit, so that a body over it is cheap to send.
+        await using var env = new TestEnvironment(new Dictionary<string, string?> { ["RabbitMq:MaxBodyBytes"] = "2048" });
+        await using var service = await TestService.StartAsync(env);
+        await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
+        await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
+        {
+            var (routingKey, body) = Bridge.Event(CourseRestored, new { courseId = 7 });
+            await channel.BasicPublishAsync(env.Rabbit.Exchange, routingKey, mandatory: true,
+                new BasicProperties { ContentType = "text/plain", Persistent = true }, Encoding.UTF8.GetBytes(body));
+            var (_, large) = Bridge.Event(CourseRestored, new { courseId = 8, padding = new string('x', 4096) });
+            await channel.BasicPublishAsync(env.Rabbit.Exchange, routingKey, mandatory: true,
+                new BasicProperties { ContentType = "application/json", Persistent = true }, Encoding.UTF8.GetBytes(large));
+        }
+
+        await env.WaitForHandledAsync(2, service);
+        var errors = await env.ErrorQueueAsync(SyncAgent.Reconcile);
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.Reason.Contains("content type 'text/plain' is not JSON", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Reason.Contains("RabbitMq:MaxBodyBytes", StringComparison.Ordinal));
+        Assert.Empty((await env.ExportAsync()).Courses);
+    }
+
+    [Fact]
     public async Task An_error_copy_keeps_the_reason_and_small_headers_and_no_fault_event_is_published()
     {
         await using var env = new TestEnvironment();
