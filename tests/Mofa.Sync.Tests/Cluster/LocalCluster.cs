@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -139,32 +138,8 @@ public sealed class LocalCluster : IAsyncLifetime
         return JsonDocument.Parse(await http.GetStringAsync(new Uri(path, UriKind.Relative)));
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan limit, string file, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        try
-        {
-            using var process = Process.Start(info)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(limit);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                return (-1, $"{file} {string.Join(' ', arguments)} did not finish within {limit}");
-            }
-
-            return (process.ExitCode, (await stdout + await stderr).Trim());
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            return (-1, $"{file} is not installed here: {ex.Message}");
-        }
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(TimeSpan limit, string file, params string[] arguments) =>
+        CommandRunner.RunAsync(limit, file, arguments);
 }
 
 /// <summary>The cluster tests: one at a time, and alone (they stop nodes and load the machine).</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 
@@ -46,35 +45,6 @@ public static class BrokerControl
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RabbitmqctlAsync(TimeSpan limit, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("rabbitmqctl", arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        try
-        {
-            using var process = Process.Start(info)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(limit);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                return (-1, $"rabbitmqctl {string.Join(' ', arguments)} did not finish within {limit}");
-            }
-
-            return (process.ExitCode, (await stdout + await stderr).Trim());
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            return (-1, $"rabbitmqctl is not installed here: {ex.Message}");
-        }
-    }
+    private static Task<(int ExitCode, string Output)> RabbitmqctlAsync(TimeSpan limit, params string[] arguments) =>
+        CommandRunner.RunAsync(limit, "rabbitmqctl", arguments);
 }
