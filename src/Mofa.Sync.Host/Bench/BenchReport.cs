@@ -36,6 +36,9 @@ public sealed record BenchReport
     public required double OfferedPerSecond { get; init; }
     public required LatencySummary Latency { get; init; }
 
+    /// <summary>The service's commits, checkpoints and GC pauses, in the backlog phase and in the latency phase.</summary>
+    public required BenchTail Tail { get; init; }
+
     /// <summary>Peak resident memory of the service process (VmHWM), whole run.</summary>
     public required double? PeakResidentMb { get; init; }
 
@@ -82,6 +85,8 @@ public sealed record BenchReport
         t.AddRow("service / floor", $"{ServiceToFloor:P1}");
         t.AddRow($"latency at {N(OfferedPerSecond)} /s offered ({Latency.Count:#,0} store writes)",
             FormattableString.Invariant($"p50 {Latency.P50Ms:0.0} ms, p95 {Latency.P95Ms:0.0} ms, [bold]p99 {Latency.P99Ms:0.0} ms[/], max {Latency.MaxMs:0.0} ms"));
+        t.AddRow("service's commits and pauses (backlog phase)", Markup.Escape(Tail.Backlog.Describe()));
+        t.AddRow("service's commits and pauses (latency phase)", Markup.Escape(Tail.Latency.Describe()));
         t.AddRow("[bold]peak resident memory of the service[/]", PeakResidentMb is { } mb ? $"[bold]{mb:0} MB[/]" : "n/a (no /proc)");
         t.AddRow("CPU per event (service phase)",
             $"service {Micros(CpuMicrosPerEvent.Service)} µs, broker {Micros(CpuMicrosPerEvent.BrokerServicePhase)} µs (raw consumer phase: {Micros(CpuMicrosPerEvent.BrokerCeilingPhase)} µs)");
@@ -93,7 +98,11 @@ public sealed record BenchReport
     }
 }
 
+/// <summary>The service's commits, checkpoints and GC pauses while it drained the backlog and while it took the steady load.</summary>
+public sealed record BenchTail(ServiceTail Backlog, ServiceTail Latency);
+
 /// <summary>CPU microseconds per event: the service process, and the broker while the service and while the raw consumer ran; the floor's child and the broker while it ran.</summary>
+
 public sealed record BenchCpu(double? Service, double? BrokerServicePhase, double? BrokerCeilingPhase, double? Floor, double? BrokerFloorPhase);
 
 /// <summary>The service's configuration in the run; <see cref="Notifications"/> false only in the diagnostic run without them.</summary>

@@ -85,6 +85,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
 
             progress($"latency: {options.LatencyRate:#,0} events/s for {options.LatencySeconds:0} s");
             await service.TakeLatenciesAsync();
+            var backlogTail = await service.TakeTailAsync();
             double offered;
             await using (var publisher = await BenchPublisher.ConnectAsync(rabbit, ct))
             {
@@ -93,6 +94,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
 
             var (handled, _, _, deliveries) = await WaitForHandledAsync(service, "the service", backlog.Count + steady.Count, ct);
             var latency = await service.TakeLatenciesAsync();
+            var latencyTail = await service.TakeTailAsync();
             var peak = service.PeakResidentBytes();
             var notificationsWaiting = await NotificationBacklogAsync(rabbit, ct);
             await service.StopAsync(TimeSpan.FromSeconds(60));
@@ -115,6 +117,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
                 ServicePerSecond = Math.Round(drained.PerSecond),
                 OfferedPerSecond = Math.Round(offered),
                 Latency = latency,
+                Tail = new BenchTail(backlogTail, latencyTail),
                 CpuMicrosPerEvent = cpu,
                 PeakResidentMb = peak is { } bytes ? Math.Round(bytes / 1024.0 / 1024.0, 1) : null,
                 Mirror = mirror,

@@ -26,6 +26,7 @@ public static class BenchServiceChild
     public static async Task<int> RunAsync(IConfiguration configuration, MofaSyncSettings settings)
     {
         var observer = new AppliedObserver();
+        using var tail = new ServiceTailListener();
         var withoutNotifications = string.Equals(configuration[WithoutNotificationsKey], "true", StringComparison.OrdinalIgnoreCase);
         using var host = MassTransitFloor.IsRequested(configuration)
             ? MassTransitFloor.Build(configuration, settings, observer)
@@ -50,6 +51,9 @@ public static class BenchServiceChild
                     break;
                 case "latencies":
                     Say("latencies " + LatencySummary.Of(observer.TakeLatencies()).ToLine());
+                    break;
+                case "tail":
+                    Say("tail " + tail.Take().ToLine());
                     break;
                 case "stop":
                     await host.StopAsync();

@@ -65,6 +65,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The latency percentiles of the store-writing events applied since the last call.</summary>
     public async Task<LatencySummary> TakeLatenciesAsync() => LatencySummary.Parse(await AskAsync("latencies", "latencies"));
 
+    /// <summary>The service's commits, checkpoints and GC pauses since the last call.</summary>
+    public async Task<ServiceTail> TakeTailAsync() => ServiceTail.Parse(await AskAsync("tail", "tail"));
+
     /// <summary>Peak resident memory so far (VmHWM of /proc/PID/status), in bytes; null where /proc is missing.</summary>
     public long? PeakResidentBytes()
     {

@@ -52,6 +52,10 @@ public static class SettingsValidator
         {
             Check(!string.IsNullOrWhiteSpace(s.Store.Sqlite.Path), "Store:Sqlite:Path", "must name the database file");
             Check(s.Store.Sqlite.MaxBatch > 0, "Store:Sqlite:MaxBatch", $"must be positive (got {s.Store.Sqlite.MaxBatch})");
+            Check(s.Store.Sqlite.CacheSizeMegabytes is >= 1 and <= 4096, "Store:Sqlite:CacheSizeMegabytes",
+                $"must be between 1 and 4096 MiB (got {s.Store.Sqlite.CacheSizeMegabytes})");
+            Check(s.Store.Sqlite.CheckpointInterval >= TimeSpan.FromMilliseconds(100) && s.Store.Sqlite.CheckpointInterval <= TimeSpan.FromMinutes(10),
+                "Store:Sqlite:CheckpointInterval", $"must be between 00:00:00.1 and 00:10:00 (got {s.Store.Sqlite.CheckpointInterval})");
         }
         else
         {

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -8,9 +8,11 @@ namespace Mofa.Sync.Consumers.Store.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode. Writes go through one writer connection that
-/// commits the events queued meanwhile in one transaction (group commit), each event inside its
-/// own savepoint so one failing event does not undo the others. A caller's task completes after
-/// the COMMIT, so the consumer acknowledges only committed writes.
+/// commits the events queued meanwhile in one transaction (group commit). A caller's task
+/// completes after the COMMIT, so the consumer acknowledges only committed writes. One failing
+/// event does not undo the others: the batch is then run again with each event in its own
+/// savepoint (a savepoint per event on every batch would cost two statements per event for a
+/// case that almost never happens). Checkpoints run beside the writer (<see cref="SqliteCheckpointer"/>).
 /// </summary>
 public sealed class SqliteMirrorStore : IMirrorStore
 {
@@ -22,6 +24,7 @@ public sealed class SqliteMirrorStore : IMirrorStore
     private Task? _writerLoop;
     private SqliteConnection? _connection;
     private SqliteMirrorWriter? _writer;
+    private readonly SqliteCheckpointer _checkpointer;
     private int _disposed;
     private readonly Lock _initializing = new();
 
@@ -30,6 +33,7 @@ public sealed class SqliteMirrorStore : IMirrorStore
         _options = options;
         _logger = logger;
         _connectionString = options.ConnectionString();
+        _checkpointer = new SqliteCheckpointer(Open, options.CheckpointInterval, logger);
     }
 
     public string Kind => "sqlite";
@@ -41,6 +45,7 @@ public sealed class SqliteMirrorStore : IMirrorStore
             if (_writerLoop is not null) return Task.CompletedTask;
             CreateSchema();
             _writerLoop = Task.Run(WriterLoopAsync, CancellationToken.None);
+            _checkpointer.Start();
         }
 
         return Task.CompletedTask;
@@ -150,25 +155,11 @@ public sealed class SqliteMirrorStore : IMirrorStore
 
     private async Task CommitBatchAsync(List<IPendingWrite> batch)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var writer = EnsureWriterConnection();
-            writer.BeginBatch();
-            foreach (var pending in batch)
-            {
-                writer.BeginEvent();
-                try
-                {
-                    await pending.RunAsync(writer);
-                    writer.EndEvent();
-                }
-                catch (Exception ex)
-                {
-                    writer.UndoEvent();
-                    pending.Fail(ex);
-                }
-            }
-
+            if (!await TryRunTogetherAsync(writer, batch)) await RunEachInSavepointAsync(writer, batch);
             writer.CommitBatch();
             foreach (var pending in batch) pending.Complete();
         }
@@ -179,6 +170,51 @@ public sealed class SqliteMirrorStore : IMirrorStore
             ResetWriterConnection();
             foreach (var pending in batch) pending.Fail(ex);
         }
+        finally
+        {
+            SqliteStoreMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            SqliteStoreMetrics.CommitEvents.Record(batch.Count);
+        }
+    }
+
+    /// <summary>Runs every event's writes in one transaction; false (and nothing kept) when one of them failed.</summary>
+    private static async Task<bool> TryRunTogetherAsync(SqliteMirrorWriter writer, List<IPendingWrite> batch)
+    {
+        writer.BeginBatch();
+        foreach (var pending in batch)
+        {
+            try
+            {
+                await pending.RunAsync(writer);
+            }
+            catch (Exception)
+            {
+                writer.RollbackBatch();
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs the batch again, each event in its own savepoint: a failing event fails alone.</summary>
+    private static async Task RunEachInSavepointAsync(SqliteMirrorWriter writer, List<IPendingWrite> batch)
+    {
+        writer.BeginBatch();
+        foreach (var pending in batch)
+        {
+            writer.BeginEvent();
+            try
+            {
+                await pending.RunAsync(writer);
+                writer.EndEvent();
+            }
+            catch (Exception ex)
+            {
+                writer.UndoEvent();
+                pending.Fail(ex);
+            }
+        }
     }
 
     private SqliteMirrorWriter EnsureWriterConnection()
@@ -186,6 +222,9 @@ public sealed class SqliteMirrorStore : IMirrorStore
         if (_writer is not null) return _writer;
         _connection = Open();
         SqliteSchema.Exec(_connection, $"PRAGMA synchronous = {_options.Synchronous.ToString().ToUpperInvariant()};");
+        SqliteSchema.Exec(_connection, $"PRAGMA cache_size = -{_options.CacheSizeMegabytes * 1024};");
+        // The checkpointer copies the log into the file; this connection's commits never wait for a copy.
+        SqliteSchema.Exec(_connection, "PRAGMA wal_autocheckpoint = 0;");
         _writer = new SqliteMirrorWriter(_connection);
         return _writer;
     }
@@ -195,6 +234,8 @@ public sealed class SqliteMirrorStore : IMirrorStore
         try
         {
             _writer?.Dispose();
+            // Back to SQLite's defaults before the connection returns to the pool, where other code may take it.
+            if (_connection is not null) SqliteSchema.Exec(_connection, "PRAGMA wal_autocheckpoint = 1000; PRAGMA cache_size = -2000;");
             _connection?.Dispose();
         }
         catch (Exception ex)
@@ -216,6 +257,7 @@ public sealed class SqliteMirrorStore : IMirrorStore
         }
 
         await _stopping.CancelAsync();
+        await _checkpointer.DisposeAsync();
         ResetWriterConnection();
         _stopping.Dispose();
     }

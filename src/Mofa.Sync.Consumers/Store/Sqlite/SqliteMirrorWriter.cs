@@ -13,7 +13,7 @@ namespace Mofa.Sync.Consumers.Store.Sqlite;
 internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
 {
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _begin, _savepoint, _release, _rollbackToSavepoint, _commit;
+    private readonly SqliteCommand _begin, _savepoint, _release, _rollbackToSavepoint, _commit, _rollback;
     private readonly Dictionary<MirrorCollection, TableStatements> _tables = [];
 
     /// <summary>When the batch began (unix milliseconds): the updated_at of every row it writes.</summary>
@@ -27,6 +27,7 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
         _release = Command(connection, "RELEASE event");
         _rollbackToSavepoint = Command(connection, "ROLLBACK TO event; RELEASE event");
         _commit = Command(connection, "COMMIT");
+        _rollback = Command(connection, "ROLLBACK");
     }
 
     /// <summary>The writer connection, for other writes that join the event's transaction (the notification records).</summary>
@@ -47,6 +48,12 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
 
     public void CommitBatch() => _commit.ExecuteNonQuery();
 
+    /// <summary>Undoes the whole batch (unless SQLite already has: some errors end the transaction themselves).</summary>
+    public void RollbackBatch()
+    {
+        if (SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) == 0) _rollback.ExecuteNonQuery();
+    }
+
     public Task<WriteOutcome> UpsertIfNewerAsync(MirrorDocument d, CancellationToken ct) =>
         Task.FromResult(Write(d.Collection, d.Key, d.Site, d.CourseId, d.UserId, d.Version, deleted: false, d.Data?.ToJsonString()));
 
@@ -56,7 +63,7 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
     public Task EnsurePlaceholderAsync(DocumentRef target, string site, long? courseId, CancellationToken ct)
     {
         var cmd = Table(target.Collection).Placeholder;
-        Bind(cmd, ("$key", target.Key), ("$site", site), ("$course", courseId), ("$now", _now));
+        SqliteParameters.Bind(cmd, ("$key", target.Key), ("$site", site), ("$course", courseId), ("$now", _now));
         cmd.ExecuteNonQuery();
         return Task.CompletedTask;
     }
@@ -65,14 +72,14 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
     {
         var table = Table(s.Collection);
         var cmd = s.CourseId is not null ? table.TombstoneChildrenOfCourse : table.TombstoneChildrenOfUser;
-        Bind(cmd, ("$site", s.Site), ("$course", s.CourseId), ("$user", s.UserId), ("$version", version), ("$now", _now));
+        SqliteParameters.Bind(cmd, ("$site", s.Site), ("$course", s.CourseId), ("$user", s.UserId), ("$version", version), ("$now", _now));
         return Task.FromResult(cmd.ExecuteNonQuery());
     }
 
     public Task<string?> GetTombstoneVersionAsync(DocumentRef target, CancellationToken ct)
     {
         var cmd = Table(target.Collection).TombstoneVersion;
-        Bind(cmd, ("$key", target.Key));
+        SqliteParameters.Bind(cmd, ("$key", target.Key));
         return Task.FromResult(cmd.ExecuteScalar() as string);
     }
 
@@ -80,8 +87,8 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
     {
         var table = Table(s.Collection);
         var cmd = s.CourseId is not null ? table.ChildrenOfCourse : table.ChildrenOfUser;
-        if (s.CourseId is not null) Bind(cmd, ("$site", s.Site), ("$course", s.CourseId));
-        else Bind(cmd, ("$site", s.Site), ("$user", s.UserId ?? throw new ArgumentException("a child selector needs a course or a user id", nameof(s))));
+        if (s.CourseId is not null) SqliteParameters.Bind(cmd, ("$site", s.Site), ("$course", s.CourseId));
+        else SqliteParameters.Bind(cmd, ("$site", s.Site), ("$user", s.UserId ?? throw new ArgumentException("a child selector needs a course or a user id", nameof(s))));
         using var reader = cmd.ExecuteReader();
         var docs = new List<MirrorDocument>();
         while (reader.Read()) docs.Add(SqliteRows.Document(s.Collection, reader));
@@ -91,11 +98,11 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
     private WriteOutcome Write(MirrorCollection c, string key, string site, long? courseId, long? userId, string version, bool deleted, string? data)
     {
         var table = Table(c);
-        Bind(table.Upsert, ("$key", key), ("$site", site), ("$course", courseId), ("$user", userId), ("$version", version),
+        SqliteParameters.Bind(table.Upsert, ("$key", key), ("$site", site), ("$course", courseId), ("$user", userId), ("$version", version),
             ("$deleted", deleted ? 1 : 0), ("$data", data), ("$now", _now));
         if (table.Upsert.ExecuteNonQuery() > 0) return WriteOutcome.Applied;
 
-        Bind(table.Version, ("$key", key));
+        SqliteParameters.Bind(table.Version, ("$key", key));
         return table.Version.ExecuteScalar() as string == version ? WriteOutcome.AlreadyApplied : WriteOutcome.Stale;
     }
 
@@ -162,37 +169,10 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
         return cmd;
     }
 
-    /// <summary>
-    /// Sets the command's parameters: created on its first use, then only their values change
-    /// (each command is always bound with the same names in the same order).
-    /// </summary>
-    private static void Bind(SqliteCommand cmd, params ReadOnlySpan<(string Name, object? Value)> values)
-    {
-        var parameters = cmd.Parameters;
-        if (!HasNames(parameters, values))
-        {
-            parameters.Clear();
-            foreach (var (name, _) in values) parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        for (var i = 0; i < values.Length; i++) parameters[i].Value = values[i].Value ?? DBNull.Value;
-    }
-
-    private static bool HasNames(SqliteParameterCollection parameters, ReadOnlySpan<(string Name, object? Value)> values)
-    {
-        if (parameters.Count != values.Length) return false;
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (parameters[i].ParameterName != values[i].Name) return false;
-        }
-
-        return true;
-    }
-
     public void Dispose()
     {
         foreach (var table in _tables.Values) table.Dispose();
         _tables.Clear();
-        foreach (var cmd in new[] { _begin, _savepoint, _release, _rollbackToSavepoint, _commit }) cmd.Dispose();
+        foreach (var cmd in new[] { _begin, _savepoint, _release, _rollbackToSavepoint, _commit, _rollback }) cmd.Dispose();
     }
 }

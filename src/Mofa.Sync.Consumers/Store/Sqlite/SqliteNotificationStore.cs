@@ -354,8 +354,7 @@ public sealed class SqliteNotificationStore : INotificationStore
             commands[sql] = cmd;
         }
 
-        cmd.Parameters.Clear();
-        foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        SqliteParameters.Bind(cmd, values);
         return cmd;
     }
 

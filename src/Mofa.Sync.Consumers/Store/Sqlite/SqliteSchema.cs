@@ -25,8 +25,11 @@ internal static class SqliteSchema
                     data        TEXT    NULL,       -- JSON of the collection's fields
                     updated_at  INTEGER NOT NULL    -- unix milliseconds
                 ) WITHOUT ROWID;
-                CREATE INDEX IF NOT EXISTS ix_{t}_course ON {t}(site, course_id);
-                CREATE INDEX IF NOT EXISTS ix_{t}_user ON {t}(site, user_id);
+                -- Partial: a module has no user and a profile no course; an index entry for them is only written, never read.
+                CREATE INDEX IF NOT EXISTS ix_{t}_by_course ON {t}(site, course_id) WHERE course_id IS NOT NULL;
+                CREATE INDEX IF NOT EXISTS ix_{t}_by_user ON {t}(site, user_id) WHERE user_id IS NOT NULL;
+                DROP INDEX IF EXISTS ix_{t}_course;
+                DROP INDEX IF EXISTS ix_{t}_user;
                 """);
         }
     }

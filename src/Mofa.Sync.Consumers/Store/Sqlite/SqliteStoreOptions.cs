@@ -15,6 +15,18 @@ public sealed class SqliteStoreOptions
     /// <summary>At most this many events' writes are committed in one transaction (group commit).</summary>
     public int MaxBatch { get; set; } = 256;
 
+    /// <summary>
+    /// SQLite's page cache of the writer connection, in MiB. The mirror's indexes are read on every
+    /// write; a cache smaller than their hot part turns each lookup into a read from the OS.
+    /// </summary>
+    public int CacheSizeMegabytes { get; set; } = 32;
+
+    /// <summary>
+    /// How often the store copies the write-ahead log into the database file (a checkpoint), on a
+    /// connection of its own so that a commit never waits for one.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a writer waits for another process's lock before the write fails (and is retried).</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -1,0 +1,113 @@
+using Xunit;
+using System.Diagnostics.Metrics;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Consumers.Store.Sqlite;
+using Mofa.Sync.Consumers.Telemetry;
+
+namespace Mofa.Sync.Tests.Store;
+
+/// <summary>
+/// The embedded store's writer on a real file: events queued together commit in one transaction,
+/// one failing event fails alone, and the write-ahead log is copied into the file beside the writer.
+/// </summary>
+public sealed class SqliteGroupCommitTests : IAsyncDisposable
+{
+    private readonly string _path = SqliteTestFile.NewPath("mofa-group-commit");
+
+    private SqliteMirrorStore NewStore(TimeSpan? checkpointInterval = null) => new(
+        new SqliteStoreOptions { Path = _path, Synchronous = SqliteSynchronous.Normal, CheckpointInterval = checkpointInterval ?? TimeSpan.FromSeconds(1) },
+        NullLogger<SqliteMirrorStore>.Instance);
+
+    private static MirrorDocument Module(int cm) => new()
+    {
+        Collection = MirrorCollection.Modules,
+        Key = $"https://moodle.example.edu|{cm}",
+        Site = "https://moodle.example.edu",
+        CourseId = 7,
+        Version = $"v{cm:D4}",
+        Data = new JsonObject { ["name"] = $"Quiz {cm}" },
+    };
+
+    [Fact]
+    public async Task A_failing_event_in_a_batch_fails_alone_and_the_others_commit()
+    {
+        await using var store = NewStore();
+        await store.InitializeAsync(CancellationToken.None);
+        using var batches = new CommitSizes();
+
+        // The first write holds the writer until the others are queued, so they form the next batch together.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = store.WriteAsync(async (w, ct) =>
+        {
+            await release.Task;
+            return await w.UpsertIfNewerAsync(Module(1), ct);
+        }, CancellationToken.None);
+        var queued = Enumerable.Range(2, 10).Select(cm => store.WriteAsync(async (w, ct) =>
+        {
+            var outcome = await w.UpsertIfNewerAsync(Module(cm), ct);
+            if (cm == 6) throw new InvalidOperationException("event 6 breaks after its write");
+            return outcome;
+        }, CancellationToken.None)).ToList();
+        release.SetResult();
+
+        await holding;
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => queued[4]);
+        Assert.Equal("event 6 breaks after its write", failed.Message);
+        foreach (var (task, cm) in queued.Select((t, i) => (t, i + 2)).Where(x => x.Item2 != 6)) Assert.Equal(WriteOutcome.Applied, await task);
+
+        var stored = (await store.ReadAllAsync(MirrorCollection.Modules, CancellationToken.None)).Select(d => d.Key).ToHashSet();
+        Assert.Equal(Enumerable.Range(1, 11).Where(cm => cm != 6).Select(cm => Module(cm).Key).ToHashSet(), stored);
+        Assert.Contains(10, batches.Seen); // the ten queued writes were one batch: the path under test ran
+    }
+
+    [Fact]
+    public async Task The_write_ahead_log_is_copied_into_the_database_file_while_the_service_runs()
+    {
+        await using var store = NewStore(checkpointInterval: TimeSpan.FromMilliseconds(100));
+        await store.InitializeAsync(CancellationToken.None);
+        var emptyFileBytes = new FileInfo(_path).Length;
+
+        for (var round = 0; round < 20; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(round * 100, 100).Select(cm => store.WriteAsync((w, ct) => w.UpsertIfNewerAsync(Module(cm), ct), CancellationToken.None)));
+        }
+
+        // The writer never checkpoints itself (wal_autocheckpoint = 0): only the checkpointer grows the file.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (new FileInfo(_path).Length <= emptyFileBytes && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(new FileInfo(_path).Length > emptyFileBytes, $"the database file stayed at {emptyFileBytes} bytes: nothing was checkpointed");
+        Assert.Equal(2000, (await store.ReadAllAsync(MirrorCollection.Modules, CancellationToken.None)).Count);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.Yield();
+        SqliteTestFile.Delete(_path);
+    }
+
+    /// <summary>The sizes of the store's commits (mofa_sync_store_commit_events) while the test runs.</summary>
+    private sealed class CommitSizes : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly List<int> _seen = [];
+
+        public CommitSizes()
+        {
+            _listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == SyncMetrics.MeterName && instrument.Name == "mofa_sync_store_commit_events") l.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<int>((_, value, _, _) => { lock (_seen) _seen.Add(value); });
+            _listener.Start();
+        }
+
+        public IReadOnlyList<int> Seen
+        {
+            get { lock (_seen) return [.. _seen]; }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
