@@ -31,7 +31,7 @@ public static class ContractSchemas
 
     /// <summary>
     /// Every routing key of the bridge contract and the record its body is read into. Mirrors
-    /// Mofa.Sync.Consumers.Routing.BridgeRoutes (a test checks they agree); Contracts has no
+    /// Mofa.Sync.Agents.Routing.BridgeRoutes (a test checks they agree); Contracts has no
     /// dependencies, so the list is kept here as well.
     /// </summary>
     public static readonly IReadOnlyList<(string RoutingKey, Type Contract)> Routes =

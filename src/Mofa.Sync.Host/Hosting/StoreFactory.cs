@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Store.Sqlite;
+using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Store.MongoDb;
 

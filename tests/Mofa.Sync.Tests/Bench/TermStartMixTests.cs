@@ -1,4 +1,4 @@
-using Mofa.Sync.Consumers.Parsing;
+using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Bench;
 using Xunit;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Contracts.Notifications;
 using Xunit;
 

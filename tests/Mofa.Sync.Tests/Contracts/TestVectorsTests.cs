@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
-using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Contracts.Schema;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Tests.Integration.Infrastructure;

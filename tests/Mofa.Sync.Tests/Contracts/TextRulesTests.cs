@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Store.Sqlite;
-using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Agents.Parsing;
+using Mofa.Sync.Store.Sqlite;
+using Mofa.Sync.Agents.Validation;
 using Mofa.Sync.Contracts.Users;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Store;

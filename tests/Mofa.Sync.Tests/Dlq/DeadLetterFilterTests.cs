@@ -1,4 +1,4 @@
-using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Host.Commands;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;

@@ -1,5 +1,5 @@
 using System.Text;
-using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
@@ -33,7 +33,7 @@ public sealed class DuplicateCopyTests
                     Persistent = true,
                     Headers = new Dictionary<string, object?>
                     {
-                        ["MT-Fault-ExceptionType"] = "Mofa.Sync.Consumers.Parsing.InvalidBridgeMessageException"u8.ToArray(),
+                        ["MT-Fault-ExceptionType"] = "Mofa.Sync.Agents.Parsing.InvalidBridgeMessageException"u8.ToArray(),
                         ["MT-Fault-Message"] = Encoding.UTF8.GetBytes(reason),
                         ["MofaSync-Routing-Key"] = "core.course_created"u8.ToArray(),
                     },

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Mirror;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Store.Sqlite;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Tests.Notifications;
 using Mofa.Sync.Tests.Store;

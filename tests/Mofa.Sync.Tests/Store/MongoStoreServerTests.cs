@@ -4,8 +4,8 @@ using MongoDB.Bson;
 using MongoDB.Driver;
 using MongoDB.Driver.Core.Events;
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Mirror.Documents;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Mirror.Documents;
 using Mofa.Sync.Store.MongoDb;
 using Xunit;
 

@@ -1,0 +1,12 @@
+using Mofa.Sync.Mirror.Notifications;
+
+namespace Mofa.Sync.Agents.Notifications;
+
+/// <summary>
+/// The previous version's internal command (its digest flush sent one to {prefix}.notifications
+/// per closed window). This version sends none; the type stays, under its old message type
+/// (urn:message:Mofa.Sync.Agents.Notifications:DeliverDigest), only so that one left in the
+/// queue, or replayed from _error, after an upgrade is still delivered: see
+/// <see cref="DeliverDigestFromPreviousVersionConsumer"/>.
+/// </summary>
+public sealed record DeliverDigest(string DigestId);

@@ -1,0 +1,254 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Mirror;
+
+namespace Mofa.Sync.Store.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Writes go through one writer connection that
+/// commits the events queued meanwhile in one transaction (group commit), each event inside its
+/// own savepoint so one failing event does not undo the others. A caller's task completes after
+/// the COMMIT, so the consumer acknowledges only committed writes.
+/// </summary>
+public sealed class SqliteMirrorStore : IMirrorStore
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly string _connectionString;
+    private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _writerLoop;
+    private SqliteConnection? _connection;
+    private SqliteMirrorWriter? _writer;
+    private int _disposed;
+    private readonly Lock _initializing = new();
+
+    public SqliteMirrorStore(SqliteStoreOptions options, ILogger<SqliteMirrorStore> logger)
+    {
+        _options = options;
+        _logger = logger;
+        _connectionString = options.ConnectionString();
+    }
+
+    public string Kind => "sqlite";
+
+    public Task InitializeAsync(CancellationToken ct)
+    {
+        lock (_initializing)
+        {
+            if (_writerLoop is not null) return Task.CompletedTask;
+            CreateSchema();
+            _writerLoop = Task.Run(WriterLoopAsync, CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void CreateSchema()
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(_options.Path));
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+
+        using (var connection = Open())
+        {
+            SqliteSchema.Exec(connection, "PRAGMA journal_mode = WAL;");
+            SqliteSchema.Create(connection);
+        }
+    }
+
+    public async Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct)
+    {
+        // Whoever writes first (the notification records may) starts the writer.
+        if (_writerLoop is null) await InitializeAsync(ct);
+        var pending = new PendingWrite<T>(work, ct);
+        await _queue.Writer.WriteAsync(pending, ct);
+        return await pending.Completion.Task.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// Runs raw SQL on the writer connection inside the next group commit (its own savepoint, like
+    /// an event's writes): for the notification records, which live in the same file.
+    /// </summary>
+    public Task<T> WriteSqlAsync<T>(Func<SqliteConnection, T> work, CancellationToken ct) =>
+        WriteAsync((_, _) => Task.FromResult(work(_connection!)), ct);
+
+    public Task<IReadOnlyList<MirrorDocument>> ReadAllAsync(MirrorCollection collection, CancellationToken ct)
+    {
+        using var connection = Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT {SqliteRows.Columns} FROM {SqliteSchema.Table(collection)} ORDER BY key";
+        using var reader = cmd.ExecuteReader();
+        var docs = new List<MirrorDocument>();
+        while (reader.Read()) docs.Add(SqliteRows.Document(collection, reader));
+
+        return Task.FromResult<IReadOnlyList<MirrorDocument>>(docs);
+    }
+
+    public Task<int> PurgeTombstonesAsync(DateTimeOffset olderThan, CancellationToken ct) =>
+        WriteAsync((_, _) =>
+        {
+            var cut = olderThan.ToUnixTimeMilliseconds();
+            var purged = 0;
+            foreach (var c in MirrorCollectionNames.All)
+            {
+                purged += Execute($"DELETE FROM {SqliteSchema.Table(c)} WHERE deleted = 1 AND updated_at < $cut", cut);
+            }
+
+            // User minimisation: a profile no live teacher role backs leaves once late events can no longer need it.
+            purged += Execute("""
+                DELETE FROM users WHERE updated_at < $cut AND NOT EXISTS (
+                    SELECT 1 FROM teacherRoles r WHERE r.site = users.site AND r.user_id = users.user_id AND r.deleted = 0)
+                """, cut);
+            return Task.FromResult(purged);
+        }, ct);
+
+    public Task PingAsync(CancellationToken ct)
+    {
+        using var connection = Open();
+        SqliteSchema.Exec(connection, "SELECT count(*) FROM courses");
+        return Task.CompletedTask;
+    }
+
+    private int Execute(string sql, long cut)
+    {
+        using var cmd = _connection!.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Parameters.AddWithValue("$cut", cut);
+        return cmd.ExecuteNonQuery();
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        SqliteSchema.Exec(connection, $"PRAGMA busy_timeout = {(int)_options.BusyTimeout.TotalMilliseconds};");
+        return connection;
+    }
+
+    private async Task WriterLoopAsync()
+    {
+        var batch = new List<IPendingWrite>(_options.MaxBatch);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(_stopping.Token))
+            {
+                batch.Clear();
+                while (batch.Count < _options.MaxBatch && _queue.Reader.TryRead(out var next))
+                {
+                    if (!next.IsCancelled) batch.Add(next);
+                }
+
+                if (batch.Count > 0) await CommitBatchAsync(batch);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task CommitBatchAsync(List<IPendingWrite> batch)
+    {
+        try
+        {
+            var writer = EnsureWriterConnection();
+            writer.BeginBatch();
+            foreach (var pending in batch)
+            {
+                writer.BeginEvent();
+                try
+                {
+                    await pending.RunAsync(writer);
+                    writer.EndEvent();
+                }
+                catch (Exception ex)
+                {
+                    writer.UndoEvent();
+                    pending.Fail(ex);
+                }
+            }
+
+            writer.CommitBatch();
+            foreach (var pending in batch) pending.Complete();
+        }
+        catch (Exception ex)
+        {
+            // The transaction (or the connection) failed: nothing of this batch is committed.
+            _logger.LogWarning("SQLite store write failed ({Path}): {Message}", _options.Path, ex.Message);
+            ResetWriterConnection();
+            foreach (var pending in batch) pending.Fail(ex);
+        }
+    }
+
+    private SqliteMirrorWriter EnsureWriterConnection()
+    {
+        if (_writer is not null) return _writer;
+        _connection = Open();
+        SqliteSchema.Exec(_connection, $"PRAGMA synchronous = {_options.Synchronous.ToString().ToUpperInvariant()};");
+        _writer = new SqliteMirrorWriter(_connection);
+        return _writer;
+    }
+
+    private void ResetWriterConnection()
+    {
+        try
+        {
+            _writer?.Dispose();
+            _connection?.Dispose();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug(ex, "closing the SQLite writer connection failed");
+        }
+
+        _writer = null;
+        _connection = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _queue.Writer.TryComplete();
+        if (_writerLoop is not null)
+        {
+            await _writerLoop;
+        }
+
+        await _stopping.CancelAsync();
+        ResetWriterConnection();
+        _stopping.Dispose();
+    }
+
+    /// <summary>One event's writes waiting for the writer loop.</summary>
+    private interface IPendingWrite
+    {
+        bool IsCancelled { get; }
+        Task RunAsync(IMirrorWriter writer);
+        void Fail(Exception ex);
+        void Complete();
+    }
+
+    private sealed class PendingWrite<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct) : IPendingWrite
+    {
+        private T? _result;
+        private Exception? _error;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool IsCancelled => ct.IsCancellationRequested;
+
+        public async Task RunAsync(IMirrorWriter writer) => _result = await work(writer, ct);
+
+        public void Fail(Exception ex)
+        {
+            _error = ex;
+            Completion.TrySetException(ex);
+        }
+
+        public void Complete()
+        {
+            if (_error is null) Completion.TrySetResult(_result!);
+        }
+    }
+}
