@@ -12,11 +12,11 @@ namespace Mofa.Sync.Store.Sqlite;
 /// own savepoint so one failing event does not undo the others. A caller's task completes after
 /// the COMMIT, so the consumer acknowledges only committed writes.
 /// </summary>
-public sealed class SqliteMirrorStore : IMirrorStore
+public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
 {
     private readonly SqliteStoreOptions _options;
     private readonly ILogger _logger;
-    private readonly string _connectionString;
+    private readonly SqliteFile _file;
     private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private Task? _writerLoop;
@@ -26,10 +26,15 @@ public sealed class SqliteMirrorStore : IMirrorStore
     private readonly Lock _initializing = new();
 
     public SqliteMirrorStore(SqliteStoreOptions options, ILogger<SqliteMirrorStore> logger)
+        : this(new SqliteFile(options), logger)
     {
-        _options = options;
+    }
+
+    public SqliteMirrorStore(SqliteFile file, ILogger<SqliteMirrorStore> logger)
+    {
+        _file = file;
+        _options = file.Options;
         _logger = logger;
-        _connectionString = options.ConnectionString();
     }
 
     public string Kind => "sqlite";
@@ -48,14 +53,9 @@ public sealed class SqliteMirrorStore : IMirrorStore
 
     private void CreateSchema()
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(_options.Path));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-
-        using (var connection = Open())
-        {
-            SqliteSchema.Exec(connection, "PRAGMA journal_mode = WAL;");
-            SqliteSchema.Create(connection);
-        }
+        _file.Prepare();
+        using var connection = Open();
+        SqliteSchema.Create(connection);
     }
 
     public async Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct)
@@ -73,6 +73,9 @@ public sealed class SqliteMirrorStore : IMirrorStore
     /// </summary>
     public Task<T> WriteSqlAsync<T>(Func<SqliteConnection, T> work, CancellationToken ct) =>
         WriteAsync((_, _) => Task.FromResult(work(_connection!)), ct);
+
+    SqliteConnection? ISqliteWriterSession.ConnectionOf(IMirrorWriter writer) =>
+        _writer is not null && ReferenceEquals(writer, _writer) ? _connection : null;
 
     public Task<IReadOnlyList<MirrorDocument>> ReadAllAsync(MirrorCollection collection, CancellationToken ct)
     {
@@ -119,13 +122,7 @@ public sealed class SqliteMirrorStore : IMirrorStore
         return cmd.ExecuteNonQuery();
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        SqliteSchema.Exec(connection, $"PRAGMA busy_timeout = {(int)_options.BusyTimeout.TotalMilliseconds};");
-        return connection;
-    }
+    private SqliteConnection Open() => _file.Open();
 
     private async Task WriterLoopAsync()
     {

@@ -15,24 +15,25 @@ namespace Mofa.Sync.Store.Sqlite;
 /// </summary>
 public sealed class SqliteNotificationStore : INotificationStore
 {
-    private readonly SqliteStoreOptions _options;
-    private readonly string _connectionString;
-    private readonly SqliteMirrorStore? _sharedWriter;
+    private readonly SqliteFile _file;
+    private readonly ISqliteWriterSession? _sharedWriter;
 
     /// <param name="sharedWriter">The mirror store on the same file, whose writer these writes join.</param>
     public SqliteNotificationStore(SqliteStoreOptions options, SqliteMirrorStore? sharedWriter = null)
+        : this(new SqliteFile(options), sharedWriter)
     {
-        _options = options;
+    }
+
+    internal SqliteNotificationStore(SqliteFile file, ISqliteWriterSession? sharedWriter)
+    {
+        _file = file;
         _sharedWriter = sharedWriter;
-        _connectionString = options.ConnectionString();
     }
 
     public Task InitializeAsync(CancellationToken ct)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(_options.Path));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        _file.Prepare();
         using var connection = Open();
-        SqliteSchema.Exec(connection, "PRAGMA journal_mode = WAL;");
         SqliteSchema.Exec(connection, """
             CREATE TABLE IF NOT EXISTS notification_digests (
                 id            TEXT    NOT NULL PRIMARY KEY,
@@ -86,8 +87,8 @@ public sealed class SqliteNotificationStore : INotificationStore
     public Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct)
     {
         // Inside a mirror write: its connection, its transaction (and its savepoint: if this fails, the event's writes go too).
-        return within is SqliteMirrorWriter mirror
-            ? Task.FromResult(Record(mirror.Connection))
+        return WriterConnectionOf(within) is { } writer
+            ? Task.FromResult(Record(writer))
             : InTransaction(Record);
 
         RecordedNotification Record(SqliteConnection tx)
@@ -129,7 +130,7 @@ public sealed class SqliteNotificationStore : INotificationStore
     public Task<string?> FindItemNameAsync(string site, long cmId, IMirrorWriter? within, CancellationToken ct)
     {
         // Inside a mirror write, on its connection: a name recorded earlier in the same batch counts too.
-        if (within is SqliteMirrorWriter mirror) return Task.FromResult(Scalar(mirror.Connection, FindItemNameSql, ("$site", site), ("$cm", cmId)) as string);
+        if (WriterConnectionOf(within) is { } writer) return Task.FromResult(Scalar(writer, FindItemNameSql, ("$site", site), ("$cm", cmId)) as string);
 
         using var connection = Open();
         using var cmd = Command(connection, FindItemNameSql, ("$site", site), ("$cm", cmId));
@@ -369,11 +370,9 @@ public sealed class SqliteNotificationStore : INotificationStore
         return cmd;
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        SqliteSchema.Exec(connection, $"PRAGMA busy_timeout = {(int)_options.BusyTimeout.TotalMilliseconds};");
-        return connection;
-    }
+    /// <summary>The connection of the mirror write these calls are made within, when it is the shared writer's.</summary>
+    private SqliteConnection? WriterConnectionOf(IMirrorWriter? within) =>
+        within is null ? null : _sharedWriter?.ConnectionOf(within);
+
+    private SqliteConnection Open() => _file.Open();
 }

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Mofa.Sync.Agents.Configuration;
 using Mofa.Sync.Agents.Notifications.Moodle;
 
-using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Agents.Notifications;
 

@@ -1,7 +1,6 @@
 using MassTransit;
 using Mofa.Sync.Contracts.Notifications;
 
-using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Agents.Notifications;
 

@@ -4,7 +4,6 @@ using System.Text;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Agents.Validation;
 
-using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Agents.Notifications;
 

@@ -1,5 +1,3 @@
-using Mofa.Sync.Mirror.Notifications;
-
 namespace Mofa.Sync.Agents.Notifications;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 
-using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Agents.Notifications;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Agents.Configuration;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;

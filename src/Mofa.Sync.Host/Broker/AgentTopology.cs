@@ -2,7 +2,6 @@ using MassTransit;
 using Mofa.Sync.Agents.Configuration;
 using Mofa.Sync.Agents.Consuming;
 using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Hosting;

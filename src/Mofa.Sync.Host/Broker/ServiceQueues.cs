@@ -1,7 +1,6 @@
 using MassTransit;
 using Mofa.Sync.Agents.Configuration;
 using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Agents.Routing;
 
 namespace Mofa.Sync.Host.Broker;

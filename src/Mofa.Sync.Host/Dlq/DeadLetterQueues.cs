@@ -1,5 +1,4 @@
 using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Agents.Routing;
 
 namespace Mofa.Sync.Host.Dlq;

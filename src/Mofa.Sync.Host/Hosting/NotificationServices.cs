@@ -7,11 +7,9 @@ using Mofa.Sync.Mirror;
 using Mofa.Sync.Agents.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Agents.Sites;
-using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Settings;
-using Mofa.Sync.Store.MongoDb;
 
 namespace Mofa.Sync.Host.Hosting;
 
@@ -27,8 +25,6 @@ public static class NotificationServices
     {
         services.AddSingleton(settings.Notifications);
         services.AddMoodleSites(settings.Moodle);
-        // In the service the notifications share the mirror store's writer (SQLite: its group commit) or client (MongoDB).
-        services.AddSingleton(sp => CreateStore(settings, sp.GetRequiredService<IMirrorStore>()));
         services.AddSingleton<IChangeOutbox, NotificationChangeOutbox>();
         services.AddTransient<DigestDelivery>();
         services.AddHostedService<NotificationStoreInitializer>();
@@ -70,17 +66,7 @@ public static class NotificationServices
         });
     }
 
-    public static INotificationStore CreateStore(MofaSyncSettings settings, IMirrorStore? mirror = null) => settings.Store.Kind switch
-    {
-        StoreKind.MongoDb => mirror is MongoMirrorStore mongo ? new MongoNotificationStore(mongo) : new MongoNotificationStore(settings.MongoDb),
-        _ => new SqliteNotificationStore(settings.Store.Sqlite, mirror as SqliteMirrorStore),
-    };
-
     /// <summary>Opens and initializes the notification store (for `mofa-sync notifications`).</summary>
-    public static async Task<INotificationStore> OpenStoreAsync(MofaSyncSettings settings, CancellationToken ct)
-    {
-        var store = CreateStore(settings);
-        await store.InitializeAsync(ct);
-        return store;
-    }
+    public static Task<INotificationStore> OpenStoreAsync(MofaSyncSettings settings, CancellationToken ct) =>
+        StoreFactory.OpenNotificationsAsync(settings, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, ct);
 }

@@ -72,7 +72,8 @@ public static class SyncHostBuilder
         services.AddSingleton(new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes));
         services.AddSingleton<BridgeMessageReader>();
         services.AddSingleton<ActivityMonitor>();
-        services.AddSingleton<IMirrorStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
+        // The mirror store and the notification store, of the configured kind (the SQLite ones share the file's writer).
+        services.AddStore(settings.Store);
         services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet(), sp.GetService<IChangeOutbox>()));
         services.AddNotifications(settings);
         services.AddReconcile(settings);

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Contracts.Notifications;
 using Xunit;
 

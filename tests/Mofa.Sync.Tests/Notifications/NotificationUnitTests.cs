@@ -1,5 +1,4 @@
 using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Agents.Notifications.Moodle;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Settings;

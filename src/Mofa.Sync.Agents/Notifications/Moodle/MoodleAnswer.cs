@@ -1,6 +1,5 @@
 using System.Text.Json;
 
-using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Agents.Notifications.Moodle;
 

@@ -1,5 +1,3 @@
-using Mofa.Sync.Mirror.Notifications;
-
 namespace Mofa.Sync.Agents.Notifications.Moodle;
 
 /// <summary>One entry of core_message_send_instant_messages' messages[] parameter.</summary>

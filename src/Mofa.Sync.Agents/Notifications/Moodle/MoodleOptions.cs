@@ -1,6 +1,5 @@
 using Mofa.Sync.Agents.Sites;
 
-using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Agents.Notifications.Moodle;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Mofa.Sync.Agents.Sites;
 
-using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Agents.Notifications.Moodle;
 

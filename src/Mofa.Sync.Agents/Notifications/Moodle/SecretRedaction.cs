@@ -1,5 +1,3 @@
-using Mofa.Sync.Mirror.Notifications;
-
 namespace Mofa.Sync.Agents.Notifications.Moodle;
 
 /// <summary>Replaces a secret (raw or URL-encoded) in a text meant for a log, an error message or a header.</summary>

@@ -1,6 +1,5 @@
 using MassTransit;
 
-using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Agents.Notifications;
 
