@@ -1,6 +1,10 @@
 using System.Text.Json;
 using FluentValidation;
 using FluentValidation.Results;
+using Mofa.Sync.Agents.Courses;
+using Mofa.Sync.Agents.Modules;
+using Mofa.Sync.Agents.Questions;
+using Mofa.Sync.Agents.Users;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts.Modules;

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Contracts.Schema;
+using Mofa.Sync.Agents.Schema;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Contracts;

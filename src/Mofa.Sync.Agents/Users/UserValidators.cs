@@ -1,7 +1,9 @@
 using FluentValidation;
 using Mofa.Sync.Contracts.Users;
 
-namespace Mofa.Sync.Agents.Validation;
+using Mofa.Sync.Agents.Validation;
+
+namespace Mofa.Sync.Agents.Users;
 
 public sealed class RoleAssignedValidator : MoodleEventValidator<RoleAssigned>
 {

@@ -2,7 +2,9 @@ using System.Text.RegularExpressions;
 using FluentValidation;
 using Mofa.Sync.Contracts.Modules;
 
-namespace Mofa.Sync.Agents.Validation;
+using Mofa.Sync.Agents.Validation;
+
+namespace Mofa.Sync.Agents.Modules;
 
 public sealed class CourseModuleChangedValidator : MoodleEventValidator<CourseModuleChanged>
 {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization.Metadata;
+using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts.Modules;
@@ -10,7 +11,7 @@ using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;
 
-namespace Mofa.Sync.Contracts.Schema;
+namespace Mofa.Sync.Agents.Schema;
 
 /// <summary>
 /// The JSON Schemas (draft 2020-12) of the bridge messages and of the outbound NotificationRequested, generated from the contract records

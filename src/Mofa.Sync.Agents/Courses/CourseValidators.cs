@@ -1,6 +1,8 @@
 using Mofa.Sync.Contracts.Courses;
 
-namespace Mofa.Sync.Agents.Validation;
+using Mofa.Sync.Agents.Validation;
+
+namespace Mofa.Sync.Agents.Courses;
 
 public sealed class CourseChangedValidator : MoodleEventValidator<CourseChanged>
 {

@@ -1,7 +1,9 @@
 using FluentValidation;
 using Mofa.Sync.Contracts.Quizzes;
 
-namespace Mofa.Sync.Agents.Validation;
+using Mofa.Sync.Agents.Validation;
+
+namespace Mofa.Sync.Agents.Questions;
 
 public sealed class QuizQuestionsChangedValidator : MoodleEventValidator<QuizQuestionsChanged>
 {
