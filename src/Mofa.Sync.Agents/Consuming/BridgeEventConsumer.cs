@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Agents.Parsing;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Agents.Telemetry;
 
 namespace Mofa.Sync.Agents.Consuming;

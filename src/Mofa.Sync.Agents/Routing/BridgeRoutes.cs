@@ -1,42 +1,54 @@
-using Mofa.Sync.Contracts;
-using Mofa.Sync.Contracts.Courses;
-using Mofa.Sync.Contracts.Modules;
-using Mofa.Sync.Contracts.Quizzes;
-using Mofa.Sync.Contracts.Users;
+using Mofa.Sync.Agents.Courses;
+using Mofa.Sync.Agents.Modules;
+using Mofa.Sync.Agents.Questions;
+using Mofa.Sync.Agents.Reconcile;
+using Mofa.Sync.Agents.Users;
+using Mofa.Sync.Agents.Validation;
 
 namespace Mofa.Sync.Agents.Routing;
 
 /// <summary>
-/// The one place where routing keys meet the code: which contract a routing key carries and
-/// which agent's queue is bound to it. Topology, parsing and the docs all read this table.
+/// The one registry of the bridge contract, built from each slice's declaration: which contract a
+/// routing key carries, which agent's queue is bound to it, its validator and its apply rule. The
+/// parser, the validators, the queue bindings, the schema generation and the docs' tests all read it.
+/// A new slice adds its Declare() here (BridgeRegistryTests fails for a contract no slice declares).
 /// </summary>
 public static class BridgeRoutes
 {
     public sealed record Route(string RoutingKey, Type Contract, SyncAgent Agent);
 
-    public static readonly IReadOnlyList<Route> All =
+    // Set before the slices build their validators: they capture their field names when constructed.
+    private static readonly bool NamesAsInJson = BridgeValidators.UseJsonFieldNames();
+
+    /// <summary>The slices' declarations, one per contract, in the order of the agents.</summary>
+    public static readonly IReadOnlyList<BridgeRoute> Declared =
     [
-        new(BridgeRoutingKeys.CourseCreated, typeof(CourseChanged), SyncAgent.Course),
-        new(BridgeRoutingKeys.CourseUpdated, typeof(CourseChanged), SyncAgent.Course),
-        new(BridgeRoutingKeys.CourseDeleted, typeof(CourseDeleted), SyncAgent.Course),
-        new(BridgeRoutingKeys.CourseModuleCreated, typeof(CourseModuleChanged), SyncAgent.Module),
-        new(BridgeRoutingKeys.CourseModuleUpdated, typeof(CourseModuleChanged), SyncAgent.Module),
-        new(BridgeRoutingKeys.CourseModuleDeleted, typeof(CourseModuleDeleted), SyncAgent.Module),
-        new(BridgeRoutingKeys.RoleAssigned, typeof(RoleAssigned), SyncAgent.User),
-        new(BridgeRoutingKeys.RoleUnassigned, typeof(RoleUnassigned), SyncAgent.User),
-        new(BridgeRoutingKeys.UserUpdated, typeof(UserUpdated), SyncAgent.User),
-        new(BridgeRoutingKeys.UserDeleted, typeof(UserDeleted), SyncAgent.User),
-        new(BridgeRoutingKeys.QuizQuestionsChanged, typeof(QuizQuestionsChanged), SyncAgent.Question),
-        new(BridgeRoutingKeys.CourseRestored, typeof(CourseContentChanged), SyncAgent.Reconcile),
-        new(BridgeRoutingKeys.CourseResetEnded, typeof(CourseContentChanged), SyncAgent.Reconcile),
-        new(BridgeRoutingKeys.CourseContentDeleted, typeof(CourseContentChanged), SyncAgent.Reconcile),
-        new(BridgeRoutingKeys.CourseBinItemRestored, typeof(CourseContentChanged), SyncAgent.Reconcile),
+        .. CourseRoutes.Declare(),
+        .. ModuleRoutes.Declare(),
+        .. UserRoutes.Declare(),
+        .. QuestionRoutes.Declare(),
+        .. ReconcileRoutes.Declare(),
     ];
+
+    /// <summary>Every routing key with its contract and agent.</summary>
+    public static readonly IReadOnlyList<Route> All =
+        Declared.SelectMany(d => d.RoutingKeys.Select(k => new Route(k, d.Contract, d.Agent))).ToList();
 
     private static readonly Dictionary<string, Route> ByKey = All.ToDictionary(r => r.RoutingKey, StringComparer.Ordinal);
 
+    private static readonly Dictionary<Type, BridgeRoute> ByContract = Declared.ToDictionary(d => d.Contract);
+
     public static Route? Find(string? routingKey) =>
         routingKey is not null && ByKey.TryGetValue(routingKey, out var route) ? route : null;
+
+    /// <summary>The declaration of <paramref name="contract"/>; every contract the parser produces has one.</summary>
+    public static BridgeRoute Of(Type contract)
+    {
+        _ = NamesAsInJson;
+        return ByContract.TryGetValue(contract, out var declared)
+            ? declared
+            : throw new ArgumentException($"no slice declares a route for {contract.Name}", nameof(contract));
+    }
 
     public static IEnumerable<string> RoutingKeysOf(SyncAgent agent) =>
         All.Where(r => r.Agent == agent).Select(r => r.RoutingKey);

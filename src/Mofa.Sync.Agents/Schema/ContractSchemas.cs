@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization.Metadata;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
@@ -30,44 +31,9 @@ public static class ContractSchemas
 
     public const string Draft = "https://json-schema.org/draft/2020-12/schema";
 
-    /// <summary>
-    /// Every routing key of the bridge contract and the record its body is read into. Mirrors
-    /// Mofa.Sync.Agents.Routing.BridgeRoutes (a test checks they agree); Contracts has no
-    /// dependencies, so the list is kept here as well.
-    /// </summary>
+    /// <summary>Every routing key of the bridge contract and the record its body is read into: the registry's (Routing/BridgeRoutes).</summary>
     public static readonly IReadOnlyList<(string RoutingKey, Type Contract)> Routes =
-    [
-        (BridgeRoutingKeys.CourseCreated, typeof(CourseChanged)),
-        (BridgeRoutingKeys.CourseUpdated, typeof(CourseChanged)),
-        (BridgeRoutingKeys.CourseDeleted, typeof(CourseDeleted)),
-        (BridgeRoutingKeys.CourseModuleCreated, typeof(CourseModuleChanged)),
-        (BridgeRoutingKeys.CourseModuleUpdated, typeof(CourseModuleChanged)),
-        (BridgeRoutingKeys.CourseModuleDeleted, typeof(CourseModuleDeleted)),
-        (BridgeRoutingKeys.RoleAssigned, typeof(RoleAssigned)),
-        (BridgeRoutingKeys.RoleUnassigned, typeof(RoleUnassigned)),
-        (BridgeRoutingKeys.UserUpdated, typeof(UserUpdated)),
-        (BridgeRoutingKeys.UserDeleted, typeof(UserDeleted)),
-        (BridgeRoutingKeys.QuizQuestionsChanged, typeof(QuizQuestionsChanged)),
-        (BridgeRoutingKeys.CourseRestored, typeof(CourseContentChanged)),
-        (BridgeRoutingKeys.CourseResetEnded, typeof(CourseContentChanged)),
-        (BridgeRoutingKeys.CourseContentDeleted, typeof(CourseContentChanged)),
-        (BridgeRoutingKeys.CourseBinItemRestored, typeof(CourseContentChanged)),
-    ];
-
-    /// <summary>What each message asks of the mirror (the first sentence of each schema's description).</summary>
-    private static readonly Dictionary<Type, string> Purpose = new()
-    {
-        [typeof(CourseChanged)] = "A course was created or updated: the mirror upserts it.",
-        [typeof(CourseDeleted)] = "A course was deleted: the mirror deletes it with its modules, its teacher roles and its quiz questions.",
-        [typeof(CourseModuleChanged)] = "A course module (activity or resource) was created or updated: the mirror upserts it. moduleName is Moodle's modname; assign, quiz and choice are kinds of their own, any other modname is kept as a resource of that type.",
-        [typeof(CourseModuleDeleted)] = "A course module was deleted: the mirror deletes it (a quiz takes its questions along).",
-        [typeof(RoleAssigned)] = "A role was assigned in a course context. Only teacher roles (default editingteacher and manager) are kept; the user's profile comes from the record snapshot.",
-        [typeof(RoleUnassigned)] = "A role was unassigned in a course context: the mirror removes that role.",
-        [typeof(UserUpdated)] = "A user's profile changed: the mirror updates the user if it keeps them.",
-        [typeof(UserDeleted)] = "A user was deleted: the mirror removes the user and their roles.",
-        [typeof(CourseContentChanged)] = "Moodle changed a course's content without an event per module or role (a restore, an import, a duplication, a reset, a recycle-bin restore): the mirror reads the course back from the site's web services and makes its modules, teachers and names equal to them.",
-        [typeof(QuizQuestionsChanged)] = "Not a Moodle event: sent by the bridge after anything that changes a quiz's structure, with the quiz's whole current question list; the mirror reconciles to it.",
-    };
+        BridgeRoutes.All.Select(r => (r.RoutingKey, r.Contract)).ToList();
 
     /// <summary>Descriptions of the envelope and the common fields, by JSON name.</summary>
     private static readonly Dictionary<string, string> FieldDescriptions = new(StringComparer.Ordinal)
@@ -233,7 +199,7 @@ public static class ContractSchemas
             ["$schema"] = Draft,
             ["$id"] = IdBase + FileName(contract),
             ["title"] = contract.Name,
-            ["description"] = $"{Purpose[contract]} Routing key{(keys.Count == 1 ? string.Empty : "s")} on exchange {BridgeExchange.Name}: {string.Join(", ", keys)}.",
+            ["description"] = $"{BridgeRoutes.Of(contract).Purpose} Routing key{(keys.Count == 1 ? string.Empty : "s")} on exchange {BridgeExchange.Name}: {string.Join(", ", keys)}.",
         };
         foreach (var (name, value) in exported.ToList())
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.Extensions.Logging.Abstractions;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Store.Sqlite;

@@ -1,0 +1,23 @@
+using Mofa.Sync.Agents.Courses;
+using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Contracts;
+using Mofa.Sync.Contracts.Courses;
+
+namespace Mofa.Sync.Agents.Reconcile;
+
+/// <summary>
+/// The reconcile agent's contract: the events after which Moodle fires no per-item events. Its
+/// consumer (CourseReconcileConsumer) reads the course back from Moodle; the apply rule of the
+/// event itself only says so.
+/// </summary>
+public static class ReconcileRoutes
+{
+    public static IEnumerable<BridgeRoute> Declare() =>
+    [
+        new BridgeRoute<CourseContentChanged>(SyncAgent.Reconcile,
+            [BridgeRoutingKeys.CourseRestored, BridgeRoutingKeys.CourseResetEnded, BridgeRoutingKeys.CourseContentDeleted, BridgeRoutingKeys.CourseBinItemRestored],
+            new CourseContentChangedValidator(),
+            (mirror, e, ct) => mirror.ApplyAsync(e, ct),
+            "Moodle changed a course's content without an event per module or role (a restore, an import, a duplication, a reset, a recycle-bin restore): the mirror reads the course back from the site's web services and makes its modules, teachers and names equal to them."),
+    ];
+}
