@@ -20,7 +20,6 @@ app.Configure(config =>
     config.AddCommand<NotificationsCommand>("notifications").WithDescription("List recent teacher notifications and what became of them");
     config.AddCommand<ValidateCommand>("validate").WithDescription("Check a file of bridge messages (.jsonl) with the service's parser and validators, without a broker");
     config.AddCommand<PublishCommand>("publish").WithDescription("Send a file of recorded bridge messages (.jsonl) to the exchange");
-    config.AddCommand<BenchCommand>("bench").WithDescription("Measure throughput against the raw broker ceiling and the MassTransit floor, latency and memory (docs/performance.md)");
     config.AddDlqBranch();
 });
 

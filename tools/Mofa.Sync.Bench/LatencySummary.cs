@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>Publish-to-applied latency percentiles (nearest rank), in milliseconds.</summary>
 public sealed record LatencySummary(int Count, double P50Ms, double P95Ms, double P99Ms, double MaxMs)

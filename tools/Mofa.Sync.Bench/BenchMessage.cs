@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// One generated bridge message, ready to publish. <see cref="WritesStore"/> is false for the events

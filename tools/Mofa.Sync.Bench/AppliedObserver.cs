@@ -1,7 +1,7 @@
 using System.Collections;
 using MassTransit;
 
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// Runs inside the benchmarked service, connected to its bus through DI (AddConsumeObserver), so

@@ -9,7 +9,7 @@ using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
 
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// One bench run, on its own exchange, queues and database (deleted afterwards), in phases:

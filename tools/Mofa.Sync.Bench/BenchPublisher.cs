@@ -5,7 +5,7 @@ using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// Publishes generated messages as the bridge does (persistent, application/json, message-id =

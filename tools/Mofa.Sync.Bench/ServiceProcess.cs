@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// Starts the benchmarked service as a child process (`dotnet mofa-sync.dll bench --service-child`
@@ -48,7 +48,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             start.ArgumentList.Add(Path.GetFullPath(configFile));
         }
 
-        foreach (var (key, value) in settings) start.Environment[Settings.SettingsLoader.EnvironmentVariableOf(key)] = value;
+        foreach (var (key, value) in settings) start.Environment[Host.Settings.SettingsLoader.EnvironmentVariableOf(key)] = value;
 
         var child = new ServiceProcess(Process.Start(start) ?? throw new InvalidOperationException("the service process did not start"));
         await child.ExpectAsync("ready", limit);

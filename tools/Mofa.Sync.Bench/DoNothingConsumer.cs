@@ -1,7 +1,7 @@
 using MassTransit;
 using Mofa.Sync.Agents.Consuming;
 
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// The MassTransit floor's consumer: takes a bridge message and returns at once, so what the

@@ -6,7 +6,7 @@ using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;
 
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// A seeded stream of the bridge messages a term start produces: mostly module creates and

@@ -1,9 +1,9 @@
 using System.ComponentModel;
-using Mofa.Sync.Host.Bench;
+using Mofa.Sync.Host.Commands;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Mofa.Sync.Host.Commands;
+namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// `mofa-sync bench`: throughput of the service against the raw broker ceiling and the MassTransit floor, and its latency, on a

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
 
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// The MassTransit floor (`Bench:Floor=true` in the bench's child): a bus with exactly the

@@ -7,7 +7,7 @@ using Mofa.Sync.Mirror;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
 
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// The benchmarked service, in its own process (`mofa-sync bench --service-child`, started by

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Spectre.Console;
 
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>The figures of one bench run: printed as a table, written as JSON.</summary>
 public sealed record BenchReport

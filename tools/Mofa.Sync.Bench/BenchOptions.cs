@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>What to run: the backlog's size and seed, and the steady load of the latency phase.</summary>
 public sealed record BenchOptions

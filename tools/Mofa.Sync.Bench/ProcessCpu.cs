@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// CPU time used by a process so far (user + system, from /proc/PID/stat), to show where the

@@ -6,7 +6,7 @@ using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
-namespace Mofa.Sync.Host.Bench;
+namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// The ceiling: how fast plain RabbitMQ.Client takes the same messages off the same agent queues,
