@@ -12,14 +12,16 @@ using Mofa.Sync.Host.Settings;
 namespace Mofa.Sync.Bench;
 
 /// <summary>
-/// One bench run, on its own exchange, queues and database (deleted afterwards), in phases:
+/// One bench run, on its own exchange, queues and database (deleted afterwards), in phases, each a method below:
 /// <list type="number">
-/// <item>publish the backlog of N generated messages; the raw RabbitMQ.Client consumer takes them (the ceiling);</item>
-/// <item>publish the same backlog again; a child process with the agents' MassTransit endpoints and a consumer
-/// that does nothing takes it (the MassTransit floor: what MassTransit alone leaves of the ceiling);</item>
-/// <item>publish the same backlog again; the service, a child process, takes it (the service's rate);</item>
-/// <item>a steady offered load on the running service: publish-to-applied latency;</item>
-/// <item>the service's peak resident memory, and a check that the mirror holds every generated document.</item>
+/// <item>generate: the backlog of N term-start messages and the steady load after it (<see cref="Generate"/>);</item>
+/// <item>ceiling: the backlog published, the raw RabbitMQ.Client consumer takes it (<see cref="CeilingAsync"/>);</item>
+/// <item>floor: published again, a child process with the agents' MassTransit endpoints and a consumer
+/// that does nothing takes it: what MassTransit alone leaves of the ceiling (<see cref="FloorAsync"/>);</item>
+/// <item>service: published again, the service, a child process, takes it (<see cref="DrainAsync"/>);</item>
+/// <item>latency: a steady offered load on the running service, publish-to-applied (<see cref="LatencyAsync"/>);</item>
+/// <item>memory: the service's peak resident memory (<see cref="ServiceProcess.PeakResidentBytes"/>);</item>
+/// <item>check: the mirror holds every generated document, no error queue holds a message (<see cref="CheckAsync"/>).</item>
 /// </list>
 /// The rates are measured from the first message handled to the last, from a full backlog, so the
 /// publisher's speed does not enter them.
@@ -30,6 +32,78 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     {
         var started = Stopwatch.GetTimestamp();
         var loadBefore = BenchMachine.LoadAverage();
+        var run = Prepare(options);
+        var mix = Generate(options);
+
+        Directory.CreateDirectory(run.Folder);
+        try
+        {
+            await AgentTopology.DeclareAsync(run.Rabbit, ct);
+            var broker = ProcessCpu.BrokerPid();
+            Ceiling ceiling;
+            Drain floor;
+            double publishRate;
+            await using (var publisher = await BenchPublisher.ConnectAsync(run.Rabbit, ct))
+            {
+                ceiling = await CeilingAsync(publisher, run.Rabbit, mix.Backlog, options, broker, ct);
+                floor = await FloorAsync(publisher, run, mix.Backlog, options, broker, ct);
+                progress("publishing the backlog for the service");
+                publishRate = await publisher.PublishAllAsync(mix.Backlog, options.PublishInFlight, null, ct);
+            }
+
+            progress("the service: consume, validate, apply, commit, ack");
+            await using var service = await ServiceProcess.StartAsync(run.Settings, configFile, TimeSpan.FromSeconds(60));
+            var drained = await DrainAsync(service, "the service", mix.Backlog.Count, broker, ct);
+            var steady = await LatencyAsync(service, run.Rabbit, mix, options, ct);
+            var peak = service.PeakResidentBytes();
+            var notificationsWaiting = await NotificationBacklogAsync(run.Rabbit, ct);
+            await service.StopAsync(TimeSpan.FromSeconds(60));
+            if (steady.Deliveries > steady.Handled) progress($"{steady.Deliveries - steady.Handled:#,0} messages were consumed more than once (retried or redelivered)");
+
+            var mirror = await CheckAsync(run, mix, steady, ct);
+            return new BenchReport
+            {
+                Events = options.Events,
+                Seed = options.Seed,
+                Mix = mix.Backlog.GroupBy(m => m.RoutingKey + (m.WritesStore ? "" : " (ignored)")).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
+                Setup = new BenchSetup(run.Service.Store.Kind.ToString(), run.Service.Store.Sqlite.Synchronous.ToString(), run.Service.Store.Sqlite.MaxBatch,
+                    run.Rabbit.PrefetchCount, run.Rabbit.ConcurrentMessageLimit, Notifications: !options.WithoutNotifications,
+                    run.Rabbit.QueueType.ToString(), run.Rabbit.Nodes().Count),
+                Machine = new BenchMachine(Environment.ProcessorCount, loadBefore, BenchMachine.LoadAverage()),
+                PublishPerSecond = Math.Round(publishRate),
+                CeilingPerSecond = Math.Round(ceiling.PerSecond),
+                FloorPerSecond = Math.Round(floor.PerSecond),
+                ServicePerSecond = Math.Round(drained.PerSecond),
+                OfferedPerSecond = Math.Round(steady.Offered),
+                Latency = steady.Latency,
+                CpuMicrosPerEvent = new BenchCpu(drained.Cpu, drained.BrokerCpu, ceiling.BrokerCpu, floor.Cpu, floor.BrokerCpu),
+                PeakResidentMb = peak is { } bytes ? Math.Round(bytes / 1024.0 / 1024.0, 1) : null,
+                Mirror = mirror,
+                NotificationsWaiting = notificationsWaiting,
+                TotalSeconds = Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 1),
+            };
+        }
+        finally
+        {
+            await AgentTopology.DeleteAsync(run.Rabbit);
+            try
+            {
+                Directory.Delete(run.Folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The run's own exchange, queues and database, on top of the user's settings.</summary>
+    private sealed record BenchRun(string Folder, Dictionary<string, string> Settings, MofaSyncSettings Service)
+    {
+        public RabbitMqOptions Rabbit => Service.RabbitMq;
+    }
+
+    private BenchRun Prepare(BenchOptions options)
+    {
         var id = Guid.NewGuid().ToString("N")[..10];
         var folder = Path.Combine(Path.GetTempPath(), "mofa-sync-bench", id);
         var benchSettings = new Dictionary<string, string>(userSettings, StringComparer.OrdinalIgnoreCase)
@@ -46,93 +120,66 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
             .AddConfiguration(baseConfiguration)
             .AddInMemoryCollection(benchSettings.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)))
             .Build());
-        var rabbit = settings.RabbitMq;
+        return new BenchRun(folder, benchSettings, settings);
+    }
 
+    /// <summary>Phase 1: the generated messages, the backlog then the steady load, and what they should leave in the mirror.</summary>
+    private sealed record GeneratedMix(IReadOnlyList<BenchMessage> Backlog, IReadOnlyList<BenchMessage> Steady, MixTotals Totals);
+
+    private GeneratedMix Generate(BenchOptions options)
+    {
         progress($"generating {options.Events:#,0} + {options.LatencyEvents:#,0} messages (seed {options.Seed})");
         var mix = new TermStartMix(options.Seed);
         var backlog = mix.Next(options.Events);
         var steady = mix.Next(options.LatencyEvents);
-        var totals = mix.Totals;
+        return new GeneratedMix(backlog, steady, mix.Totals);
+    }
 
-        Directory.CreateDirectory(folder);
-        try
+    /// <summary>Phase 2: the raw RabbitMQ.Client consumer's rate on the backlog, and the broker's CPU per event meanwhile.</summary>
+    private sealed record Ceiling(double PerSecond, double? BrokerCpu);
+
+    private async Task<Ceiling> CeilingAsync(BenchPublisher publisher, RabbitMqOptions rabbit, IReadOnlyList<BenchMessage> backlog, BenchOptions options, int? broker, CancellationToken ct)
+    {
+        progress("publishing the backlog for the raw consumer");
+        await publisher.PublishAllAsync(backlog, options.PublishInFlight, null, ct);
+        progress("the ceiling: raw RabbitMQ.Client consume");
+        var brokerBefore = ProcessCpu.Of(broker);
+        var perSecond = await RawCeilingConsumer.ConsumeAsync(rabbit, backlog.Count, DrainLimit(backlog.Count), ct);
+        return new Ceiling(perSecond, ProcessCpu.PerEventMicros(brokerBefore, ProcessCpu.Of(broker), backlog.Count));
+    }
+
+    /// <summary>Phase 3: the MassTransit floor, the agents' endpoints with a consumer that returns at once.</summary>
+    private async Task<Drain> FloorAsync(BenchPublisher publisher, BenchRun run, IReadOnlyList<BenchMessage> backlog, BenchOptions options, int? broker, CancellationToken ct)
+    {
+        progress("publishing the backlog for the MassTransit floor");
+        await publisher.PublishAllAsync(backlog, options.PublishInFlight, null, ct);
+        progress("the MassTransit floor: the agents' endpoints, a consumer that returns at once");
+        return await MassTransitFloorAsync(run.Settings, run.Rabbit, backlog.Count, broker, ct);
+    }
+
+    /// <summary>Phase 5: a steady offered load on the running service; what it handled and its publish-to-applied latency.</summary>
+    private sealed record SteadyLoad(double Offered, long Handled, long Deliveries, LatencySummary Latency);
+
+    private async Task<SteadyLoad> LatencyAsync(ServiceProcess service, RabbitMqOptions rabbit, GeneratedMix mix, BenchOptions options, CancellationToken ct)
+    {
+        progress($"latency: {options.LatencyRate:#,0} events/s for {options.LatencySeconds:0} s");
+        await service.TakeLatenciesAsync();
+        double offered;
+        await using (var publisher = await BenchPublisher.ConnectAsync(rabbit, ct))
         {
-            await AgentTopology.DeclareAsync(rabbit, ct);
-            double publishRate, ceiling;
-            var broker = ProcessCpu.BrokerPid();
-            double? brokerCeilingCpu;
-            Drain floor;
-            await using (var publisher = await BenchPublisher.ConnectAsync(rabbit, ct))
-            {
-                progress("publishing the backlog for the raw consumer");
-                await publisher.PublishAllAsync(backlog, options.PublishInFlight, null, ct);
-                progress("the ceiling: raw RabbitMQ.Client consume");
-                var brokerBefore = ProcessCpu.Of(broker);
-                ceiling = await RawCeilingConsumer.ConsumeAsync(rabbit, backlog.Count, DrainLimit(backlog.Count), ct);
-                brokerCeilingCpu = ProcessCpu.PerEventMicros(brokerBefore, ProcessCpu.Of(broker), backlog.Count);
-                progress("publishing the backlog for the MassTransit floor");
-                await publisher.PublishAllAsync(backlog, options.PublishInFlight, null, ct);
-                progress("the MassTransit floor: the agents' endpoints, a consumer that returns at once");
-                floor = await MassTransitFloorAsync(benchSettings, rabbit, backlog.Count, broker, ct);
-                progress("publishing the backlog for the service");
-                publishRate = await publisher.PublishAllAsync(backlog, options.PublishInFlight, null, ct);
-            }
-
-            progress("the service: consume, validate, apply, commit, ack");
-            await using var service = await ServiceProcess.StartAsync(benchSettings, configFile, TimeSpan.FromSeconds(60));
-            var drained = await DrainAsync(service, "the service", backlog.Count, broker, ct);
-            var cpu = new BenchCpu(drained.Cpu, drained.BrokerCpu, brokerCeilingCpu, floor.Cpu, floor.BrokerCpu);
-
-            progress($"latency: {options.LatencyRate:#,0} events/s for {options.LatencySeconds:0} s");
-            await service.TakeLatenciesAsync();
-            double offered;
-            await using (var publisher = await BenchPublisher.ConnectAsync(rabbit, ct))
-            {
-                offered = await publisher.PublishSteadyAsync(steady, options.LatencyRate, ct);
-            }
-
-            var (handled, _, _, deliveries) = await WaitForHandledAsync(service, "the service", backlog.Count + steady.Count, ct);
-            var latency = await service.TakeLatenciesAsync();
-            var peak = service.PeakResidentBytes();
-            var notificationsWaiting = await NotificationBacklogAsync(rabbit, ct);
-            await service.StopAsync(TimeSpan.FromSeconds(60));
-            if (deliveries > handled) progress($"{deliveries - handled:#,0} messages were consumed more than once (retried or redelivered)");
-
-            progress("checking the mirror");
-            var mirror = new MirrorCheck(backlog.Count + steady.Count, handled, deliveries, totals, await CountMirrorAsync(settings, ct), await ErrorQueueMessagesAsync(rabbit, ct));
-            return new BenchReport
-            {
-                Events = options.Events,
-                Seed = options.Seed,
-                Mix = backlog.GroupBy(m => m.RoutingKey + (m.WritesStore ? "" : " (ignored)")).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
-                Setup = new BenchSetup(settings.Store.Kind.ToString(), settings.Store.Sqlite.Synchronous.ToString(), settings.Store.Sqlite.MaxBatch,
-                    rabbit.PrefetchCount, rabbit.ConcurrentMessageLimit, Notifications: !options.WithoutNotifications,
-                    rabbit.QueueType.ToString(), rabbit.Nodes().Count),
-                Machine = new BenchMachine(Environment.ProcessorCount, loadBefore, BenchMachine.LoadAverage()),
-                PublishPerSecond = Math.Round(publishRate),
-                CeilingPerSecond = Math.Round(ceiling),
-                FloorPerSecond = Math.Round(floor.PerSecond),
-                ServicePerSecond = Math.Round(drained.PerSecond),
-                OfferedPerSecond = Math.Round(offered),
-                Latency = latency,
-                CpuMicrosPerEvent = cpu,
-                PeakResidentMb = peak is { } bytes ? Math.Round(bytes / 1024.0 / 1024.0, 1) : null,
-                Mirror = mirror,
-                NotificationsWaiting = notificationsWaiting,
-                TotalSeconds = Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 1),
-            };
+            offered = await publisher.PublishSteadyAsync(mix.Steady, options.LatencyRate, ct);
         }
-        finally
-        {
-            await AgentTopology.DeleteAsync(rabbit);
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+
+        var (handled, _, _, deliveries) = await WaitForHandledAsync(service, "the service", mix.Backlog.Count + mix.Steady.Count, ct);
+        return new SteadyLoad(offered, handled, deliveries, await service.TakeLatenciesAsync());
+    }
+
+    /// <summary>Phase 7: the mirror holds every generated document and no message went to an error queue.</summary>
+    private async Task<MirrorCheck> CheckAsync(BenchRun run, GeneratedMix mix, SteadyLoad steady, CancellationToken ct)
+    {
+        progress("checking the mirror");
+        return new MirrorCheck(mix.Backlog.Count + mix.Steady.Count, steady.Handled, steady.Deliveries, mix.Totals,
+            await CountMirrorAsync(run.Service, ct), await ErrorQueueMessagesAsync(run.Rabbit, ct));
     }
 
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(60);

@@ -5,7 +5,7 @@ using System.Threading.Channels;
 namespace Mofa.Sync.Bench;
 
 /// <summary>
-/// Starts the benchmarked service as a child process (`dotnet mofa-sync.dll bench --service-child`
+/// Starts the benchmarked service as a child process (`dotnet mofa-sync-bench.dll --service-child`
 /// from this program's folder), so its memory is its own: settings reach it as MOFASYNC__…
 /// environment variables (never on the command line, where a password would show in `ps`).
 /// </summary>
@@ -28,7 +28,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string? configFile, TimeSpan limit)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "mofa-sync.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, "mofa-sync-bench.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"the service to benchmark is not beside the bench: {dll}");
 
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -40,7 +40,6 @@ public sealed class ServiceProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("bench");
         start.ArgumentList.Add("--service-child");
         if (configFile is not null)
         {
