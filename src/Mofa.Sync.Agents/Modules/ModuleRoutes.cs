@@ -1,10 +1,13 @@
+using System.Text.RegularExpressions;
+using FluentValidation;
 using Mofa.Sync.Agents.Routing;
-using Mofa.Sync.Contracts;
+using Mofa.Sync.Agents.Validation;
 using Mofa.Sync.Contracts.Modules;
+using Mofa.Sync.Contracts;
 
 namespace Mofa.Sync.Agents.Modules;
 
-/// <summary>The module agent's contracts: their routing keys, validators and apply rules.</summary>
+/// <summary>The module agent's contracts: their routing keys, validators (below) and apply rules.</summary>
 public static class ModuleRoutes
 {
     public static IEnumerable<BridgeRoute> Declare() =>
@@ -20,4 +23,44 @@ public static class ModuleRoutes
             (mirror, e, ct) => mirror.ApplyAsync(e, ct),
             "A course module was deleted: the mirror deletes it (a quiz takes its questions along)."),
     ];
+}
+
+public sealed class CourseModuleChangedValidator : MoodleEventValidator<CourseModuleChanged>
+{
+    public CourseModuleChangedValidator()
+    {
+        Id(e => e.CourseId);
+        Id(e => e.CmId);
+        Id(e => e.InstanceId);
+        ModuleNameRules.Apply(RuleFor(e => e.ModuleName));
+        Text(e => e.Name, 1333);
+        RuleFor(e => e.Url).Must(BeHttpUrl!).When(e => e.Url is not null)
+            .WithMessage(e => $"url must be an absolute http(s) address (got '{Echo.Cut(e.Url)}')")
+            .MaximumCharacters(1333);
+        RuleFor(e => e.Url).Must(u => !HttpUrl.HasUserInfo(u)).When(e => e.Url is not null)
+            .WithMessage(e => $"url must not carry a user name or password before its host: it would lead elsewhere than it reads (got '{Echo.Cut(e.Url)}')");
+        RuleFor(e => e.Url).MustBePlainText();
+    }
+}
+
+public sealed class CourseModuleDeletedValidator : MoodleEventValidator<CourseModuleDeleted>
+{
+    public CourseModuleDeletedValidator()
+    {
+        Id(e => e.CourseId);
+        Id(e => e.CmId);
+        Id(e => e.InstanceId);
+        ModuleNameRules.Apply(RuleFor(e => e.ModuleName));
+    }
+}
+
+/// <summary>Moodle's modname: a plugin name, lower-case letters, digits and underscores.</summary>
+internal static partial class ModuleNameRules
+{
+    public static void Apply<T>(IRuleBuilderInitial<T, string> rule) =>
+        rule.NotEmpty().WithMessage("moduleName must not be empty")
+            .Matches(ModuleName()).WithMessage((_, value) => $"moduleName must be a Moodle module name like 'assign' or 'quiz' (got '{Echo.Cut(value)}')");
+
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,27}\\z")]
+    private static partial Regex ModuleName();
 }

@@ -37,9 +37,11 @@ public sealed class BridgeRegistryTests
     }
 
     [Fact]
-    public void Every_routing_key_of_the_contract_is_routed_once()
+    public void Every_routing_key_constant_is_routed_and_no_key_twice()
     {
-        Assert.Equal(RoutingKeyConstants, BridgeRoutes.All.Select(r => r.RoutingKey).Order(StringComparer.Ordinal));
+        var routed = BridgeRoutes.All.Select(r => r.RoutingKey).ToList();
+        Assert.Equal(routed.Distinct(StringComparer.Ordinal).Count(), routed.Count);
+        Assert.All(RoutingKeyConstants, key => Assert.Contains(key, routed));
     }
 
     [Fact]
