@@ -7,15 +7,16 @@ using Mofa.Sync.Agents.Parsing;
 namespace Mofa.Sync.Agents.Consuming;
 
 /// <summary>
-/// How the agents run the consumer: in-process retries with exponential back-off for transient
+/// How each agent runs its consumer: in-process retries with exponential back-off for transient
 /// failures (the broker has no delayed-exchange plugin, so no delayed redelivery), none for
 /// messages that break the contract.
 /// </summary>
-public sealed class BridgeEventConsumerDefinition(IOptions<SyncOptions> options) : ConsumerDefinition<BridgeEventConsumer>
+public abstract class BridgeEventConsumerDefinition<TConsumer>(IOptions<SyncOptions> options) : ConsumerDefinition<TConsumer>
+    where TConsumer : class, IConsumer<BridgeMessage>
 {
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
-        IConsumerConfigurator<BridgeEventConsumer> consumerConfigurator,
+        IConsumerConfigurator<TConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
         var sync = options.Value;

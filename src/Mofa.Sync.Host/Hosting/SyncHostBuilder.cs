@@ -71,6 +71,7 @@ public static class SyncHostBuilder
         services.AddSingleton<LargeBodyReclaimer>();
         services.AddSingleton(new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes));
         services.AddSingleton<BridgeMessageReader>();
+        services.AddSingleton<BridgeEventHandler>();
         services.AddSingleton<ActivityMonitor>();
         // The mirror store and the notification store, of the configured kind (the SQLite ones share the file's writer).
         services.AddStore(settings.Store);
@@ -90,8 +91,7 @@ public static class SyncHostBuilder
         AddBus(services, settings,
             x =>
             {
-                x.AddConsumer<BridgeEventConsumer, BridgeEventConsumerDefinition>();
-                x.AddConsumer<CourseReconcileConsumer, CourseReconcileConsumerDefinition>();
+                AgentConsumers.Add(x);
                 NotificationServices.AddNotificationConsumers(x);
             },
             (context, cfg) =>
@@ -100,8 +100,7 @@ public static class SyncHostBuilder
                 ConfigureAgents(cfg, settings.RabbitMq, (agent, e) =>
                 {
                     e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(settings.RabbitMq));
-                    if (agent == SyncAgent.Reconcile) e.ConfigureConsumer<CourseReconcileConsumer>(context);
-                    else e.ConfigureConsumer<BridgeEventConsumer>(context);
+                    AgentConsumers.Configure(agent, e, context);
                 });
                 NotificationServices.ConfigureNotificationEndpoint(cfg, context, settings.RabbitMq);
             });

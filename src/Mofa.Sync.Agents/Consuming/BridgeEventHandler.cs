@@ -9,18 +9,19 @@ using Mofa.Sync.Agents.Telemetry;
 namespace Mofa.Sync.Agents.Consuming;
 
 /// <summary>
-/// The agents' consumer: raw body → typed contract → validation → the apply rules. It returns
+/// What every agent's consumer does with a delivery (Courses/CourseAgentConsumer.cs, …): raw body →
+/// typed contract (by its routing key) → validation → the apply rule its route declares. It returns
 /// (and MassTransit acknowledges) only after the store has committed the event's writes.
 /// An invalid message throws <see cref="InvalidBridgeMessageException"/>, which the definition
 /// sends to _error without retries; store failures are retried, then sent to _error.
 /// </summary>
-public sealed class BridgeEventConsumer(
+public sealed class BridgeEventHandler(
     MirrorApplier applier,
     BridgeMessageReader reader,
     SyncMetrics metrics,
-    ILogger<BridgeEventConsumer> logger) : IConsumer<BridgeMessage>
+    ILogger<BridgeEventHandler> logger)
 {
-    public async Task Consume(ConsumeContext<BridgeMessage> context)
+    public async Task HandleAsync(ConsumeContext<BridgeMessage> context)
     {
         var parsed = reader.Read(context);
 
