@@ -39,7 +39,7 @@ public sealed class BridgeEventHandler(
         ApplyResult result;
         try
         {
-            result = await applier.ApplyAsync(parsed.Event, context.CancellationToken);
+            result = await applier.ApplyRoutedAsync(parsed.Event, context.CancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

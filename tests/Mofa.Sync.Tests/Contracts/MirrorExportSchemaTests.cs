@@ -78,7 +78,7 @@ public sealed class MirrorExportSchemaTests
                 if (string.IsNullOrWhiteSpace(text)) continue;
                 var line = BridgeLine.FromJsonLine(text, null, number);
                 var parsed = BridgeMessageParser.Parse(line.RoutingKey, line.Body);
-                if (parsed.Event is not null) await applier.ApplyAsync(parsed.Event, CancellationToken.None);
+                if (parsed.Event is not null) await applier.ApplyRoutedAsync(parsed.Event, CancellationToken.None);
             }
 
             return await MirrorExport.ReadAsync(store, includeTombstones, CancellationToken.None);

@@ -52,7 +52,7 @@ public sealed class TextRulesTests
             await using var store = new SqliteMirrorStore(new SqliteStoreOptions { Path = path }, NullLogger<SqliteMirrorStore>.Instance);
             await store.InitializeAsync(CancellationToken.None);
             var applier = new MirrorApplier(store, new HashSet<string> { "editingteacher" });
-            var result = await applier.ApplyAsync(Parse(Keys.RoleAssigned, RoleAssignedBody("ldap.user", "", "", "")).Event!, CancellationToken.None);
+            var result = await applier.ApplyRoutedAsync(Parse(Keys.RoleAssigned, RoleAssignedBody("ldap.user", "", "", "")).Event!, CancellationToken.None);
             Assert.Equal(ApplyOutcome.Applied, result.Outcome);
 
             var user = Assert.Single((await MirrorExport.ReadAsync(store, includeTombstones: false, CancellationToken.None)).Users);

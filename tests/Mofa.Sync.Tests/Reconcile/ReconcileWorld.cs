@@ -40,7 +40,7 @@ public sealed class ReconcileWorld : IAsyncDisposable
         await using var store = OpenStore();
         await store.InitializeAsync(CancellationToken.None);
         var applier = new MirrorApplier(store, TeacherRoles);
-        foreach (var e in events) await applier.ApplyAsync(e, CancellationToken.None);
+        foreach (var e in events) await applier.ApplyRoutedAsync(e, CancellationToken.None);
     }
 
     public async Task<MirrorExport> ExportAsync(bool includeTombstones = false)

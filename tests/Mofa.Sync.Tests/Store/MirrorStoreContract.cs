@@ -108,7 +108,7 @@ public abstract partial class MirrorStoreContract : IAsyncLifetime
     protected async Task<ApplyResult> Apply(MoodleEvent e)
     {
         await StoreAsync();
-        return await _applier!.ApplyAsync(e, Ct);
+        return await _applier!.ApplyRoutedAsync(e, Ct);
     }
 
     protected async Task ApplyAll(params MoodleEvent[] events)
