@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using MassTransit;
 using MassTransit.RabbitMqTransport;
 using Microsoft.Extensions.Logging;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Agents.Telemetry;
 using RabbitMQ.Client;

@@ -1,6 +1,7 @@
 using System.Runtime.Serialization;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Agents.Configuration;
 using Mofa.Sync.Agents.Parsing;
 

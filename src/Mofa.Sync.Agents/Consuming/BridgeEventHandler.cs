@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Agents.Routing;

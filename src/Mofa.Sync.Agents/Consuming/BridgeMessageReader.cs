@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Agents.Configuration;
 using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Agents.Sites;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Agents.Routing;

@@ -1,4 +1,6 @@
-namespace Mofa.Sync.Agents.Parsing;
+// Kept under the namespace it had before the project was renamed: its full name is the
+// MT-Fault-ExceptionType header of every invalid message in an _error queue, which operators' filters read.
+namespace Mofa.Sync.Consumers.Parsing;
 
 /// <summary>
 /// The message breaks the bridge contract. Never retried: it goes to the endpoint's _error

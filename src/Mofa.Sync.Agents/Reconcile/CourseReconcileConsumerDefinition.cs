@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using MassTransit;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Agents.Notifications.Moodle;
 using Mofa.Sync.Agents.Parsing;
 

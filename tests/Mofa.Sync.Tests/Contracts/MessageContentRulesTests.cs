@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Agents.Notifications;
 using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Agents.Validation;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Agents.Routing;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Agents.Parsing;

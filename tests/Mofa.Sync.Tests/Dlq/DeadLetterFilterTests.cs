@@ -1,3 +1,4 @@
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Host.Commands;
 using Mofa.Sync.Host.Dlq;

@@ -49,7 +49,7 @@ public sealed class DeadLetterHeaderTests
 
         var a = Of("Microsoft.Data.Sqlite.SqliteException", "SQLite Error 5: 'database is locked'.");
         var b = Of("Microsoft.Data.Sqlite.SqliteException", "SQLite Error 5: 'database is locked'.");
-        var c = Of("Mofa.Sync.Agents.Parsing.InvalidBridgeMessageException", "SQLite Error 5: 'database is locked'.");
+        var c = Of("Mofa.Sync.Consumers.Parsing.InvalidBridgeMessageException", "SQLite Error 5: 'database is locked'.");
 
         Assert.Equal(a, b);
         Assert.NotEqual(a, c);

@@ -33,7 +33,7 @@ public sealed class DuplicateCopyTests
                     Persistent = true,
                     Headers = new Dictionary<string, object?>
                     {
-                        ["MT-Fault-ExceptionType"] = "Mofa.Sync.Agents.Parsing.InvalidBridgeMessageException"u8.ToArray(),
+                        ["MT-Fault-ExceptionType"] = "Mofa.Sync.Consumers.Parsing.InvalidBridgeMessageException"u8.ToArray(),
                         ["MT-Fault-Message"] = Encoding.UTF8.GetBytes(reason),
                         ["MofaSync-Routing-Key"] = "core.course_created"u8.ToArray(),
                     },

@@ -26,7 +26,7 @@ public sealed class NotificationUpgradeTests
 
         // The previous version's state: a digest recorded, marked dispatched, its DeliverDigest in the queue.
         var digestId = await PreviousVersionDigestAsync(world, cmId: 501, "Old essay");
-        await SendToNotificationQueueAsync(world, "urn:message:Mofa.Sync.Agents.Notifications:DeliverDigest", new { digestId });
+        await SendToNotificationQueueAsync(world, "urn:message:Mofa.Sync.Consumers.Notifications:DeliverDigest", new { digestId });
         var status = Assert.Single(await world.WaitForNotificationsAsync(n => n.Count == 1 && n[0].Delivered == 2, "the old digest delivered"));
         Assert.Equal(digestId, status.DigestId);
         var call = Assert.Single(world.Moodle.Calls);
@@ -35,7 +35,7 @@ public sealed class NotificationUpgradeTests
 
         // The same DeliverDigest replayed from _error: published again, and nobody is messaged twice.
         await world.Consumed.WaitForAsync(1);
-        await SendToNotificationQueueAsync(world, "urn:message:Mofa.Sync.Agents.Notifications:DeliverDigest", new { digestId });
+        await SendToNotificationQueueAsync(world, "urn:message:Mofa.Sync.Consumers.Notifications:DeliverDigest", new { digestId });
         await world.Consumed.WaitForAsync(2);
         Assert.Equal(2, world.Consumed.DeliverDigestFromPreviousVersion);
         Assert.Single(world.Moodle.Calls);

@@ -1,4 +1,5 @@
 using System.Text;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Agents.Notifications.Moodle;
 using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Agents.Sites;

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Agents.Consuming;
 using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
@@ -116,7 +117,7 @@ public sealed class TransportInputTests
 
             var m = Assert.Single(await env.ErrorQueueAsync(SyncAgent.Course));
             Assert.Contains("courseId must be a positive Moodle id", m.Reason, StringComparison.Ordinal);
-            Assert.Equal("Mofa.Sync.Agents.Parsing.InvalidBridgeMessageException", m.Headers["MT-Fault-ExceptionType"]);
+            Assert.Equal("Mofa.Sync.Consumers.Parsing.InvalidBridgeMessageException", m.Headers["MT-Fault-ExceptionType"]);
             Assert.Equal(body, m.Body);
             Assert.Equal(CourseCreated, m.Headers[BoundedErrorTransportFilter.RoutingKeyHeader]);
             Assert.False(m.Headers.ContainsKey("MT-Fault-StackTrace"), "the stack trace belongs in the log, not in the error queue");

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Tests.Contracts;
