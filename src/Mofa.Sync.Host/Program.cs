@@ -20,47 +20,7 @@ app.Configure(config =>
     config.AddCommand<NotificationsCommand>("notifications").WithDescription("List recent teacher notifications and what became of them");
     config.AddCommand<ValidateCommand>("validate").WithDescription("Check a file of bridge messages (.jsonl) with the service's parser and validators, without a broker");
     config.AddCommand<PublishCommand>("publish").WithDescription("Send a file of recorded bridge messages (.jsonl) to the exchange");
-    config.AddCommand<BenchCommand>("bench").WithDescription("Measure throughput against the raw broker ceiling and the MassTransit floor, latency and memory (docs/performance.md)");
     config.AddDlqBranch();
 });
 
-try
-{
-    return await app.RunAsync(args);
-}
-catch (SettingsException ex)
-{
-    Console.Error.WriteLine($"mofa-sync: {ex.Message}");
-    return 2;
-}
-catch (Mofa.Sync.Host.Broker.QueueMismatchException ex)
-{
-    Console.Error.WriteLine($"mofa-sync: {ex.Message}");
-    return 2;
-}
-catch (CommandParseException ex)
-{
-    Console.Error.WriteLine($"mofa-sync: {ex.Message}");
-    return 2;
-}
-catch (CommandRuntimeException ex)
-{
-    Console.Error.WriteLine($"mofa-sync: {ex.Message}");
-    return 2;
-}
-catch (OperationCanceledException)
-{
-    return 130;
-}
-catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.OperationInterruptedException)
-{
-    Console.Error.WriteLine($"mofa-sync: the broker is not reachable ({ex.InnerException?.Message ?? ex.Message}). Check RabbitMq:Host and RabbitMq:Port (or RabbitMq:Hosts), or start a local broker with rabbitmq/start-local-broker.sh");
-    return 3;
-}
-catch (Exception ex)
-{
-    // Plain words on one line for operators; the stack trace only when asked for.
-    Console.Error.WriteLine($"mofa-sync: {ex.GetType().Name}: {ex.Message}");
-    if (Environment.GetEnvironmentVariable("MOFASYNC_DEBUG") == "1") Console.Error.WriteLine(ex);
-    return 1;
-}
+return await CommandLineExit.RunAsync(app, args, "mofa-sync");

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MongoDB.Bson;
-using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Mirror;
 
 namespace Mofa.Sync.Store.MongoDb;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Mirror;
 using static Mofa.Sync.Store.MongoDb.MongoDocumentMapper;
 
 namespace Mofa.Sync.Store.MongoDb;

@@ -1,6 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Mirror;
 using Mofa.Sync.Contracts.Envelope;
 using static Mofa.Sync.Store.MongoDb.MongoDocumentMapper;
 

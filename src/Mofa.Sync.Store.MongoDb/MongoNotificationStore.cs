@@ -1,7 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Store.MongoDb;
 

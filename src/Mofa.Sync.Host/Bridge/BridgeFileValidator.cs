@@ -1,5 +1,6 @@
 using System.Text;
 using Mofa.Sync.Consumers.Parsing;
+using Mofa.Sync.Agents.Parsing;
 
 namespace Mofa.Sync.Host.Bridge;
 

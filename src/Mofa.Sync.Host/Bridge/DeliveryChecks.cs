@@ -1,6 +1,6 @@
-using Mofa.Sync.Consumers.Consuming;
-using Mofa.Sync.Consumers.Sites;
-using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Agents.Sites;
+using Mofa.Sync.Agents.Validation;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Settings;
 

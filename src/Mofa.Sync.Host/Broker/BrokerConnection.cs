@@ -1,6 +1,6 @@
 using MassTransit;
-using Mofa.Sync.Consumers.Consuming;
-using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Agents.Configuration;
 using RabbitMQ.Client;
 
 namespace Mofa.Sync.Host.Broker;

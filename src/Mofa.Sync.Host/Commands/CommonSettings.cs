@@ -30,6 +30,6 @@ public class CommonSettings : CommandSettings
     public static ILoggerFactory QuietLoggers() => LoggerFactory.Create(b =>
         b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Warning));
 
-    internal static Task<Consumers.Mirror.IMirrorStore> OpenStoreAsync(MofaSyncSettings settings, CancellationToken ct) =>
+    internal static Task<Mirror.IMirrorStore> OpenStoreAsync(MofaSyncSettings settings, CancellationToken ct) =>
         StoreFactory.OpenAsync(settings, QuietLoggers(), ct);
 }

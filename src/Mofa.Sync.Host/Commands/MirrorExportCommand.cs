@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Mirror;
 using Spectre.Console.Cli;
 
 namespace Mofa.Sync.Host.Commands;

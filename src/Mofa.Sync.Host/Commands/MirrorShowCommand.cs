@@ -1,4 +1,4 @@
-using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Mirror;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Host.Hosting;
 using Spectre.Console;
 using Spectre.Console.Cli;

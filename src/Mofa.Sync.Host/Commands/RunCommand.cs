@@ -25,7 +25,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Options>
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mofa.Sync");
         logger.LogInformation("Starting: broker {Broker}, exchange {Exchange}, store {Store}",
             settings.RabbitMq, settings.RabbitMq.Exchange, settings.Store.Kind);
-        var sites = host.Services.GetRequiredService<Mofa.Sync.Consumers.Sites.MoodleSites>();
+        var sites = host.Services.GetRequiredService<Mofa.Sync.Agents.Sites.MoodleSites>();
         logger.LogInformation("Moodle sites: {Sites}", sites.AreConfigured
             ? string.Join(", ", sites.All.Select(s => s.HasToken ? s.Url : s.Url + " (no token: notifications not sent)"))
             : "none configured (every site is mirrored, notifications are not sent)");

@@ -1,4 +1,4 @@
-using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Agents.Validation;
 
 namespace Mofa.Sync.Host.Commands;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Unicode;
-using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Agents.Validation;
 
 namespace Mofa.Sync.Host.Dlq;
 

@@ -49,7 +49,7 @@ public sealed record DeadLetterMessage(
     /// the tool that did not record it: its delivery's routing key is then the queue's name).
     /// </summary>
     public string? OriginalRoutingKey =>
-        Consumers.Consuming.OriginalRoutingKey.Read(Properties.Headers)
+        Agents.Consuming.OriginalRoutingKey.Read(Properties.Headers)
         ?? (RoutingKey.Length > 0 && RoutingKey != ReplayQueue ? RoutingKey : null);
 
     /// <summary>

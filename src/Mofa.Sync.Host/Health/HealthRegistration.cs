@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Agents.Telemetry;
 using Mofa.Sync.Host.Settings;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;

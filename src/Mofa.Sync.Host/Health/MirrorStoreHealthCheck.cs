@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Mirror;
 
 namespace Mofa.Sync.Host.Health;
 

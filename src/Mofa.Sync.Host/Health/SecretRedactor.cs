@@ -1,19 +1,19 @@
+using Mofa.Sync.Agents.Notifications.Moodle;
 using Mofa.Sync.Host.Settings;
 
 namespace Mofa.Sync.Host.Health;
 
 /// <summary>
 /// Cuts the configured secrets (broker password, MongoDB connection string, every Moodle site's token) out of text that
-/// comes from elsewhere, such as a driver's exception message shown on /health/ready.
+/// comes from elsewhere, such as a driver's exception message shown on /health/ready. The masking
+/// itself is <see cref="SecretRedaction"/>'s, the same as for a Moodle site's token.
 /// </summary>
 public sealed class SecretRedactor(MofaSyncSettings settings)
 {
-    private const string Mask = "***";
-
     /// <summary>Shorter values are too likely to be ordinary words ("guest") to mask them everywhere.</summary>
     private const int MinimumLength = 6;
 
-    private readonly string[] _secrets = new[] { settings.RabbitMq.Password, settings.MongoDb.ConnectionString }.Concat(settings.Moodle.Tokens())
+    private readonly string[] _secrets = new[] { settings.RabbitMq.Password, settings.Store.MongoDb.ConnectionString }.Concat(settings.Moodle.Tokens())
         .Where(s => !string.IsNullOrEmpty(s) && s.Length >= MinimumLength)
         .OrderByDescending(s => s.Length)
         .ToArray();
@@ -22,7 +22,7 @@ public sealed class SecretRedactor(MofaSyncSettings settings)
     {
         foreach (var secret in _secrets)
         {
-            text = text.Replace(secret, Mask, StringComparison.Ordinal);
+            text = SecretRedaction.Redact(text, secret);
         }
 
         return text;

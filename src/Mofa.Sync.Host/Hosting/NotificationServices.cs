@@ -1,16 +1,15 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Consuming;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Sites;
-using Mofa.Sync.Consumers.Store.Sqlite;
+using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Mirror.Notifications;
+using Mofa.Sync.Agents.Sites;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Settings;
-using Mofa.Sync.Store.MongoDb;
 
 namespace Mofa.Sync.Host.Hosting;
 
@@ -26,8 +25,6 @@ public static class NotificationServices
     {
         services.AddSingleton(settings.Notifications);
         services.AddMoodleSites(settings.Moodle);
-        // In the service the notifications share the mirror store's writer (SQLite: its group commit) or client (MongoDB).
-        services.AddSingleton(sp => CreateStore(settings, sp.GetRequiredService<IMirrorStore>()));
         services.AddSingleton<IChangeOutbox, NotificationChangeOutbox>();
         services.AddTransient<DigestDelivery>();
         services.AddHostedService<NotificationStoreInitializer>();
@@ -69,17 +66,7 @@ public static class NotificationServices
         });
     }
 
-    public static INotificationStore CreateStore(MofaSyncSettings settings, IMirrorStore? mirror = null) => settings.Store.Kind switch
-    {
-        StoreKind.MongoDb => mirror is MongoMirrorStore mongo ? new MongoNotificationStore(mongo) : new MongoNotificationStore(settings.MongoDb),
-        _ => new SqliteNotificationStore(settings.Store.Sqlite, mirror as SqliteMirrorStore),
-    };
-
     /// <summary>Opens and initializes the notification store (for `mofa-sync notifications`).</summary>
-    public static async Task<INotificationStore> OpenStoreAsync(MofaSyncSettings settings, CancellationToken ct)
-    {
-        var store = CreateStore(settings);
-        await store.InitializeAsync(ct);
-        return store;
-    }
+    public static Task<INotificationStore> OpenStoreAsync(MofaSyncSettings settings, CancellationToken ct) =>
+        StoreFactory.OpenNotificationsAsync(settings, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, ct);
 }

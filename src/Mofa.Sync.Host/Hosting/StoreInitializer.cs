@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Mirror;
 
 namespace Mofa.Sync.Host.Hosting;
 

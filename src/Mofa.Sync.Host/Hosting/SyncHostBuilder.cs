@@ -3,12 +3,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Consuming;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Reconcile;
-using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Agents.Reconcile;
+using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Agents.Telemetry;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Health;
 using Mofa.Sync.Host.Settings;
@@ -71,8 +71,10 @@ public static class SyncHostBuilder
         services.AddSingleton<LargeBodyReclaimer>();
         services.AddSingleton(new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes));
         services.AddSingleton<BridgeMessageReader>();
+        services.AddSingleton<BridgeEventHandler>();
         services.AddSingleton<ActivityMonitor>();
-        services.AddSingleton<IMirrorStore>(sp => StoreFactory.Create(settings, sp.GetRequiredService<ILoggerFactory>()));
+        // The mirror store and the notification store, of the configured kind (the SQLite ones share the file's writer).
+        services.AddStore(settings.Store);
         services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet(), sp.GetService<IChangeOutbox>()));
         services.AddNotifications(settings);
         services.AddReconcile(settings);
@@ -89,8 +91,7 @@ public static class SyncHostBuilder
         AddBus(services, settings,
             x =>
             {
-                x.AddConsumer<BridgeEventConsumer, BridgeEventConsumerDefinition>();
-                x.AddConsumer<CourseReconcileConsumer, CourseReconcileConsumerDefinition>();
+                AgentConsumers.Add(x);
                 NotificationServices.AddNotificationConsumers(x);
             },
             (context, cfg) =>
@@ -99,8 +100,7 @@ public static class SyncHostBuilder
                 ConfigureAgents(cfg, settings.RabbitMq, (agent, e) =>
                 {
                     e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(settings.RabbitMq));
-                    if (agent == SyncAgent.Reconcile) e.ConfigureConsumer<CourseReconcileConsumer>(context);
-                    else e.ConfigureConsumer<BridgeEventConsumer>(context);
+                    AgentConsumers.Configure(agent, e, context);
                 });
                 NotificationServices.ConfigureNotificationEndpoint(cfg, context, settings.RabbitMq);
             });

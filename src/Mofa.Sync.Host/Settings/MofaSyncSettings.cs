@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Configuration;
-using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Notifications.Moodle;
-using Mofa.Sync.Consumers.Reconcile;
-using Mofa.Sync.Store.MongoDb;
+using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Agents.Notifications.Moodle;
+using Mofa.Sync.Agents.Reconcile;
 
 namespace Mofa.Sync.Host.Settings;
 
@@ -12,7 +11,6 @@ public sealed class MofaSyncSettings
 {
     public RabbitMqOptions RabbitMq { get; init; } = new();
     public StoreOptions Store { get; init; } = new();
-    public MongoStoreOptions MongoDb { get; init; } = new();
     public SyncOptions Sync { get; init; } = new();
     public ServiceOptions Service { get; init; } = new();
     public MoodleOptions Moodle { get; init; } = new();
@@ -26,7 +24,6 @@ public sealed class MofaSyncSettings
         {
             configuration.GetSection("RabbitMq").Bind(settings.RabbitMq);
             configuration.GetSection("Store").Bind(settings.Store);
-            configuration.GetSection("Store:MongoDb").Bind(settings.MongoDb);
             configuration.GetSection("Sync").Bind(settings.Sync);
             configuration.GetSection("Service").Bind(settings.Service);
             configuration.GetSection("Moodle").Bind(settings.Moodle);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Agents.Sites;
 
 namespace Mofa.Sync.Host.Settings;
 

@@ -1,5 +1,5 @@
-using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Agents.Consuming;
 using Mofa.Sync.Store.MongoDb;
 
 namespace Mofa.Sync.Host.Settings;
@@ -59,12 +59,12 @@ public static class SettingsValidator
         }
         else
         {
-            Check(!string.IsNullOrWhiteSpace(s.MongoDb.ConnectionString), "Store:MongoDb:ConnectionString", "must be set when Store:Kind is MongoDb");
-            Check(s.MongoDb.ConnectionString is null or "" || s.MongoDb.ConnectionString.StartsWith("mongodb://", StringComparison.Ordinal)
-                || s.MongoDb.ConnectionString.StartsWith("mongodb+srv://", StringComparison.Ordinal),
+            Check(!string.IsNullOrWhiteSpace(s.Store.MongoDb.ConnectionString), "Store:MongoDb:ConnectionString", "must be set when Store:Kind is MongoDb");
+            Check(s.Store.MongoDb.ConnectionString is null or "" || s.Store.MongoDb.ConnectionString.StartsWith("mongodb://", StringComparison.Ordinal)
+                || s.Store.MongoDb.ConnectionString.StartsWith("mongodb+srv://", StringComparison.Ordinal),
                 "Store:MongoDb:ConnectionString", "must start with mongodb:// or mongodb+srv://");
-            Check(!string.IsNullOrWhiteSpace(s.MongoDb.Database), "Store:MongoDb:Database", "must not be empty");
-            Check(MongoStoreConnection.Problem(s.MongoDb.ConnectionString) is null, "Store:MongoDb:ConnectionString",
+            Check(!string.IsNullOrWhiteSpace(s.Store.MongoDb.Database), "Store:MongoDb:Database", "must not be empty");
+            Check(MongoStoreConnection.Problem(s.Store.MongoDb.ConnectionString) is null, "Store:MongoDb:ConnectionString",
                 "must not ask for w=0: the store needs every write acknowledged (it writes with w=majority and journal=true)");
         }
 

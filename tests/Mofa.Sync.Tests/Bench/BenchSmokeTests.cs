@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using Mofa.Sync.Host.Bench;
+using Mofa.Sync.Bench;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Bench;

@@ -1,6 +1,6 @@
-using Mofa.Sync.Consumers.Parsing;
+using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Contracts;
-using Mofa.Sync.Host.Bench;
+using Mofa.Sync.Bench;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Bench;

@@ -2,9 +2,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Mofa.Sync.Consumers.Parsing;
+using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Contracts.Schema;
+using Mofa.Sync.Agents.Schema;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Contracts;

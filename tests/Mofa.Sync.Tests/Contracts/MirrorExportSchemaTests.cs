@@ -2,9 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.Extensions.Logging.Abstractions;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Store.Sqlite;
+using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Agents.Parsing;
+using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Tests.Store;
 using Xunit;
@@ -77,7 +78,7 @@ public sealed class MirrorExportSchemaTests
                 if (string.IsNullOrWhiteSpace(text)) continue;
                 var line = BridgeLine.FromJsonLine(text, null, number);
                 var parsed = BridgeMessageParser.Parse(line.RoutingKey, line.Body);
-                if (parsed.Event is not null) await applier.ApplyAsync(parsed.Event, CancellationToken.None);
+                if (parsed.Event is not null) await applier.ApplyRoutedAsync(parsed.Event, CancellationToken.None);
             }
 
             return await MirrorExport.ReadAsync(store, includeTombstones, CancellationToken.None);

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Agents.Parsing;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Contracts.Users;

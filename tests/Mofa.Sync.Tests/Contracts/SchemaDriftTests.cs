@@ -1,5 +1,5 @@
-using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Contracts.Schema;
+using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Agents.Schema;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Contracts;

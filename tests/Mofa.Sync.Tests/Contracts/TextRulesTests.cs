@@ -1,10 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
-using Mofa.Sync.Consumers.Mirror;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Store.Sqlite;
-using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Agents.Parsing;
+using Mofa.Sync.Store.Sqlite;
+using Mofa.Sync.Agents.Validation;
 using Mofa.Sync.Contracts.Users;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Store;
@@ -51,7 +53,7 @@ public sealed class TextRulesTests
             await using var store = new SqliteMirrorStore(new SqliteStoreOptions { Path = path }, NullLogger<SqliteMirrorStore>.Instance);
             await store.InitializeAsync(CancellationToken.None);
             var applier = new MirrorApplier(store, new HashSet<string> { "editingteacher" });
-            var result = await applier.ApplyAsync(Parse(Keys.RoleAssigned, RoleAssignedBody("ldap.user", "", "", "")).Event!, CancellationToken.None);
+            var result = await applier.ApplyRoutedAsync(Parse(Keys.RoleAssigned, RoleAssignedBody("ldap.user", "", "", "")).Event!, CancellationToken.None);
             Assert.Equal(ApplyOutcome.Applied, result.Outcome);
 
             var user = Assert.Single((await MirrorExport.ReadAsync(store, includeTombstones: false, CancellationToken.None)).Users);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Mirror;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
 
@@ -22,10 +22,11 @@ public sealed class UnplugStore(IMirrorStore real) : IMirrorStore
         set => _unplugged = value;
     }
 
-    /// <summary>Replaces the service's store with an UnplugStore around the configured one.</summary>
+    /// <summary>Replaces the service's store with an UnplugStore around the configured one (the store adapter's own registration).</summary>
     public static void Install(IServiceCollection services)
     {
-        services.AddSingleton(sp => new UnplugStore(StoreFactory.Create(sp.GetRequiredService<MofaSyncSettings>(), sp.GetRequiredService<ILoggerFactory>())));
+        var configured = services.Last(d => d.ServiceType == typeof(IMirrorStore)).ImplementationFactory!;
+        services.AddSingleton(sp => new UnplugStore((IMirrorStore)configured(sp)));
         services.AddSingleton<IMirrorStore>(sp => sp.GetRequiredService<UnplugStore>());
     }
 

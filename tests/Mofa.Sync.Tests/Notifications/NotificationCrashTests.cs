@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
-using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Store.Sqlite;
+using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Agents.Telemetry;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Store.Sqlite;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Tests.Store;
 using Xunit;
 

@@ -1,5 +1,5 @@
-using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Agents.Notifications.Moodle;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Settings;
 using Xunit;

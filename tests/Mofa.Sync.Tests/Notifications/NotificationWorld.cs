@@ -1,8 +1,9 @@
 using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Store.Sqlite;
+using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Mirror.Notifications;
+using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Contracts.Users;
@@ -164,7 +165,7 @@ public sealed class NotificationConsumeCounter : IConsumeObserver
 
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
-        if (typeof(T) == typeof(global::Mofa.Sync.Consumers.Notifications.DeliverDigest)) Interlocked.Increment(ref _deliverDigest);
+        if (typeof(T) == typeof(global::Mofa.Sync.Agents.Notifications.DeliverDigest)) Interlocked.Increment(ref _deliverDigest);
         if (typeof(T) == typeof(global::Mofa.Sync.Contracts.Notifications.NotificationRequested)) Interlocked.Increment(ref _notificationRequested);
         return Task.CompletedTask;
     }

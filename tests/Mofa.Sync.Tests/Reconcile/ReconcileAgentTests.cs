@@ -1,4 +1,4 @@
-using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Host.Dlq;

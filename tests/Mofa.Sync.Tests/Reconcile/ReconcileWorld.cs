@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Store.Sqlite;
+using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Tests.Notifications;
 using Mofa.Sync.Tests.Store;
@@ -39,7 +40,7 @@ public sealed class ReconcileWorld : IAsyncDisposable
         await using var store = OpenStore();
         await store.InitializeAsync(CancellationToken.None);
         var applier = new MirrorApplier(store, TeacherRoles);
-        foreach (var e in events) await applier.ApplyAsync(e, CancellationToken.None);
+        foreach (var e in events) await applier.ApplyRoutedAsync(e, CancellationToken.None);
     }
 
     public async Task<MirrorExport> ExportAsync(bool includeTombstones = false)

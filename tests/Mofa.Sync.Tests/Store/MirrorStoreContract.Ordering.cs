@@ -1,6 +1,6 @@
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Mirror.Documents;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Mirror.Documents;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Store;

@@ -1,7 +1,7 @@
-using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Mirror;
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Consumers.Mirror.Documents;
-using Mofa.Sync.Consumers.Mirror.Snapshots;
+using Mofa.Sync.Mirror.Documents;
+using Mofa.Sync.Mirror.Snapshots;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Store;

@@ -1,9 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Mirror.Documents;
-using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Mirror.Documents;
+using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Mirror.Notifications;
 using Xunit;
 using Xunit.Sdk;
 
@@ -106,7 +108,7 @@ public abstract partial class MirrorStoreContract : IAsyncLifetime
     protected async Task<ApplyResult> Apply(MoodleEvent e)
     {
         await StoreAsync();
-        return await _applier!.ApplyAsync(e, Ct);
+        return await _applier!.ApplyRoutedAsync(e, Ct);
     }
 
     protected async Task ApplyAll(params MoodleEvent[] events)

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
 using MongoDB.Bson;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Store.MongoDb;
 using Xunit;
 
@@ -24,12 +25,14 @@ public sealed class MongoMirrorStoreContractTests : MirrorStoreContract
 
     protected override void SkipUnlessAvailable() => Skip.If(Url is null, SkipReason);
 
-    protected override IMirrorStore CreateStore() => new MongoMirrorStore(
+    private MongoMirrorStore? _mirror;
+
+    protected override IMirrorStore CreateStore() => _mirror = new MongoMirrorStore(
         new MongoStoreOptions { ConnectionString = Url!, Database = _database },
         NullLogger<MongoMirrorStore>.Instance);
 
-    // As the service: the notification store shares the mirror store's client.
-    protected override INotificationStore CreateNotificationStore(IMirrorStore mirror) => new MongoNotificationStore((MongoMirrorStore)mirror);
+    // As the service: the notification store shares the client of the mirror store CreateStore made.
+    protected override INotificationStore CreateNotificationStore(IMirrorStore mirror) => new MongoNotificationStore(_mirror!);
 
     protected override async Task DeleteDigestAsync(string digestId)
     {

@@ -2,9 +2,9 @@ using Xunit;
 using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Store.Sqlite;
-using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Store.Sqlite;
+using Mofa.Sync.Agents.Telemetry;
 
 namespace Mofa.Sync.Tests.Store;
 

@@ -1,8 +1,9 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using Mofa.Sync.Consumers.Mirror;
-using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Store.Sqlite;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Mirror.Notifications;
+using Mofa.Sync.Store.Sqlite;
 
 namespace Mofa.Sync.Tests.Store;
 
@@ -13,10 +14,12 @@ public sealed class SqliteMirrorStoreContractTests : MirrorStoreContract
 
     private SqliteStoreOptions Options => new() { Path = _path, Synchronous = SqliteSynchronous.Normal };
 
-    protected override IMirrorStore CreateStore() => new SqliteMirrorStore(Options, NullLogger<SqliteMirrorStore>.Instance);
+    private SqliteMirrorStore? _mirror;
 
-    // As the service: the notification writes join the mirror store's writer.
-    protected override INotificationStore CreateNotificationStore(IMirrorStore mirror) => new SqliteNotificationStore(Options, (SqliteMirrorStore)mirror);
+    protected override IMirrorStore CreateStore() => _mirror = new SqliteMirrorStore(Options, NullLogger<SqliteMirrorStore>.Instance);
+
+    // As the service: the notification writes join the mirror store's writer (the one CreateStore made).
+    protected override INotificationStore CreateNotificationStore(IMirrorStore mirror) => new SqliteNotificationStore(Options, _mirror);
 
     protected override async Task DeleteDigestAsync(string digestId)
     {

@@ -1,6 +1,7 @@
 using System.Text;
-using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Parsing;
+using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;

@@ -1,5 +1,5 @@
 using MongoDB.Driver;
-using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Agents.Configuration;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Store;
 using Xunit;
@@ -68,6 +68,6 @@ public sealed class ConvergenceTests
             $"seed {seed}: {expected.Courses.Count} courses, {expected.Modules.Count} modules, {expected.Users.Count} users, {expected.QuizQuestions.Count} questions; " +
             $"seed {seed}: the history should exercise every collection");
         Assert.Equal(expected.ToJson(), actual.ToJson());
-        Assert.Empty(await env.ErrorQueueAsync(Consumers.Routing.SyncAgent.Course));
+        Assert.Empty(await env.ErrorQueueAsync(Agents.Routing.SyncAgent.Course));
     }
 }

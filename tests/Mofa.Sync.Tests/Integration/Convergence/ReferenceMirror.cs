@@ -1,4 +1,4 @@
-using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Mirror;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts.Modules;

@@ -1,4 +1,4 @@
-using Mofa.Sync.Consumers.Mirror;
+using Mofa.Sync.Mirror;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Integration.Infrastructure;

@@ -1,0 +1,28 @@
+namespace Mofa.Sync.Agents.Configuration;
+
+/// <summary>Section Sync (environment: MOFASYNC__SYNC__…).</summary>
+public sealed class SyncOptions
+{
+    /// <summary>Moodle role shortnames that make a user a teacher the mirror keeps.</summary>
+    public List<string> TeacherRoles { get; set; } = [];
+
+    /// <summary>In-process retries of an event whose store (or Moodle) is unreachable, before it goes to _error.</summary>
+    public int RetryLimit { get; set; } = 5;
+
+    public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How far ahead of this service's clock an event's timeCreated may be. An event dated later is
+    /// rejected: accepted, it would make every real event about its document stale until that time.
+    /// </summary>
+    public TimeSpan MaxClockSkew { get; set; } = Validation.BridgeRules.DefaultMaxClockSkew;
+
+    /// <summary>The largest Sync:MaxClockSkew start-up accepts.</summary>
+    public static readonly TimeSpan MaxClockSkewLimit = TimeSpan.FromDays(1);
+
+    public static readonly string[] DefaultTeacherRoles = ["editingteacher", "manager"];
+
+    public ISet<string> TeacherRoleSet() =>
+        new HashSet<string>(TeacherRoles.Count > 0 ? TeacherRoles : DefaultTeacherRoles, StringComparer.Ordinal);
+}

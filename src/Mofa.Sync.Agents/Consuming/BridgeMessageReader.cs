@@ -1,0 +1,63 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Mofa.Sync.Consumers.Parsing;
+using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Agents.Parsing;
+using Mofa.Sync.Agents.Sites;
+using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Agents.Validation;
+
+namespace Mofa.Sync.Agents.Consuming;
+
+/// <summary>
+/// How every agent reads a delivery, so that no agent's queue accepts what another's refuses: the
+/// limits (size, header table, content type and encoding) before the body is read at all, then the
+/// parser with the original routing key, the rules' settings and the configured Moodle sites. An
+/// invalid message is counted and logged here, once, and thrown as
+/// <see cref="InvalidBridgeMessageException"/>, which the definitions send to _error without retries.
+/// </summary>
+public sealed class BridgeMessageReader(
+    MessageLimits limits,
+    LargeBodyReclaimer reclaimer,
+    SyncMetrics metrics,
+    MoodleSites sites,
+    IOptions<SyncOptions> options,
+    ILogger<BridgeMessageReader> logger)
+{
+    private readonly BridgeRules _rules = new(options.Value.MaxClockSkew);
+
+    public ParsedBridgeMessage Read(ConsumeContext context)
+    {
+        var delivery = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rmq) ? rmq : null;
+        var routingKey = OriginalRoutingKey.Of(delivery);
+        try
+        {
+            var body = context.ReceiveContext.Body;
+            var refused = delivery is null ? null
+                : limits.Check(body.Length ?? 0, delivery.Properties.Headers, delivery.Properties.ContentType, delivery.Properties.ContentEncoding);
+            if (refused is not null)
+            {
+                if (limits.BodyTooLarge(body.Length ?? 0)) reclaimer.Refused();
+                throw new InvalidBridgeMessageException(refused);
+            }
+
+            return BridgeMessageParser.Parse(routingKey, body.GetBytes(), _rules, sites);
+        }
+        catch (InvalidBridgeMessageException ex)
+        {
+            metrics.Received(routingKey ?? "(none)");
+            metrics.Outcome(routingKey ?? "(none)", "invalid");
+            logger.LogWarning("Invalid bridge message {MessageId} ({RoutingKey}) sent to the error queue: {Reason}",
+                MessageIdOf(delivery, context), routingKey ?? "no routing key", ex.Message);
+            throw;
+        }
+    }
+
+    /// <summary>The AMQP message-id as the bridge set it (its eventId, not always a GUID), quoted safely for the log.</summary>
+    private static string MessageIdOf(RabbitMqBasicConsumeContext? delivery, ConsumeContext context)
+    {
+        var id = delivery?.Properties.MessageId ?? context.MessageId?.ToString();
+        return string.IsNullOrEmpty(id) ? "(no message-id)" : Echo.Cut(id);
+    }
+}

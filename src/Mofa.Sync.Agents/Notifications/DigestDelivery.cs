@@ -1,0 +1,130 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Agents.Notifications.Moodle;
+using Mofa.Sync.Agents.Sites;
+using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Contracts.Notifications;
+
+using Mofa.Sync.Mirror.Notifications;
+
+namespace Mofa.Sync.Agents.Notifications;
+
+/// <summary>
+/// Delivers one NotificationRequested (one closed digest) to its recipients, each at most once:
+/// <list type="number">
+/// <item>the digest's delivery records were made when it closed (one pending record per recipient);</item>
+/// <item>claim up to 100 pending records at a time (a claim is atomic in the store, so two instances or a
+///   redelivered NotificationRequested never claim the same one), call Moodle once for them, and record each answer;</item>
+/// <item>if the call fails as a whole, release the claimed records (retry) and throw: the message is retried or
+///   lands in _error, and a replay claims them again.</item>
+/// </list>
+/// A second copy of a NotificationRequested (the outbox publishes at least once) finds nothing to
+/// claim and messages nobody. A record left "sending" means the service stopped while Moodle may
+/// have been handling it; it is never claimed again, so no teacher is sent the same digest twice.
+/// Moodle's clientmsgid carries the (digest, recipient) pair so an answer is matched to its
+/// record, and anyone reading Moodle's side can recognise a message. The message's site picks the
+/// configured site (its address, its token); a site that is not configured, or has no token, is
+/// sent nothing.
+/// </summary>
+public sealed class DigestDelivery(
+    INotificationStore store,
+    MoodleWebServiceClient moodle,
+    MoodleSites sites,
+    SyncMetrics metrics,
+    ILogger<DigestDelivery> logger)
+{
+    public const string NoMoodleReason = "not sent: no Moodle web service configured";
+
+    /// <summary>Why a digest of <paramref name="site"/> is not sent, or null when it can be.</summary>
+    public static string? NotSentReason(MoodleSites sites, string site) => sites.Find(site) switch
+    {
+        null when !sites.AreConfigured => NoMoodleReason,
+        null => "not sent: " + MoodleSites.NotConfigured(site),
+        { HasToken: false } => $"not sent: the Moodle site {site} has no web service token (Moodle:Sites)",
+        _ => null,
+    };
+
+    public async Task DeliverAsync(NotificationRequested notification, CancellationToken ct)
+    {
+        var digestId = notification.NotificationId;
+        var text = notification.Text.Html;
+        var notSent = NotSentReason(sites, notification.Site);
+        var claimedAny = false;
+        while (true)
+        {
+            var claimed = await store.ClaimAsync(digestId, MoodleWebServiceClient.MaxMessagesPerCall, DateTimeOffset.UtcNow, ct);
+            if (claimed.Count == 0) break;
+            claimedAny = true;
+
+            if (notSent is not null)
+            {
+                await store.RecordOutcomesAsync(digestId, claimed.Select(u => new DeliveryOutcome(u, DeliveryStates.NotSent, Reason: notSent)).ToList(),
+                    DateTimeOffset.UtcNow, ct);
+                metrics.Notifications(NotificationOutcomes.NotSent, claimed.Count);
+                logger.LogInformation("Digest {DigestId} of course {CourseId} ({Count} changes) for {Recipients} teachers {Reason}",
+                    digestId, notification.Course.Id, notification.Changes.Count, claimed.Count, notSent);
+            }
+            else
+            {
+                await SendBatchAsync(sites.Find(notification.Site)!, notification, text, claimed, ct);
+            }
+
+            // A short claim took the last pending records: no need for one more write to learn it.
+            if (claimed.Count < MoodleWebServiceClient.MaxMessagesPerCall) break;
+        }
+
+        if (!claimedAny)
+        {
+            logger.LogDebug("{NotificationId}: nobody left to message (a copy delivered already, no teacher, or not a digest of this store)", digestId);
+        }
+    }
+
+    private async Task SendBatchAsync(MoodleSite site, NotificationRequested digest, string text, IReadOnlyList<long> recipients, CancellationToken ct)
+    {
+        var messages = recipients.Select(u => new MoodleMessage(u, text, MoodleTextFormat.Html, ClientMessageId(digest.NotificationId, u))).ToList();
+        IReadOnlyList<MoodleMessageResult> results;
+        try
+        {
+            results = await moodle.SendInstantMessagesAsync(site, messages, ct);
+        }
+        catch (Exception ex) when (ex is MoodleRejectedException or MoodleUnavailableException)
+        {
+            // Nothing of this call was delivered: the records become claimable again by a retry or a replay.
+            await store.RecordOutcomesAsync(digest.NotificationId, recipients.Select(u => new DeliveryOutcome(u, DeliveryStates.Retry, Reason: ex.Message)).ToList(),
+                DateTimeOffset.UtcNow, CancellationToken.None);
+            metrics.Notifications(NotificationOutcomes.CallFailed, recipients.Count);
+            logger.LogWarning("Digest {DigestId}: sending to {Count} teachers failed: {Reason}", digest.NotificationId, recipients.Count, ex.Message);
+            throw;
+        }
+
+        // Cancelled mid-call (shutdown) ends above with the records left "sending": never sent twice.
+        var byClientId = results.Where(r => r.ClientMessageId is not null).GroupBy(r => r.ClientMessageId!).ToDictionary(g => g.Key, g => g.First());
+        var outcomes = new List<DeliveryOutcome>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var m = messages[i];
+            var result = byClientId.GetValueOrDefault(m.ClientMessageId) ?? (i < results.Count && results[i].ClientMessageId is null ? results[i] : null);
+            outcomes.Add(result switch
+            {
+                null => new DeliveryOutcome(m.ToUserId, DeliveryStates.Failed, Reason: "Moodle's answer had no result for this message"),
+                { Succeeded: true } => new DeliveryOutcome(m.ToUserId, DeliveryStates.Delivered, result.MessageId),
+                _ => new DeliveryOutcome(m.ToUserId, DeliveryStates.Failed, Reason: site.Redact(result.ErrorMessage ?? "Moodle refused the message (msgid -1)")),
+            });
+        }
+
+        await store.RecordOutcomesAsync(digest.NotificationId, outcomes, DateTimeOffset.UtcNow, CancellationToken.None);
+        var failed = outcomes.Where(o => o.State == DeliveryStates.Failed).ToList();
+        metrics.Notifications(NotificationOutcomes.Delivered, outcomes.Count - failed.Count);
+        metrics.Notifications(NotificationOutcomes.Refused, failed.Count);
+        logger.LogInformation("Digest {DigestId} of course {CourseId}: {Delivered} teachers messaged, {Failed} refused by Moodle",
+            digest.NotificationId, digest.Course.Id, outcomes.Count - failed.Count, failed.Count);
+        foreach (var f in failed)
+        {
+            logger.LogWarning("Digest {DigestId}: Moodle refused the message to user {UserId}: {Reason}", digest.NotificationId, f.UserId, f.Reason);
+        }
+    }
+
+    /// <summary>Moodle's clientmsgid is PARAM_ALPHANUMEXT: letters, digits, _ and -.</summary>
+    public static string ClientMessageId(string digestId, long userId) =>
+        string.Create(CultureInfo.InvariantCulture, $"mofa-{digestId}-{userId}");
+}

@@ -1,0 +1,20 @@
+namespace Mofa.Sync.Agents.Notifications.Moodle;
+
+/// <summary>
+/// Moodle refused the call for a reason retrying cannot fix (invalid token, access denied): the
+/// message goes to the _error queue at once. The message never contains the token.
+/// </summary>
+public sealed class MoodleRejectedException(string errorCode, string message) : Exception(message)
+{
+    public string ErrorCode { get; } = errorCode;
+}
+
+/// <summary>
+/// Moodle could not be reached or failed for a passing reason, and the HTTP retries are used up:
+/// the message goes to the _error queue, replayable later. The message never contains the token.
+/// </summary>
+public sealed class MoodleUnavailableException(string message, string? errorCode = null) : Exception(message)
+{
+    /// <summary>Moodle's errorcode when Moodle answered with an error object, else null (no answer, HTTP 5xx).</summary>
+    public string? ErrorCode { get; } = errorCode;
+}

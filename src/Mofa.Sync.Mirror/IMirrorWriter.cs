@@ -1,0 +1,30 @@
+namespace Mofa.Sync.Mirror;
+
+/// <summary>
+/// The few conditional writes a store adapter translates. Each is one atomic operation in the
+/// store (a conditional upsert), never a read followed by a write; the apply rules
+/// (<see cref="MirrorApplier"/>) are built from them and are the same for every store.
+/// </summary>
+public interface IMirrorWriter
+{
+    /// <summary>Writes <paramref name="document"/> (live, not a placeholder) if its version is newer than the stored one.</summary>
+    Task<WriteOutcome> UpsertIfNewerAsync(MirrorDocument document, CancellationToken ct);
+
+    /// <summary>Turns the document into a tombstone at <paramref name="version"/> (creating it if absent) if that is newer.</summary>
+    Task<WriteOutcome> TombstoneIfNewerAsync(DocumentRef target, string site, long? courseId, long? userId, string version, CancellationToken ct);
+
+    /// <summary>Creates a placeholder (id only, oldest version) unless any document exists under that key.</summary>
+    Task EnsurePlaceholderAsync(DocumentRef target, string site, long? courseId, CancellationToken ct);
+
+    /// <summary>Tombstones every document under a parent whose version is older than <paramref name="version"/>.</summary>
+    Task<int> TombstoneChildrenAsync(ChildSelector children, string version, CancellationToken ct);
+
+    /// <summary>The version of the tombstone under that key, or null when it is live or absent.</summary>
+    Task<string?> GetTombstoneVersionAsync(DocumentRef target, CancellationToken ct);
+
+    /// <summary>
+    /// Every document under a parent, tombstones and placeholders included, with its version: what
+    /// a course snapshot compares with Moodle's answer before its conditional writes.
+    /// </summary>
+    Task<IReadOnlyList<MirrorDocument>> ListChildrenAsync(ChildSelector children, CancellationToken ct);
+}

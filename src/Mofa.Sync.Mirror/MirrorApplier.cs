@@ -1,0 +1,88 @@
+using Mofa.Sync.Contracts;
+using Mofa.Sync.Contracts.Courses;
+using Mofa.Sync.Contracts.Envelope;
+using Mofa.Sync.Contracts.Modules;
+using Mofa.Sync.Contracts.Quizzes;
+using Mofa.Sync.Contracts.Users;
+using Mofa.Sync.Mirror.Documents;
+
+namespace Mofa.Sync.Mirror;
+
+/// <summary>
+/// The apply rules, in one place for every store (docs/architecture.md, "Where the rules live"):
+/// <list type="bullet">
+/// <item>every write lands only if the event is newer than the document (the store's conditional write);</item>
+/// <item>a delete leaves a tombstone, and cascades to the children with the delete's version;</item>
+/// <item>an event about an unseen parent creates the parent as a placeholder;</item>
+/// <item>a child written under a parent checks the parent's tombstone <em>after</em> its own write and
+///   tombstones itself if the parent was deleted later: a concurrent cascade and child write
+///   each write first and check second, so at least one of them sees the other;</item>
+/// <item>users are kept only while a live teacher role backs them (the readers and the export join on it,
+///   the purge erases the rest).</item>
+/// </list>
+/// Every step is idempotent, so a redelivery after a crash at any point ends in the same mirror.
+/// An effective content change is recorded in the <see cref="IChangeOutbox"/> (the notifications)
+/// inside the same write.
+/// The rules of each agent's contracts are in MirrorApplier.Courses.cs, .Modules.cs, .Users.cs and
+/// .Quizzes.cs: one public ApplyAsync per contract, which the agents' routes call (Agents/Routing).
+/// </summary>
+public sealed partial class MirrorApplier(IMirrorStore store, ISet<string> teacherRoles, IChangeOutbox? outbox = null)
+{
+    /// <summary>One event's write: its apply rule, then the record of the change it made, committed together.</summary>
+    private async Task<ApplyResult> Write(Func<IMirrorWriter, CancellationToken, Task<ApplyResult>> rule, CancellationToken ct)
+    {
+        var result = await store.WriteAsync(async (w, c) =>
+        {
+            var result = await rule(w, c);
+            // AlreadyApplied too: a crash between the write and the ack must not lose the change; the outbox records it once.
+            if (outbox is not null && result.Change is { } change && result.Outcome is ApplyOutcome.Applied or ApplyOutcome.AlreadyApplied)
+            {
+                result = result with { Change = await outbox.RecordAsync(change, w, c) };
+            }
+
+            return result;
+        }, ct);
+        if (outbox is not null && result.Change is { } recorded && result.Outcome is ApplyOutcome.Applied or ApplyOutcome.AlreadyApplied)
+        {
+            outbox.Committed(recorded);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// After a child's write: when a parent carries a tombstone newer than the event, the child
+    /// takes that tombstone too (the cascade may have run before the child existed).
+    /// </summary>
+    private static async Task<bool> DiedWithParentAsync(
+        IMirrorWriter w, DocumentRef child, MoodleEvent e, long? courseId, long? userId, CancellationToken ct, params DocumentRef[] parents)
+    {
+        var version = EventVersion.Of(e);
+        var died = false;
+        foreach (var parent in parents)
+        {
+            var tombstone = await w.GetTombstoneVersionAsync(parent, ct);
+            if (tombstone is not null && string.CompareOrdinal(tombstone, version) > 0)
+            {
+                await w.TombstoneIfNewerAsync(child, e.Site, courseId, userId, tombstone, ct);
+                died = true;
+            }
+        }
+
+        return died;
+    }
+
+    private static MirrorDocument Live<T>(DocumentRef target, MoodleEvent e, long? courseId, long? userId, T data) => new()
+    {
+        Collection = target.Collection,
+        Key = target.Key,
+        Site = e.Site,
+        CourseId = courseId,
+        UserId = userId,
+        Version = EventVersion.Of(e),
+        Data = MirrorData.From(data),
+        UpdatedAt = DateTimeOffset.UtcNow,
+    };
+
+    private static string? RoutingKeyOf(MoodleEvent e) => BridgeRoutingKeys.FromEventName(e.EventName);
+}

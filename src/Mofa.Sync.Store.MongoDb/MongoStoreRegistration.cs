@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Mirror.Notifications;
+
+namespace Mofa.Sync.Store.MongoDb;
+
+/// <summary>The MongoDB store in a service: the mirror store and the notification store on its one client.</summary>
+public static class MongoStoreRegistration
+{
+    /// <summary>Registers <see cref="IMirrorStore"/> and <see cref="INotificationStore"/> on the database of <paramref name="options"/> (section Store:MongoDb).</summary>
+    public static IServiceCollection AddMongoDbStore(this IServiceCollection services, MongoStoreOptions options)
+    {
+        services.AddSingleton(sp => new MongoMirrorStore(options, sp.GetRequiredService<ILogger<MongoMirrorStore>>()));
+        services.AddSingleton<IMirrorStore>(sp => sp.GetRequiredService<MongoMirrorStore>());
+        services.AddSingleton<INotificationStore>(sp => new MongoNotificationStore(sp.GetRequiredService<MongoMirrorStore>()));
+        return services;
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Mirror.Notifications;
+
+namespace Mofa.Sync.Store.Sqlite;
+
+/// <summary>The embedded store in a service: one file, its mirror store, and the notification store that joins the mirror's writer.</summary>
+public static class SqliteStoreRegistration
+{
+    /// <summary>Registers <see cref="IMirrorStore"/> and <see cref="INotificationStore"/> on the file of <paramref name="options"/> (section Store:Sqlite).</summary>
+    public static IServiceCollection AddSqliteStore(this IServiceCollection services, SqliteStoreOptions options)
+    {
+        services.AddSingleton(new SqliteFile(options));
+        services.AddSingleton(sp => new SqliteMirrorStore(sp.GetRequiredService<SqliteFile>(), sp.GetRequiredService<ILogger<SqliteMirrorStore>>()));
+        services.AddSingleton<IMirrorStore>(sp => sp.GetRequiredService<SqliteMirrorStore>());
+        // The same file, and the mirror store's writer as the session the notification records join.
+        services.AddSingleton<INotificationStore>(sp => new SqliteNotificationStore(sp.GetRequiredService<SqliteFile>(), sp.GetRequiredService<SqliteMirrorStore>()));
+        return services;
+    }
+}
