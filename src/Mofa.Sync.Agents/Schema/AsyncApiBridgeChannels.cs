@@ -41,6 +41,7 @@ public static class AsyncApiBridgeChannels
 
     /// <summary><paramref name="document"/> (the text of docs/asyncapi.yaml) with its generated blocks rewritten from the registry.</summary>
     /// <exception cref="FormatException">A block's marker lines are missing, repeated or out of order.</exception>
+    /// <exception cref="InvalidOperationException">A routing key is not of Moodle's form, or two would share a name.</exception>
     public static string Update(string document) => Update(document, Channels());
 
     internal static string Update(string document, IReadOnlyList<Channel> channels)
