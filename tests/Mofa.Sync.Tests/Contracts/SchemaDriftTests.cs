@@ -5,9 +5,10 @@ using Xunit;
 namespace Mofa.Sync.Tests.Contracts;
 
 /// <summary>
-/// docs/schemas/ is generated from the contract records. When a record changes, this test fails
-/// until the files are regenerated: run it once with MOFASYNC_UPDATE_SCHEMAS=1, review the diff,
-/// commit it.
+/// docs/schemas/ is generated from the contract records, and the bridge's channels in
+/// docs/asyncapi.yaml from the registry of routes. When a record or a route changes, these tests
+/// fail until the files are regenerated: run them once with MOFASYNC_UPDATE_SCHEMAS=1, review the
+/// diff, commit it.
 /// </summary>
 public sealed class SchemaDriftTests
 {
@@ -15,6 +16,9 @@ public sealed class SchemaDriftTests
 
     private const string HowToRegenerate =
         "Regenerate them with: MOFASYNC_UPDATE_SCHEMAS=1 dotnet test tests/Mofa.Sync.Tests --filter \"FullyQualifiedName~SchemaDriftTests\" and commit the changes under docs/schemas/.";
+
+    private const string HowToRegenerateChannels =
+        "Regenerate them with: MOFASYNC_UPDATE_SCHEMAS=1 dotnet test tests/Mofa.Sync.Tests --filter \"FullyQualifiedName~SchemaDriftTests\" and commit the change to docs/asyncapi.yaml.";
 
     [Fact]
     public void PublishedSchemasMatchTheContractRecords()
@@ -58,6 +62,23 @@ public sealed class SchemaDriftTests
     }
 
     [Fact]
+    public void PublishedAsyncApiChannelsMatchTheRoutes()
+    {
+        var path = RepoPaths.Of(AsyncApiBridgeChannels.DocumentPath);
+        var published = File.ReadAllText(path);
+        var generated = AsyncApiBridgeChannels.Update(published);
+
+        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
+        {
+            if (generated != published) File.WriteAllText(path, generated);
+            return;
+        }
+
+        Assert.True(generated == published,
+            $"The bridge channels of {AsyncApiBridgeChannels.DocumentPath} are out of date with the routes; {FirstDifference(published, generated)}.\n{HowToRegenerateChannels}");
+    }
+
+    [Fact]
     public void GenerationIsDeterministic()
     {
         var first = ContractSchemas.Generate();
@@ -69,6 +90,17 @@ public sealed class SchemaDriftTests
             Assert.DoesNotContain("\r", text, StringComparison.Ordinal);
             Assert.EndsWith("}\n", text, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>The first line where the file and the generated text part, both shown.</summary>
+    private static string FirstDifference(string published, string generated)
+    {
+        var have = published.Split('\n');
+        var want = generated.Split('\n');
+        var line = 0;
+        while (line < have.Length && line < want.Length && have[line] == want[line]) line++;
+        string At(string[] lines) => line < lines.Length ? $"'{lines[line].Trim()}'" : "the end of the file";
+        return $"line {line + 1} reads {At(have)} where the routes give {At(want)}";
     }
 
     [Fact]
