@@ -109,8 +109,10 @@ public sealed class LocalCluster : IAsyncLifetime
             using var doc = await GetAsync(askNode, "api/consumers/%2F");
             foreach (var consumer in doc.RootElement.EnumerateArray())
             {
+                // channel_details is an empty array, not an object, while the broker has not filled it in yet.
                 if (consumer.GetProperty("queue").GetProperty("name").GetString() == queue
-                    && consumer.GetProperty("channel_details").TryGetProperty("node", out var node) && node.GetString() is { } name)
+                    && consumer.GetProperty("channel_details") is { ValueKind: JsonValueKind.Object } channel
+                    && channel.TryGetProperty("node", out var node) && node.GetString() is { } name)
                 {
                     return NodeNumber(name);
                 }
