@@ -1,6 +1,9 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Mofa.Sync.Agents.Consuming;
 using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Agents.Telemetry;
 using RabbitMQ.Client;
 
 namespace Mofa.Sync.Host.Broker;
@@ -28,6 +31,7 @@ public static class BrokerConnection
             UserName = rabbit.Username,
             Password = rabbit.Password,
             AutomaticRecoveryEnabled = true,
+            SocketFactory = BrokerSocket.Factory(),
         };
     }
 
@@ -41,17 +45,19 @@ public static class BrokerConnection
 
     /// <summary>
     /// The AMQP heartbeat the service asks for. It bounds how long a connection that no longer reads
-    /// can go unnoticed: RabbitMQ.Client (7.2.2) stops draining its socket writes when a write fails
-    /// (a node that stops resets the socket while acks are in flight); its reader, handling the
-    /// node's connection.close, then waits for ever to queue its close-ok, so neither MassTransit nor
-    /// the consumers hear that the connection is gone, and nothing reconnects to another node. Only
-    /// the missed-heartbeat check (a third interval without a frame) ends such a connection: with
-    /// the client's default of 60 s that took two to three minutes, with 10 s it takes 20 to 30 s.
+    /// can go unnoticed, as when a node's machine or network goes away without closing its sockets:
+    /// the missed-heartbeat check (a third interval without a frame) ends such a connection, which
+    /// with the client's default of 60 s took two to three minutes, with 10 s 20 to 30 s. (A node
+    /// that stops and resets its sockets while the service writes is <see cref="BrokerSocket"/>'s case.)
     /// </summary>
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(10);
 
-    /// <summary>MassTransit's host: the first node, and with several nodes the cluster it fails over to.</summary>
-    public static void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit)
+    /// <summary>
+    /// MassTransit's host: the first node, and with several nodes the cluster it fails over to.
+    /// <paramref name="onSocketWriteFailure"/> hears of a connection whose socket failed while writing
+    /// (its node went away; see <see cref="BrokerSocket"/>).
+    /// </summary>
+    public static void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit, Action<Exception>? onSocketWriteFailure = null)
     {
         var nodes = rabbit.Nodes();
         cfg.Host(nodes[0].Host, (ushort)nodes[0].Port, rabbit.VirtualHost, h =>
@@ -64,6 +70,14 @@ public static class BrokerConnection
             // Named, so that the broker's connection list shows which deployment it is.
             h.ConnectionName($"mofa-sync {rabbit.QueuePrefix}");
             h.Heartbeat(Heartbeat);
+            // MassTransit makes the client's connection factory itself; this hook, called before each
+            // connection attempt, is where its sockets can be chosen.
+            var sockets = BrokerSocket.Factory(onSocketWriteFailure);
+            h.OnRefreshConnectionFactory = factory =>
+            {
+                factory.SocketFactory = sockets;
+                return Task.CompletedTask;
+            };
             if (nodes.Count > 1)
             {
                 h.UseCluster(c =>
@@ -72,5 +86,21 @@ public static class BrokerConnection
                 });
             }
         });
+    }
+
+    /// <summary>
+    /// Says, at warning level, that a broker connection's socket failed while writing, and counts it as
+    /// mofa_sync_transport_errors_total{kind="socket_write_failed"} (when the service's metrics are registered).
+    /// </summary>
+    public static Action<Exception> ReportSocketWriteFailure(IServiceProvider services)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BrokerSocket).FullName!);
+        var metrics = services.GetService<SyncMetrics>();
+        return ex =>
+        {
+            metrics?.TransportError("socket_write_failed");
+            logger.LogWarning("The broker connection's socket failed while writing ({Error}): the node is gone; what the connection still writes is dropped so that it closes, and the service reconnects to a node that answers (unacknowledged messages are delivered again)",
+                ex.GetBaseException().Message);
+        };
     }
 }

@@ -123,7 +123,7 @@ public static class SyncHostBuilder
             addConsumers(x);
             x.UsingRabbitMq((context, cfg) =>
             {
-                BrokerConnection.ConfigureHost(cfg, settings.RabbitMq);
+                BrokerConnection.ConfigureHost(cfg, settings.RabbitMq, BrokerConnection.ReportSocketWriteFailure(context));
                 ServiceQueues.ConfigureDeadLetterQueues(cfg);
                 configureEndpoints(context, cfg);
             });

@@ -73,7 +73,7 @@ public sealed class LocalCluster : IAsyncLifetime
         if (result.ExitCode != 0) throw new InvalidOperationException($"stop_app on {NodeName(n)} failed: {result.Output}");
     }
 
-    /// <summary>Starts the node's application again and waits until it accepts AMQP connections.</summary>
+    /// <summary>Starts the node's application again and waits until it accepts AMQP and management connections.</summary>
     public static async Task StartNodeAsync(int n)
     {
         await RunAsync(TimeSpan.FromSeconds(90), "rabbitmqctl", "-n", NodeName(n), "start_app");
@@ -85,8 +85,11 @@ public sealed class LocalCluster : IAsyncLifetime
             {
                 try
                 {
-                    using var tcp = new System.Net.Sockets.TcpClient();
-                    await tcp.ConnectAsync("127.0.0.1", AmqpPort(n));
+                    // The management listener opens after the AMQP one: the tests ask it which node is which.
+                    using var amqp = new System.Net.Sockets.TcpClient();
+                    await amqp.ConnectAsync("127.0.0.1", AmqpPort(n));
+                    using var management = new System.Net.Sockets.TcpClient();
+                    await management.ConnectAsync("127.0.0.1", ManagementPort(n));
                     return;
                 }
                 catch (System.Net.Sockets.SocketException)
@@ -109,8 +112,10 @@ public sealed class LocalCluster : IAsyncLifetime
             using var doc = await GetAsync(askNode, "api/consumers/%2F");
             foreach (var consumer in doc.RootElement.EnumerateArray())
             {
+                // channel_details is an empty array, not an object, while the broker has not filled it in yet.
                 if (consumer.GetProperty("queue").GetProperty("name").GetString() == queue
-                    && consumer.GetProperty("channel_details").TryGetProperty("node", out var node) && node.GetString() is { } name)
+                    && consumer.GetProperty("channel_details") is { ValueKind: JsonValueKind.Object } channel
+                    && channel.TryGetProperty("node", out var node) && node.GetString() is { } name)
                 {
                     return NodeNumber(name);
                 }
