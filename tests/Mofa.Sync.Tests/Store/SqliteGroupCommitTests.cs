@@ -38,12 +38,15 @@ public sealed class SqliteGroupCommitTests : IAsyncDisposable
         using var batches = new CommitSizes();
 
         // The first write holds the writer until the others are queued, so they form the next batch together.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var holding = store.WriteAsync(async (w, ct) =>
         {
+            started.TrySetResult();
             await release.Task;
             return await w.UpsertIfNewerAsync(Module(1), ct);
         }, CancellationToken.None);
+        await started.Task; // the writer has taken it: what is queued from now on waits for the next batch
         var queued = Enumerable.Range(2, 10).Select(cm => store.WriteAsync(async (w, ct) =>
         {
             var outcome = await w.UpsertIfNewerAsync(Module(cm), ct);
