@@ -10,7 +10,7 @@ namespace Mofa.Sync.Mirror;
 /// </summary>
 public interface IChangeOutbox
 {
-    /// <summary>Records the change inside <paramref name="writer"/>'s write; returns it as recorded (a delete's name filled in).</summary>
+    /// <summary>Records the change inside <paramref name="writer"/>'s write; returns it as recorded.</summary>
     Task<ContentChange> RecordAsync(ContentChange change, IMirrorWriter writer, CancellationToken ct);
 
     /// <summary>The write that recorded <paramref name="change"/> has committed (a publisher may want to look now).</summary>

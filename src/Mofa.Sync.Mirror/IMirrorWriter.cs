@@ -19,6 +19,9 @@ public interface IMirrorWriter
     /// <summary>Tombstones every document under a parent whose version is older than <paramref name="version"/>.</summary>
     Task<int> TombstoneChildrenAsync(ChildSelector children, string version, CancellationToken ct);
 
+    /// <summary>The document under that key (live, tombstone or placeholder), or null when there is none.</summary>
+    Task<MirrorDocument?> GetAsync(DocumentRef target, CancellationToken ct);
+
     /// <summary>The version of the tombstone under that key, or null when it is live or absent.</summary>
     Task<string?> GetTombstoneVersionAsync(DocumentRef target, CancellationToken ct);
 

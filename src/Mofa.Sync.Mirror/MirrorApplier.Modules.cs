@@ -34,13 +34,16 @@ public sealed partial class MirrorApplier
     {
         var version = EventVersion.Of(e);
         var (kind, _) = ModuleKinds.Classify(e.ModuleName);
-        var written = await w.TombstoneIfNewerAsync(MirrorKeys.Module(e.Site, e.CmId), e.Site, e.CourseId, null, version, ct);
+        var target = MirrorKeys.Module(e.Site, e.CmId);
+        // A delete carries no name: the teachers are told the one the mirror had, read before the tombstone clears it.
+        var name = await w.GetAsync(target, ct) is { Deleted: false } before ? MirrorData.As<ModuleData>(before)?.Name : null;
+        var written = await w.TombstoneIfNewerAsync(target, e.Site, e.CourseId, null, version, ct);
         if (kind == ModuleKinds.Quiz)
         {
             // A deleted quiz takes its questions along.
             await w.TombstoneIfNewerAsync(MirrorKeys.Quiz(e.Site, e.InstanceId), e.Site, e.CourseId, null, version, ct);
         }
 
-        return ApplyResult.From(written, new ContentChange(e.Site, e.CourseId, ContentChangeKind.Deleted, e.CmId, kind, null, null, e.EventId, e.TimeCreated));
+        return ApplyResult.From(written, new ContentChange(e.Site, e.CourseId, ContentChangeKind.Deleted, e.CmId, kind, name, null, e.EventId, e.TimeCreated));
     }
 }

@@ -80,6 +80,12 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
         return found?[VersionField].AsString;
     }
 
+    public async Task<MirrorDocument?> GetAsync(DocumentRef target, CancellationToken ct)
+    {
+        var found = await collections(target.Collection).Find(new BsonDocument(Id, target.Key)).FirstOrDefaultAsync(ct);
+        return found is null ? null : FromBson(target.Collection, found);
+    }
+
     public async Task<IReadOnlyList<MirrorDocument>> ListChildrenAsync(ChildSelector children, CancellationToken ct)
     {
         var filter = new BsonDocument

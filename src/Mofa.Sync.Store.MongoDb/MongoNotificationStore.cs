@@ -85,7 +85,6 @@ public sealed class MongoNotificationStore : INotificationStore
             await _notifications.Indexes.CreateManyAsync(
             [
                 new CreateIndexModel<BsonDocument>(new BsonDocument("digestId", 1)),
-                new CreateIndexModel<BsonDocument>(new BsonDocument { { "site", 1 }, { "cmId", 1 } }),
                 new CreateIndexModel<BsonDocument>(new BsonDocument { { "receivedAt", -1 }, { "_id", 1 } }),
             ], ct);
             await _deliveries.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(new BsonDocument { { "digestId", 1 }, { "state", 1 } }), cancellationToken: ct);
@@ -230,14 +229,6 @@ public sealed class MongoNotificationStore : INotificationStore
             { "accepting", true }, { "current", current }, { "notificationIds", new BsonArray() },
         }, cancellationToken: ct);
         return id;
-    }
-
-    public async Task<string?> FindItemNameAsync(string site, long cmId, IMirrorWriter? within, CancellationToken ct)
-    {
-        // As the SQLite store: the newest event's name, and of two events of the same second the later arrival's.
-        var doc = await _notifications.Find(new BsonDocument { { "site", site }, { "cmId", cmId }, { "itemName", new BsonDocument("$type", "string") } })
-            .Sort(new BsonDocument { { "timeCreated", -1 }, { "receivedAt", -1 } }).Limit(1).FirstOrDefaultAsync(ct);
-        return doc?["itemName"].AsString;
     }
 
     public async Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct)

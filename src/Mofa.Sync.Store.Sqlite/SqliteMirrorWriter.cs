@@ -76,6 +76,14 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
         return Task.FromResult(cmd.ExecuteNonQuery());
     }
 
+    public Task<MirrorDocument?> GetAsync(DocumentRef target, CancellationToken ct)
+    {
+        var cmd = Table(target.Collection).Document;
+        SqliteParameters.Bind(cmd, ("$key", target.Key));
+        using var reader = cmd.ExecuteReader();
+        return Task.FromResult(reader.Read() ? SqliteRows.Document(target.Collection, reader) : null);
+    }
+
     public Task<string?> GetTombstoneVersionAsync(DocumentRef target, CancellationToken ct)
     {
         var cmd = Table(target.Collection).TombstoneVersion;
@@ -143,6 +151,8 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
         public SqliteCommand ChildrenOfCourse => field ??= Create($"SELECT {SqliteRows.Columns} FROM {t} WHERE site = $site AND course_id = $course ORDER BY key");
 
         public SqliteCommand ChildrenOfUser => field ??= Create($"SELECT {SqliteRows.Columns} FROM {t} WHERE site = $site AND user_id = $user ORDER BY key");
+
+        public SqliteCommand Document => field ??= Create($"SELECT {SqliteRows.Columns} FROM {t} WHERE key = $key");
 
         public SqliteCommand TombstoneVersion => field ??= Create($"SELECT version FROM {t} WHERE key = $key AND deleted = 1");
 

@@ -67,7 +67,8 @@ public sealed class SqliteNotificationStore : INotificationStore
                 received_at  INTEGER NOT NULL
             );
             CREATE INDEX IF NOT EXISTS ix_notifications_digest ON notifications(digest_id);
-            CREATE INDEX IF NOT EXISTS ix_notifications_module ON notifications(site, cm_id);
+            -- A delete's name comes from the mirror now: an index by module was one more write per change.
+            DROP INDEX IF EXISTS ix_notifications_module;
             CREATE INDEX IF NOT EXISTS ix_notifications_received ON notifications(received_at);
 
             CREATE TABLE IF NOT EXISTS notification_deliveries (
@@ -126,21 +127,6 @@ public sealed class SqliteNotificationStore : INotificationStore
             return new RecordedNotification(digestId, IsNew: true);
         }
     }
-
-    public Task<string?> FindItemNameAsync(string site, long cmId, IMirrorWriter? within, CancellationToken ct)
-    {
-        // Inside a mirror write, on its connection: a name recorded earlier in the same batch counts too.
-        if (WriterConnectionOf(within) is { } writer) return Task.FromResult(Scalar(writer, FindItemNameSql, ("$site", site), ("$cm", cmId)) as string);
-
-        using var connection = Open();
-        using var cmd = Command(connection, FindItemNameSql, ("$site", site), ("$cm", cmId));
-        return Task.FromResult(cmd.ExecuteScalar() as string);
-    }
-
-    private const string FindItemNameSql = """
-        SELECT item_name FROM notifications WHERE site = $site AND cm_id = $cm AND item_name IS NOT NULL
-        ORDER BY time_created DESC, received_at DESC LIMIT 1
-        """;
 
     public Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct)
     {

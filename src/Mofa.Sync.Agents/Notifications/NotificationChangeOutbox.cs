@@ -26,13 +26,12 @@ public sealed class NotificationChangeOutbox(
 {
     public async Task<ContentChange> RecordAsync(ContentChange change, IMirrorWriter writer, CancellationToken ct)
     {
-        // A delete carries no name: use the last one a notification knew, else the text says "a module".
-        var recorded = change with { ItemName = change.ItemName ?? await store.FindItemNameAsync(change.Site, change.CmId, writer, ct) };
-        var entry = EntryOf(recorded);
+        // A delete's name is the mirror's, read by its apply rule; without one the text says "a module".
+        var entry = EntryOf(change);
         var digest = await store.RecordAsync(entry, options.DigestWindow, DateTimeOffset.UtcNow, writer, ct);
         logger.LogDebug("Recorded {ChangeId} in digest {DigestId} ({Kind} cm {CmId} in course {CourseId}, new: {IsNew})",
             entry.ChangeId, digest.DigestId, entry.Kind, entry.CmId, entry.CourseId, digest.IsNew);
-        return recorded;
+        return change;
     }
 
     /// <summary>No window: the change's digest is due now; the publisher looks without waiting for its interval.</summary>

@@ -20,9 +20,6 @@ public interface INotificationStore : IAsyncDisposable
     /// </summary>
     Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct);
 
-    /// <summary>The last name the notifications knew for a module (a delete carries none); <paramref name="within"/> as in RecordAsync.</summary>
-    Task<string?> FindItemNameAsync(string site, long cmId, IMirrorWriter? within, CancellationToken ct);
-
     /// <summary>Digests whose window has closed and whose NotificationRequested is not yet published (closed ones included: a crash between the close and the publish).</summary>
     Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct);
 

@@ -25,6 +25,22 @@ public abstract partial class MirrorStoreContract
     }
 
     [SkippableFact]
+    public async Task A_module_delete_carries_the_name_the_mirror_had_for_it()
+    {
+        await ApplyAll(E.ModuleCreated(1, 1, 10, "quiz", 5, "Midterm"), E.ModuleUpdated(2, 1, 10, "quiz", 5, "Final exam"));
+
+        var deleted = await Apply(E.ModuleDeleted(3, 1, 10, "quiz", 5));
+        Assert.Equal(ApplyOutcome.Applied, deleted.Outcome);
+        Assert.Equal("Final exam", deleted.Change?.ItemName);
+
+        // A module the mirror never held: no name to tell (the message says "a module").
+        var unknown = await Apply(E.ModuleDeleted(4, 1, 11, "assign", 6));
+        Assert.Equal(ApplyOutcome.Applied, unknown.Outcome);
+        Assert.Null(unknown.Change?.ItemName);
+        Assert.NotNull(unknown.Change);
+    }
+
+    [SkippableFact]
     public async Task Course_delete_cascades_to_its_modules_teacher_roles_and_quizzes_only()
     {
         await ApplyAll(

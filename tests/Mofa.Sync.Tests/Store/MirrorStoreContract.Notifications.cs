@@ -217,22 +217,6 @@ public abstract partial class MirrorStoreContract
     }
 
     [SkippableFact]
-    public async Task The_item_name_is_the_newest_events_and_of_one_second_the_latest_arrivals()
-    {
-        var store = await NotificationsAsync();
-        var now = DateTimeOffset.UtcNow;
-        await store.RecordAsync(Notification(400, cmId: 77, name: "First", timeCreated: 1_800_000_100), Window, now, null, Ct);
-        await store.RecordAsync(Notification(400, cmId: 77, name: "Second", timeCreated: 1_800_000_100), Window, now.AddSeconds(1), null, Ct);
-        Assert.Equal("Second", await store.FindItemNameAsync("https://moodle.example.edu", 77, null, Ct));
-
-        // Arrived last but about an older event: not the module's last name.
-        await store.RecordAsync(Notification(400, cmId: 77, name: "Older", timeCreated: 1_800_000_099), Window, now.AddSeconds(2), null, Ct);
-        await store.RecordAsync(Notification(400, cmId: 77, name: null, timeCreated: 1_800_000_200), Window, now.AddSeconds(3), null, Ct);
-        Assert.Equal("Second", await store.FindItemNameAsync("https://moodle.example.edu", 77, null, Ct));
-        Assert.Null(await store.FindItemNameAsync("https://moodle.example.edu", 78, null, Ct));
-    }
-
-    [SkippableFact]
     public async Task Recent_lists_newest_first_ties_by_id_and_not_the_notifications_whose_digest_is_gone()
     {
         var store = await NotificationsAsync();
