@@ -37,6 +37,7 @@ public sealed class NotificationUpgradeTests
         await world.Consumed.WaitForAsync(1);
         await SendToNotificationQueueAsync(world, "urn:message:Mofa.Sync.Consumers.Notifications:DeliverDigest", new { digestId });
         await world.Consumed.WaitForAsync(2);
+        await world.Consumed.WaitForDeliverDigestAsync(2);
         Assert.Equal(2, world.Consumed.DeliverDigestFromPreviousVersion);
         Assert.Single(world.Moodle.Calls);
         Assert.Empty(await world.ErrorQueueAsync());

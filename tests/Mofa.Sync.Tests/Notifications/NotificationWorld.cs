@@ -173,12 +173,20 @@ public sealed class NotificationConsumeCounter : IConsumeObserver
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => PostConsume(context);
 
     /// <summary>Waits until the notification consumer has consumed <paramref name="count"/> NotificationRequested.</summary>
-    public async Task WaitForAsync(int count)
+    public Task WaitForAsync(int count) => WaitUntilAsync(() => NotificationRequested, count, "NotificationRequested");
+
+    /// <summary>
+    /// Waits until <paramref name="count"/> DeliverDigest were consumed: a DeliverDigest counts once its
+    /// consumer returned, which can be after the NotificationRequested it published was consumed.
+    /// </summary>
+    public Task WaitForDeliverDigestAsync(int count) => WaitUntilAsync(() => DeliverDigest, count, "DeliverDigest");
+
+    private static async Task WaitUntilAsync(Func<int> consumed, int count, string what)
     {
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (NotificationRequested < count)
+        while (consumed() < count)
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{NotificationRequested} of {count} NotificationRequested consumed after 2 minutes");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{consumed()} of {count} {what} consumed after 2 minutes");
             await Task.Delay(50);
         }
     }
