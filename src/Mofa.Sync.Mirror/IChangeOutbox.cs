@@ -17,7 +17,7 @@ public interface IChangeOutbox
     void Committed(ContentChange change);
 }
 
-/// <summary>Nothing recorded: `mofa-sync bench --without-notifications` measures the mirror path alone with it.</summary>
+/// <summary>Nothing recorded: `mofa-sync-bench --without-notifications` measures the mirror path alone with it.</summary>
 public sealed class NoChangeOutbox : IChangeOutbox
 {
     public Task<ContentChange> RecordAsync(ContentChange change, IMirrorWriter writer, CancellationToken ct) => Task.FromResult(change);

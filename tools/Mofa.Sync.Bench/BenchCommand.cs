@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace Mofa.Sync.Bench;
 
 /// <summary>
-/// `mofa-sync bench`: throughput of the service against the raw broker ceiling and the MassTransit floor, and its latency, on a
+/// `mofa-sync-bench`: throughput of the service against the raw broker ceiling and the MassTransit floor, and its latency, on a
 /// generated term-start mix (docs/performance.md). Runs on its own exchange, queues and database.
 /// </summary>
 public sealed class BenchCommand : AsyncCommand<BenchCommand.Options>

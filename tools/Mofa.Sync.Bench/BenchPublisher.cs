@@ -36,7 +36,7 @@ public sealed class BenchPublisher : IAsyncDisposable
 
     public static async Task<BenchPublisher> ConnectAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
-        var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync bench publish", ct: ct);
+        var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync-bench publish", ct: ct);
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
             publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
         return new BenchPublisher(connection, channel, rabbit.Exchange);

@@ -19,7 +19,7 @@ public static class RawCeilingConsumer
     /// <summary>Consumes until <paramref name="expected"/> messages are acknowledged; returns the rate between the first and the last.</summary>
     public static async Task<double> ConsumeAsync(RabbitMqOptions rabbit, int expected, TimeSpan limit, CancellationToken ct)
     {
-        var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync bench ceiling", ct: ct);
+        var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync-bench ceiling", ct: ct);
         await using (connection)
         {
             long acked = 0, first = 0, last = 0;

@@ -6,7 +6,7 @@ using Xunit;
 namespace Mofa.Sync.Tests.Bench;
 
 /// <summary>
-/// `mofa-sync bench` end to end on a tiny mix, against the real broker, with the service as a
+/// `mofa-sync-bench` end to end on a tiny mix, against the real broker, with the service as a
 /// child process (and the MassTransit floor as another): every figure is there and every event
 /// reached the mirror. No timing assertions.
 /// </summary>
