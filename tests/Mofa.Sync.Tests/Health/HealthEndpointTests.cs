@@ -84,6 +84,9 @@ public sealed class HealthEndpointTests
         Assert.True(metrics.Sum(FaultRun.Outcomes, kind, ("outcome", "invalid")) >= 1, metrics.Text);
         Assert.True(metrics.Sum("mofa_sync_apply_duration_milliseconds_count", kind) >= 2, metrics.Text);
         Assert.True(metrics.Has("mofa_sync_apply_duration_milliseconds_bucket"), metrics.Text);
+        // The embedded store's own instruments, under the names docs/operations.md gives.
+        Assert.True(metrics.Has("mofa_sync_store_commit_duration_milliseconds_bucket"), metrics.Text);
+        Assert.True(metrics.Has("mofa_sync_store_commit_events_bucket"), metrics.Text);
     }
 
     [Fact]
