@@ -31,6 +31,10 @@ if [ "$executed" -eq 0 ]; then
   echo "0 passed, 1 failed"   # a run that executes no test does not count
   exit 1
 fi
+# The failed tests again, just above the summary, so the end of a long log names them.
+if [ "$failed" -ne 0 ] && command -v python3 >/dev/null; then
+  python3 scripts/trx-failures.py "$trx" || true
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
 exit 0

@@ -38,7 +38,18 @@ public sealed class TestService : IAsyncDisposable
         var configuration = env.Configuration();
         var settings = MofaSyncSettings.Bind(configuration);
         var host = SyncHostBuilder.Build(configuration, settings, extra);
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            // A start that fails (a test of start-up errors) must not leave its background services running.
+            await host.StopAsync();
+            host.Dispose();
+            throw;
+        }
+
         return new TestService(host, settings);
     }
 
