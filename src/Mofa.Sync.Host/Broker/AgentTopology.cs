@@ -28,7 +28,66 @@ public static class AgentTopology
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         await bus.StartAsync(timeout.Token);
-        await bus.StopAsync(CancellationToken.None);
+        try
+        {
+            // The bus's start does not promise every endpoint has declared its queue (one may still wait
+            // for its channel): the broker is asked.
+            await WaitUntilDeclaredAsync(rabbit, timeout.Token);
+        }
+        finally
+        {
+            await StopAsync(bus);
+        }
+    }
+
+    /// <summary>How long the topology-only bus may take to stop before it is left to the process's exit.</summary>
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Bounded: a receive endpoint still waiting for a channel (seen on a cluster whose nodes had just
+    /// started) did not heed the stop and kept the command waiting for ever. Nothing is in flight on
+    /// a topology-only bus, so leaving it is harmless.
+    /// </summary>
+    private static async Task StopAsync(IBusControl bus)
+    {
+        using var limit = new CancellationTokenSource(StopLimit);
+        var stop = bus.StopAsync(limit.Token);
+        if (await Task.WhenAny(stop, Task.Delay(StopLimit + StopLimit, CancellationToken.None)) == stop)
+        {
+            try
+            {
+                await stop;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped by the limit.
+            }
+        }
+    }
+
+    /// <summary>Until each agent queue exists (a passive declare, which fails on a missing queue and changes nothing).</summary>
+    private static async Task WaitUntilDeclaredAsync(RabbitMqOptions rabbit, CancellationToken ct)
+    {
+        await using var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync topology check", ct: ct);
+        foreach (var queue in Enum.GetValues<SyncAgent>().Select(agent => BridgeRoutes.QueueName(rabbit.QueuePrefix, agent)))
+        {
+            while (true)
+            {
+                try
+                {
+                    await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+                    await channel.QueueDeclarePassiveAsync(queue, ct);
+                    break;
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) when (!ct.IsCancellationRequested)
+                {
+                    // Not there yet: its endpoint is still declaring it.
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+                }
+            }
+        }
+
+        await connection.CloseAsync(ct);
     }
 
     /// <summary>

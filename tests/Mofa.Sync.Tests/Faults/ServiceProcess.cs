@@ -173,12 +173,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => TestPorts.Next();
 
     /// <summary>The dotnet host that runs the tests (the CLI sets DOTNET_HOST_PATH for its children).</summary>
     private static string DotnetHost() =>

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Web;
+using Mofa.Sync.Tests.Integration.Infrastructure;
 
 namespace Mofa.Sync.Tests.Notifications;
 
@@ -165,12 +166,7 @@ public sealed class FakeMoodleServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
+    private static int FreePort() => TestPorts.Next();
 
     public async ValueTask DisposeAsync()
     {
