@@ -5,8 +5,10 @@ namespace Mofa.Sync.Mirror;
 /// SQLite, the same transaction and savepoint as the mirror's writes), so the change and its
 /// record commit together or not at all, and the message waits for one commit, not two. What is
 /// recorded is published later, from the store, by the outbox's publisher (the notifications: one
-/// NotificationRequested per course digest). Called for Applied and AlreadyApplied alike, so
-/// <see cref="RecordAsync"/> must be idempotent.
+/// NotificationRequested per course digest). Called for a first application (Applied); for a
+/// redelivery (AlreadyApplied) only on a store whose writes are not atomic
+/// (<see cref="IMirrorStore.WritesAreAtomic"/>), where <see cref="RecordAsync"/> must then be
+/// idempotent.
 /// </summary>
 public interface IChangeOutbox
 {

@@ -18,6 +18,14 @@ public interface IMirrorStore : IAsyncDisposable
     /// </summary>
     Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct);
 
+    /// <summary>
+    /// True when an event's writes commit together or not at all (SQLite): a redelivered event that
+    /// finds its write applied finds the change it recorded there too, so the change outbox is asked
+    /// only for a first application. False (MongoDB): each step stands alone and a redelivery
+    /// completes the record.
+    /// </summary>
+    bool WritesAreAtomic { get; }
+
     /// <summary>Every document of a collection, tombstones included.</summary>
     Task<IReadOnlyList<MirrorDocument>> ReadAllAsync(MirrorCollection collection, CancellationToken ct);
 

@@ -34,21 +34,29 @@ public sealed partial class MirrorApplier(IMirrorStore store, ISet<string> teach
         var result = await store.WriteAsync(async (w, c) =>
         {
             var result = await rule(w, c);
-            // AlreadyApplied too: a crash between the write and the ack must not lose the change; the outbox records it once.
-            if (outbox is not null && result.Change is { } change && result.Outcome is ApplyOutcome.Applied or ApplyOutcome.AlreadyApplied)
+            if (outbox is not null && result.Change is { } change && IsToBeRecorded(result.Outcome))
             {
                 result = result with { Change = await outbox.RecordAsync(change, w, c) };
             }
 
             return result;
         }, ct);
-        if (outbox is not null && result.Change is { } recorded && result.Outcome is ApplyOutcome.Applied or ApplyOutcome.AlreadyApplied)
+        if (outbox is not null && result.Change is { } recorded && IsToBeRecorded(result.Outcome))
         {
             outbox.Committed(recorded);
         }
 
         return result;
     }
+
+    /// <summary>
+    /// A first application's change is recorded. A redelivery's (AlreadyApplied) only where the
+    /// store's writes are not atomic: there a crash between the write and the record must not lose
+    /// the change, and the outbox records it once by its id; where they are, the record committed
+    /// with the write, and the mirror's conditional write is all the deduplication it needs.
+    /// </summary>
+    private bool IsToBeRecorded(ApplyOutcome outcome) =>
+        outcome == ApplyOutcome.Applied || (outcome == ApplyOutcome.AlreadyApplied && !store.WritesAreAtomic);
 
     /// <summary>
     /// After a child's write: when a parent carries a tombstone newer than the event, the child

@@ -41,6 +41,9 @@ public sealed class MongoMirrorStore : IMirrorStore
 
     public string Kind => "mongodb";
 
+    /// <summary>No transactions: a crash between two writes of an event is completed by its redelivery.</summary>
+    public bool WritesAreAtomic => false;
+
     /// <summary>The server without credentials or options, e.g. mongodb://db1:27017,db2:27017 — safe to log.</summary>
     public string Server => _connection.Server;
 

@@ -43,6 +43,9 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
 
     public string Kind => "sqlite";
 
+    /// <summary>One transaction per event (a savepoint when a batch is rerun): an event's writes and its change's record commit together.</summary>
+    public bool WritesAreAtomic => true;
+
     public Task InitializeAsync(CancellationToken ct)
     {
         lock (_initializing)

@@ -34,6 +34,38 @@ public sealed class SqliteNotificationStore : INotificationStore
     {
         _file.Prepare();
         using var connection = Open();
+        // One transaction: several instances starting at once, and a file of an earlier version moved whole or not at all.
+        SqliteSchema.Exec(connection, "BEGIN IMMEDIATE");
+        try
+        {
+            CreateSchema(connection);
+            SqliteSchema.Exec(connection, "COMMIT");
+        }
+        catch
+        {
+            SqliteSchema.Exec(connection, "ROLLBACK");
+            throw;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static void CreateSchema(SqliteConnection connection)
+    {
+        // Files of an earlier version keep their changes under a primary key on the change's random id
+        // (one more index page written per change): moved into the digest-ordered table below.
+        var keyedById = Convert.ToInt64(Command(connection, "SELECT count(*) FROM pragma_table_info('notifications') WHERE name = 'id' AND pk = 1")
+            .ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
+        if (keyedById)
+        {
+            SqliteSchema.Exec(connection, """
+                ALTER TABLE notifications RENAME TO notifications_keyed_by_id;
+                DROP INDEX IF EXISTS ix_notifications_digest;
+                DROP INDEX IF EXISTS ix_notifications_module;
+                DROP INDEX IF EXISTS ix_notifications_received;
+                """);
+        }
+
         SqliteSchema.Exec(connection, """
             CREATE TABLE IF NOT EXISTS notification_digests (
                 id            TEXT    NOT NULL PRIMARY KEY,
@@ -53,8 +85,8 @@ public sealed class SqliteNotificationStore : INotificationStore
             CREATE INDEX IF NOT EXISTS ix_notification_digests_unpublished ON notification_digests(due_at) WHERE dispatched_at IS NULL;
 
             CREATE TABLE IF NOT EXISTS notifications (
-                id           TEXT    NOT NULL PRIMARY KEY,   -- n:{site}|{eventId}
                 digest_id    TEXT    NOT NULL,
+                id           TEXT    NOT NULL,   -- n:{site}|{eventId}
                 site         TEXT    NOT NULL,
                 course_id    INTEGER NOT NULL,
                 kind         TEXT    NOT NULL,
@@ -64,11 +96,10 @@ public sealed class SqliteNotificationStore : INotificationStore
                 item_url     TEXT    NULL,
                 event_id     TEXT    NOT NULL,
                 time_created INTEGER NOT NULL,   -- unix seconds, Moodle's
-                received_at  INTEGER NOT NULL
-            );
-            CREATE INDEX IF NOT EXISTS ix_notifications_digest ON notifications(digest_id);
-            -- A delete's name comes from the mirror now: an index by module was one more write per change.
-            DROP INDEX IF EXISTS ix_notifications_module;
+                received_at  INTEGER NOT NULL,
+                -- Kept in digest order: a change is written next to its digest's others, and a close reads them in one range.
+                PRIMARY KEY (digest_id, id)
+            ) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS ix_notifications_received ON notifications(received_at);
 
             CREATE TABLE IF NOT EXISTS notification_deliveries (
@@ -82,20 +113,35 @@ public sealed class SqliteNotificationStore : INotificationStore
                 PRIMARY KEY (digest_id, user_id)
             ) WITHOUT ROWID;
             """);
-        return Task.CompletedTask;
+        if (keyedById)
+        {
+            SqliteSchema.Exec(connection, """
+                INSERT INTO notifications(digest_id, id, site, course_id, kind, cm_id, module_kind, item_name, item_url, event_id, time_created, received_at)
+                SELECT digest_id, id, site, course_id, kind, cm_id, module_kind, item_name, item_url, event_id, time_created, received_at
+                FROM notifications_keyed_by_id;
+                DROP TABLE notifications_keyed_by_id;
+                """);
+        }
     }
 
     public Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct)
     {
         // Inside a mirror write: its connection, its transaction (and its savepoint: if this fails, the event's writes go too).
         return WriterConnectionOf(within) is { } writer
-            ? Task.FromResult(Record(writer))
-            : InTransaction(Record);
+            ? Task.FromResult(Record(writer, inMirrorWrite: true))
+            : InTransaction(tx => Record(tx, inMirrorWrite: false));
 
-        RecordedNotification Record(SqliteConnection tx)
+        RecordedNotification Record(SqliteConnection tx, bool inMirrorWrite)
         {
             var n = change;
-            if (Scalar(tx, "SELECT digest_id FROM notifications WHERE id = $id", ("$id", n.ChangeId)) is string known)
+            // Within a mirror write, that write is the dedupe: it is asked to record a change only when
+            // its event applied for the first time (WritesAreAtomic), so there is nothing to look up and
+            // no index on the change's random id to keep. On its own, the change is looked for among its
+            // course's digests (by their index, then the digest-ordered key).
+            if (!inMirrorWrite && Scalar(tx, """
+                    SELECT n.digest_id FROM notification_digests d JOIN notifications n ON n.digest_id = d.id AND n.id = $id
+                    WHERE d.site = $site AND d.course_id = $course LIMIT 1
+                    """, ("$id", n.ChangeId), ("$site", n.Site), ("$course", n.CourseId)) is string known)
             {
                 return new RecordedNotification(known, IsNew: false);
             }
@@ -118,13 +164,15 @@ public sealed class SqliteNotificationStore : INotificationStore
                     ("$due", (now + window).ToUnixTimeMilliseconds()));
             }
 
-            Execute(tx, """
+            // The same change twice in one digest (a redelivery within the window) stays one row.
+            var inserted = Execute(tx, """
                 INSERT INTO notifications(id, digest_id, site, course_id, kind, cm_id, module_kind, item_name, item_url, event_id, time_created, received_at)
                 VALUES($id, $digest, $site, $course, $kind, $cm, $module, $name, $url, $event, $time, $now)
+                ON CONFLICT(digest_id, id) DO NOTHING
                 """, ("$id", n.ChangeId), ("$digest", digestId), ("$site", n.Site), ("$course", n.CourseId), ("$kind", n.Kind),
                 ("$cm", n.CmId), ("$module", n.ModuleKind), ("$name", n.ItemName), ("$url", n.ItemUrl), ("$event", n.EventId),
                 ("$time", n.TimeCreated), ("$now", at));
-            return new RecordedNotification(digestId, IsNew: true);
+            return new RecordedNotification(digestId, IsNew: inserted == 1);
         }
     }
 

@@ -9,13 +9,16 @@ namespace Mofa.Sync.Bench;
 /// that is after the store committed the event's writes (and before the acknowledgement): the
 /// moment the event counts as applied. Each message is counted once by its bench index (a
 /// redelivery after a lost channel is consumed again); its latency is measured from the publish
-/// time header.
+/// time header, and split at PreConsume (the consumer starting on it): before, the broker, the
+/// prefetch buffer and the wait for a free consumer slot; after, the service's own parse, apply
+/// and the wait for its commit.
 /// </summary>
 public sealed class AppliedObserver : IConsumeObserver
 {
     private readonly Lock _gate = new();
     private readonly BitArray _seen = new(1024);
-    private List<long> _latencyTicks = new(capacity: 64 * 1024);
+    private LatencyTicks _latencies = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> _consumeStarted = new();
     private long _applied;
     private long _deliveries;
     private long _firstTicks;
@@ -45,7 +48,12 @@ public sealed class AppliedObserver : IConsumeObserver
             _seen[index] = true;
             if (IsWrite(context.Headers) && context.Headers.TryGetHeader(BenchPublisher.PublishedAtHeader, out var value) && value is long publishedAt)
             {
-                _latencyTicks.Add(now - publishedAt);
+                _latencies.Total.Add(now - publishedAt);
+                if (_consumeStarted.TryRemove(index, out var started))
+                {
+                    _latencies.Waiting.Add(started - publishedAt);
+                    _latencies.InService.Add(now - started);
+                }
             }
         }
 
@@ -56,12 +64,12 @@ public sealed class AppliedObserver : IConsumeObserver
     }
 
     /// <summary>The latencies recorded since the last call (the throughput phase's are thrown away this way).</summary>
-    public List<long> TakeLatencies()
+    public LatencyTicks TakeLatencies()
     {
         lock (_gate)
         {
-            var taken = _latencyTicks;
-            _latencyTicks = new List<long>(capacity: 64 * 1024);
+            var taken = _latencies;
+            _latencies = new LatencyTicks();
             return taken;
         }
     }
@@ -74,7 +82,25 @@ public sealed class AppliedObserver : IConsumeObserver
             _ => false,
         };
 
-    public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+    public Task PreConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        if (context.Headers.TryGetHeader(BenchPublisher.IndexHeader, out var i) && i is int index && IsWrite(context.Headers))
+        {
+            _consumeStarted[index] = DateTime.UtcNow.Ticks;
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+}
+
+/// <summary>Each applied write's publish-to-applied time, and its two parts (split at the consumer's start).</summary>
+public sealed class LatencyTicks
+{
+    public List<long> Total { get; } = new(capacity: 64 * 1024);
+
+    public List<long> Waiting { get; } = new(capacity: 64 * 1024);
+
+    public List<long> InService { get; } = new(capacity: 64 * 1024);
 }

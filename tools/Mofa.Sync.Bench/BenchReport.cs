@@ -36,6 +36,9 @@ public sealed record BenchReport
     public required double OfferedPerSecond { get; init; }
     public required LatencySummary Latency { get; init; }
 
+    /// <summary>The latency's two parts: until the consumer starts, and from there to applied.</summary>
+    public required LatencySplit LatencySplit { get; init; }
+
     /// <summary>The service's commits, checkpoints and GC pauses, in the backlog phase and in the latency phase.</summary>
     public required BenchTail Tail { get; init; }
 
@@ -85,6 +88,7 @@ public sealed record BenchReport
         t.AddRow("service / floor", $"{ServiceToFloor:P1}");
         t.AddRow($"latency at {N(OfferedPerSecond)} /s offered ({Latency.Count:#,0} store writes)",
             FormattableString.Invariant($"p50 {Latency.P50Ms:0.0} ms, p95 {Latency.P95Ms:0.0} ms, [bold]p99 {Latency.P99Ms:0.0} ms[/], max {Latency.MaxMs:0.0} ms"));
+        t.AddRow("latency split", Markup.Escape(LatencySplit.Describe()));
         t.AddRow("service's commits and pauses (backlog phase)", Markup.Escape(Tail.Backlog.Describe()));
         t.AddRow("service's commits and pauses (latency phase)", Markup.Escape(Tail.Latency.Describe()));
         t.AddRow("[bold]peak resident memory of the service[/]", PeakResidentMb is { } mb ? $"[bold]{mb:0} MB[/]" : "n/a (no /proc)");

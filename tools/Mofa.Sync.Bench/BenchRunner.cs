@@ -76,6 +76,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
                 ServicePerSecond = Math.Round(drained.PerSecond),
                 OfferedPerSecond = Math.Round(steady.Offered),
                 Latency = steady.Latency,
+                LatencySplit = steady.LatencySplit,
                 Tail = steady.Tail,
                 CpuMicrosPerEvent = new BenchCpu(drained.Cpu, drained.BrokerCpu, ceiling.BrokerCpu, floor.Cpu, floor.BrokerCpu),
                 PeakResidentMb = peak is { } bytes ? Math.Round(bytes / 1024.0 / 1024.0, 1) : null,
@@ -159,7 +160,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     }
 
     /// <summary>Phase 5: a steady offered load on the running service; what it handled and its publish-to-applied latency.</summary>
-    private sealed record SteadyLoad(double Offered, long Handled, long Deliveries, LatencySummary Latency, BenchTail Tail);
+    private sealed record SteadyLoad(double Offered, long Handled, long Deliveries, LatencySummary Latency, LatencySplit LatencySplit, BenchTail Tail);
 
     private async Task<SteadyLoad> LatencyAsync(ServiceProcess service, RabbitMqOptions rabbit, GeneratedMix mix, BenchOptions options, CancellationToken ct)
     {
@@ -173,8 +174,8 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
         }
 
         var (handled, _, _, deliveries) = await WaitForHandledAsync(service, "the service", mix.Backlog.Count + mix.Steady.Count, ct);
-        var latency = await service.TakeLatenciesAsync();
-        return new SteadyLoad(offered, handled, deliveries, latency, new BenchTail(backlogTail, await service.TakeTailAsync()));
+        var (latency, split) = await service.TakeLatenciesAsync();
+        return new SteadyLoad(offered, handled, deliveries, latency, split, new BenchTail(backlogTail, await service.TakeTailAsync()));
     }
 
     /// <summary>Phase 7: the mirror holds every generated document and no message went to an error queue.</summary>

@@ -50,7 +50,7 @@ public static class BenchServiceChild
                     Say($"status {observer.Applied} {observer.FirstTicks} {observer.LastTicks} {observer.Deliveries}");
                     break;
                 case "latencies":
-                    Say("latencies " + LatencySummary.Of(observer.TakeLatencies()).ToLine());
+                    Say("latencies " + LatencySummary.ToLine(observer.TakeLatencies()));
                     break;
                 case "tail":
                     Say("tail " + tail.Take().ToLine());

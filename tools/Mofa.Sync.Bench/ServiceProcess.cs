@@ -62,7 +62,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The latency percentiles of the store-writing events applied since the last call.</summary>
-    public async Task<LatencySummary> TakeLatenciesAsync() => LatencySummary.Parse(await AskAsync("latencies", "latencies"));
+    public async Task<(LatencySummary Total, LatencySplit Split)> TakeLatenciesAsync() => LatencySummary.ParseAll(await AskAsync("latencies", "latencies"));
 
     /// <summary>The service's commits, checkpoints and GC pauses since the last call.</summary>
     public async Task<ServiceTail> TakeTailAsync() => ServiceTail.Parse(await AskAsync("tail", "tail"));

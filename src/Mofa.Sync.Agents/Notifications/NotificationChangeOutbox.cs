@@ -14,8 +14,9 @@ namespace Mofa.Sync.Agents.Notifications;
 /// <para>
 /// Why nothing is lost: the record commits with the mirror's writes, and the bridge message is
 /// acknowledged only after the commit. A crash before the ack leaves the message unacknowledged;
-/// its redelivery finds the write already applied and records nothing new (the change's id comes
-/// from the causing event's id). The publisher finds every due digest in the store.
+/// its redelivery finds the write already applied and records nothing new: on SQLite the outbox
+/// is not asked again (the record committed with the write), on MongoDB the change's id (the
+/// causing event's) finds the record made. The publisher finds every due digest in the store.
 /// </para>
 /// </summary>
 public sealed class NotificationChangeOutbox(

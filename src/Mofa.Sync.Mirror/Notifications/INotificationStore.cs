@@ -17,6 +17,9 @@ public interface INotificationStore : IAsyncDisposable
     /// digest due at now + <paramref name="window"/> (with a zero window, a digest of its own, due
     /// at once). A notification recorded before keeps its digest. <paramref name="within"/> is the
     /// mirror write this record joins (SQLite: the same transaction); null records on its own.
+    /// Within a write of a store whose writes are atomic, the caller asks only for a first
+    /// application (<see cref="IMirrorStore.WritesAreAtomic"/>), and the store may rely on it
+    /// instead of looking the id up.
     /// </summary>
     Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct);
 

@@ -13,6 +13,8 @@ namespace Mofa.Sync.Tests.Health;
 /// </summary>
 public sealed class UnplugStore(IMirrorStore real) : IMirrorStore
 {
+    public bool WritesAreAtomic => real.WritesAreAtomic;
+
     private volatile bool _unplugged;
     private int _disposed;
 
