@@ -27,7 +27,11 @@ public static class MoodleSiteHttpClients
         services.AddHttpClient();
         foreach (var site in sites.All)
         {
-            services.AddHttpClient(site.HttpClientName, c => c.Timeout = System.Threading.Timeout.InfiniteTimeSpan)
+            services.AddHttpClient(site.HttpClientName, c =>
+                {
+                    c.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+                    c.MaxResponseContentBufferSize = options.MaxResponseBytes;
+                })
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
                 // The caller logs what matters itself; the default handler logs every request line.
                 .RemoveAllLoggers()
@@ -42,7 +46,7 @@ public static class MoodleSiteHttpClients
                             UseJitter = true,
                             Delay = site.RetryDelay,
                             MaxDelay = TimeSpan.FromMinutes(1),
-                            ShouldHandle = ShouldRetryAsync,
+                            ShouldHandle = args => ShouldRetryAsync(args, options.MaxResponseBytes),
                         });
                     }
 
@@ -56,14 +60,15 @@ public static class MoodleSiteHttpClients
         return services;
     }
 
-    private static async ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args)
+    private static async ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args, long maxBytes)
     {
         // A redirect is not a passing failure: it is answered the same way every time.
         if (HttpClientResiliencePredicates.IsTransient(args.Outcome)) return true;
         if (args.Outcome.Result is not { IsSuccessStatusCode: true } response) return false;
 
         // Moodle reports errors with HTTP 200: look into the body (buffered, so the caller reads it again).
-        await response.Content.LoadIntoBufferAsync(args.Context.CancellationToken);
+        // Bounded like the client's own buffer: a larger answer throws (ConfigurationLimitExceeded), reported by the caller.
+        await response.Content.LoadIntoBufferAsync(maxBytes, args.Context.CancellationToken);
         var body = await response.Content.ReadAsStringAsync(args.Context.CancellationToken);
         return MoodleAnswer.ReadError(body) is { IsPermanent: false };
     }

@@ -12,8 +12,12 @@ public sealed class MoodleSites
 {
     private readonly Dictionary<string, MoodleSite> _byUrl;
 
+    /// <summary>The largest answer read from any site (Moodle:MaxResponseMegabytes).</summary>
+    public int MaxResponseMegabytes { get; }
+
     public MoodleSites(MoodleOptions options)
     {
+        MaxResponseMegabytes = options.MaxResponseMegabytes;
         _byUrl = new Dictionary<string, MoodleSite>(StringComparer.Ordinal);
         foreach (var s in options.ConfiguredSites())
         {

@@ -42,6 +42,13 @@ public sealed class MoodleWebServiceCaller(IHttpClientFactory clients, MoodleSit
         {
             throw new MoodleUnavailableException($"Moodle at {site.Url} did not answer within {site.Timeout} ({Tries(site)})");
         }
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            // Permanent: the same call gets the same oversized answer.
+            throw new MoodleRejectedException("response-too-large",
+                $"Moodle at {site.Url} answered {function} with more than {sites.MaxResponseMegabytes} MB (Moodle:MaxResponseMegabytes); the answer was not read. "
+                + "If the site's answers are that large, raise the setting, then replay the message from the error queue.");
+        }
         catch (HttpRequestException ex)
         {
             throw new MoodleUnavailableException($"Moodle at {site.Url} could not be reached ({Tries(site)}): {site.Redact(ex.Message)}");

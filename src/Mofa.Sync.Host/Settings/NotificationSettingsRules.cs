@@ -44,6 +44,7 @@ public static class NotificationSettingsRules
 
         check(Within(moodle.Timeout), "Moodle:Timeout", "must be positive and at most 00:10:00, like 00:00:30");
         check(moodle.RetryLimit is >= 0 and <= 20, "Moodle:RetryLimit", $"must be between 0 and 20 (got {moodle.RetryLimit})");
+        check(moodle.MaxResponseMegabytes is >= 1 and <= 1024, "Moodle:MaxResponseMegabytes", $"must be between 1 and 1024 (got {moodle.MaxResponseMegabytes})");
         check(moodle.RetryDelay > TimeSpan.Zero, "Moodle:RetryDelay", "must be positive, like 00:00:01");
         check(s.Notifications.DigestWindow >= TimeSpan.Zero && s.Notifications.DigestWindow <= TimeSpan.FromDays(1),
             "Notifications:DigestWindow", "must be between 00:00:00 (send at once) and 1.00:00:00, like 00:01:00");

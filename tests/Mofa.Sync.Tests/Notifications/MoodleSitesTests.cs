@@ -119,6 +119,31 @@ public sealed class MoodleSitesTests
     }
 
     [Fact]
+    public async Task An_answer_larger_than_the_limit_is_not_read_and_the_delivery_fails_for_good_with_its_reason()
+    {
+        await using var moodle = new FakeMoodleServer();
+        // 2 MB against a 1 MB limit, with HTTP 200: the retry's look into the body meets the limit first.
+        moodle.Answer = (_, _) => new FakeMoodleServer.Reply(200, "[" + new string(' ', 2 * 1024 * 1024) + "]");
+        await using var env = new TestEnvironment(Quick(new()
+        {
+            ["Moodle:Sites:0:Url"] = moodle.BaseUrl, ["Moodle:Sites:0:Token"] = TokenA, ["Moodle:MaxResponseMegabytes"] = "1",
+        }));
+        await using var service = await TestService.StartAsync(env);
+
+        var events = new List<MoodleEvent> { Course(moodle.BaseUrl, CourseId), Role(moodle.BaseUrl, CourseId, 11) };
+        await env.PublishAsync(events.Select(BridgeBody.Of));
+        await env.WaitForHandledAsync(events.Count, service);
+        await env.PublishAsync([BridgeBody.Of(Module(moodle.BaseUrl, CourseId, 303, Guid.NewGuid().ToString()))]);
+
+        var error = Assert.Single(await WaitForNotificationErrorsAsync(env, 1));
+        var reason = $"Moodle at {moodle.BaseUrl} answered core_message_send_instant_messages with more than 1 MB (Moodle:MaxResponseMegabytes)";
+        Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
+        Assert.Single(moodle.Calls);
+        var delivery = Assert.Single(await NotificationsAsync(env));
+        Assert.Equal((1, 0), (delivery.Recipients, delivery.Delivered));
+    }
+
+    [Fact]
     public async Task Messages_naming_a_site_that_is_not_configured_go_to_the_error_queue_change_nothing_and_call_nobody()
     {
         await using var moodle = new FakeMoodleServer();

@@ -31,6 +31,15 @@ public sealed class MoodleOptions
     /// <summary>The first retry's delay; later ones grow exponentially, with jitter. A site may set its own.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The largest answer read from a Moodle site (a big course's contents, read by reconcile, is
+    /// the largest expected): a site that answers more fails the call, for good, instead of
+    /// filling the service's memory.
+    /// </summary>
+    public int MaxResponseMegabytes { get; set; } = 32;
+
+    public long MaxResponseBytes => MaxResponseMegabytes * 1024L * 1024L;
+
     /// <summary>The sites as configured: <see cref="Sites"/>, or the one the shorthand names.</summary>
     public IReadOnlyList<MoodleSiteOptions> ConfiguredSites() =>
         Sites.Count > 0 || BaseUrl.Length == 0 ? Sites : [new MoodleSiteOptions { Url = BaseUrl, Token = Token }];
