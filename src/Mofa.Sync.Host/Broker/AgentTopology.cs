@@ -34,6 +34,10 @@ public static class AgentTopology
             // for its channel): the broker is asked.
             await WaitUntilDeclaredAsync(rabbit, timeout.Token);
         }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the agents' queues ({rabbit.QueuePrefix}.*-agent) were not all declared on {rabbit} within 30 s; is the broker under a memory or disk alarm?");
+        }
         finally
         {
             await StopAsync(bus);
