@@ -54,8 +54,7 @@ public sealed class SqliteNotificationStore : INotificationStore
     {
         // Files of an earlier version keep their changes under a primary key on the change's random id
         // (one more index page written per change): moved into the digest-ordered table below.
-        var keyedById = Convert.ToInt64(Command(connection, "SELECT count(*) FROM pragma_table_info('notifications') WHERE name = 'id' AND pk = 1")
-            .ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
+        var keyedById = Scalar(connection, "SELECT count(*) FROM pragma_table_info('notifications') WHERE name = 'id' AND pk = 1") is 1L;
         if (keyedById)
         {
             SqliteSchema.Exec(connection, """

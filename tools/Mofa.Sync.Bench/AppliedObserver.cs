@@ -44,7 +44,13 @@ public sealed class AppliedObserver : IConsumeObserver
         lock (_gate)
         {
             if (index >= _seen.Length) _seen.Length = Math.Max(index + 1, _seen.Length * 2);
-            if (_seen[index]) return Task.CompletedTask;
+            if (_seen[index])
+            {
+                // A redelivery of a counted message: its consumer start is not wanted either.
+                _consumeStarted.TryRemove(index, out _);
+                return Task.CompletedTask;
+            }
+
             _seen[index] = true;
             if (IsWrite(context.Headers) && context.Headers.TryGetHeader(BenchPublisher.PublishedAtHeader, out var value) && value is long publishedAt)
             {

@@ -74,26 +74,21 @@ public sealed class TermStartMix
         var courseId = 1_000 + _courses.Count;
         _courses.Add(courseId);
         var subject = Subjects[_random.Next(Subjects.Length)];
-        return Envelope(new CourseChanged
-        {
-            SchemaVersion = 1, EventId = "", Site = Site, EventName = "", TimeCreated = 0, ActorId = 2,
-            CourseId = courseId,
-            FullName = $"{subject} {courseId % 7 + 1} (2026-27)",
-            ShortName = $"{subject[..3].ToUpperInvariant()}{courseId}-2026",
-        }, BridgeRoutingKeys.CourseCreated);
+        return Course(courseId, $"{subject} {courseId % 7 + 1} (2026-27)", $"{subject[..3].ToUpperInvariant()}{courseId}-2026", BridgeRoutingKeys.CourseCreated);
     }
 
     private CourseChanged UpdatedCourse()
     {
         var courseId = _courses[_random.Next(_courses.Count)];
-        return Envelope(new CourseChanged
-        {
-            SchemaVersion = 1, EventId = "", Site = Site, EventName = "", TimeCreated = 0, ActorId = 2,
-            CourseId = courseId,
-            FullName = $"{Subjects[_random.Next(Subjects.Length)]} {courseId % 7 + 1} (2026-27, revised)",
-            ShortName = $"C{courseId}-2026",
-        }, BridgeRoutingKeys.CourseUpdated);
+        var subject = Subjects[_random.Next(Subjects.Length)];
+        return Course(courseId, $"{subject} {courseId % 7 + 1} (2026-27, revised)", $"C{courseId}-2026", BridgeRoutingKeys.CourseUpdated);
     }
+
+    private CourseChanged Course(long courseId, string fullName, string shortName, string routingKey) => Envelope(new CourseChanged
+    {
+        SchemaVersion = 1, EventId = "", Site = Site, EventName = "", TimeCreated = 0, ActorId = 2,
+        CourseId = courseId, FullName = fullName, ShortName = shortName,
+    }, routingKey);
 
     private CourseModuleChanged NewModule()
     {

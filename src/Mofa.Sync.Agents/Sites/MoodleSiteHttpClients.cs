@@ -25,12 +25,13 @@ public static class MoodleSiteHttpClients
         services.AddSingleton(sites);
         // The factory itself, for a service with no site configured (nothing is then ever called).
         services.AddHttpClient();
+        var maxResponseBytes = options.MaxResponseMegabytes * 1024L * 1024L;
         foreach (var site in sites.All)
         {
             services.AddHttpClient(site.HttpClientName, c =>
                 {
                     c.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
-                    c.MaxResponseContentBufferSize = options.MaxResponseBytes;
+                    c.MaxResponseContentBufferSize = maxResponseBytes;
                 })
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
                 // The caller logs what matters itself; the default handler logs every request line.
@@ -46,7 +47,7 @@ public static class MoodleSiteHttpClients
                             UseJitter = true,
                             Delay = site.RetryDelay,
                             MaxDelay = TimeSpan.FromMinutes(1),
-                            ShouldHandle = args => ShouldRetryAsync(args, options.MaxResponseBytes),
+                            ShouldHandle = args => ShouldRetryAsync(args, maxResponseBytes),
                         });
                     }
 

@@ -54,44 +54,27 @@ public static class AgentTopology
     /// </summary>
     private static async Task StopAsync(IBusControl bus)
     {
+        // The token asks MassTransit to give up; the wait stops waiting even if it does not.
         using var limit = new CancellationTokenSource(StopLimit);
-        var stop = bus.StopAsync(limit.Token);
-        if (await Task.WhenAny(stop, Task.Delay(StopLimit + StopLimit, CancellationToken.None)) == stop)
+        try
         {
-            try
-            {
-                await stop;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped by the limit.
-            }
+            await bus.StopAsync(limit.Token).WaitAsync(StopLimit + StopLimit);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException)
+        {
+            // Left to the process's exit.
         }
     }
 
-    /// <summary>Until each agent queue exists (a passive declare, which fails on a missing queue and changes nothing).</summary>
+    /// <summary>Until each agent queue exists (asked with the inspector's passive declares, which change nothing).</summary>
     private static async Task WaitUntilDeclaredAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
-        await using var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync topology check", ct: ct);
+        await using var inspector = await QueueInspector.ConnectAsync(rabbit, ct);
         foreach (var queue in Enum.GetValues<SyncAgent>().Select(agent => BridgeRoutes.QueueName(rabbit.QueuePrefix, agent)))
         {
-            while (true)
-            {
-                try
-                {
-                    await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-                    await channel.QueueDeclarePassiveAsync(queue, ct);
-                    break;
-                }
-                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) when (!ct.IsCancellationRequested)
-                {
-                    // Not there yet: its endpoint is still declaring it.
-                    await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
-                }
-            }
+            // Not there yet: its endpoint is still declaring it.
+            while (!(await inspector.InspectAsync(queue, ct)).Exists) await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
         }
-
-        await connection.CloseAsync(ct);
     }
 
     /// <summary>

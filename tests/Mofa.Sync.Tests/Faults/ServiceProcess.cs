@@ -46,7 +46,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts `mofa-sync run` with the environment's settings and a health endpoint on a free port.</summary>
     public static ServiceProcess Run(TestEnvironment env, IReadOnlyDictionary<string, string>? settings = null, params string[] extraArguments)
     {
-        var port = FreePort();
+        var port = TestPorts.Next();
         var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["Service:HealthPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         return Start(env, ["run", .. extraArguments], all, port);
     }
@@ -172,8 +172,6 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         _process.Dispose();
     }
-
-    public static int FreePort() => TestPorts.Next();
 
     /// <summary>The dotnet host that runs the tests (the CLI sets DOTNET_HOST_PATH for its children).</summary>
     private static string DotnetHost() =>

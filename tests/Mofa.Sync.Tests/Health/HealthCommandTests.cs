@@ -14,7 +14,7 @@ public sealed class HealthCommandTests
     [Fact]
     public async Task It_exits_0_with_a_json_report_while_the_service_is_ready_and_1_when_it_is_not()
     {
-        var port = ServiceProcess.FreePort();
+        var port = TestPorts.Next();
         await using var env = new TestEnvironment(new()
         {
             ["Service:HealthPort"] = port.ToString(CultureInfo.InvariantCulture),
@@ -42,7 +42,7 @@ public sealed class HealthCommandTests
     {
         await using var env = new TestEnvironment();
 
-        var (code, output) = await HealthAsync(env, "--url", $"http://127.0.0.1:{ServiceProcess.FreePort()}");
+        var (code, output) = await HealthAsync(env, "--url", $"http://127.0.0.1:{TestPorts.Next()}");
         Assert.True(code == HealthCommand.NoAnswer, output);
 
         (code, output) = await HealthAsync(env);

@@ -18,7 +18,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Live_and_ready_answer_200_and_ready_names_the_broker_and_store_checks()
     {
-        var port = ServiceProcess.FreePort();
+        var port = TestPorts.Next();
         await using var env = new TestEnvironment(new() { ["Service:HealthPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         await using var service = await TestService.StartAsync(env);
 
@@ -35,7 +35,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Ready_turns_503_while_the_store_is_unreachable_and_200_when_it_is_back()
     {
-        var port = ServiceProcess.FreePort();
+        var port = TestPorts.Next();
         await using var env = new TestEnvironment(new()
         {
             ["Service:HealthPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -63,7 +63,7 @@ public sealed class HealthEndpointTests
     [Fact]
     public async Task Metrics_expose_the_sync_meter_as_prometheus_text()
     {
-        var port = ServiceProcess.FreePort();
+        var port = TestPorts.Next();
         await using var env = new TestEnvironment(new() { ["Service:HealthPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         await using var service = await TestService.StartAsync(env);
 
@@ -117,7 +117,7 @@ public sealed class HealthEndpointTests
     [InlineData("PUT")]
     public async Task Metrics_answer_only_GET_and_HEAD(string method)
     {
-        var port = ServiceProcess.FreePort();
+        var port = TestPorts.Next();
         await using var env = new TestEnvironment(new() { ["Service:HealthPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         await using var service = await TestService.StartAsync(env);
 
@@ -146,7 +146,7 @@ public sealed class HealthEndpointTests
         var external = ExternalAddress();
         Skip.If(external is null, "this machine has no IPv4 address other than loopback to try");
 
-        var port = ServiceProcess.FreePort();
+        var port = TestPorts.Next();
         var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using (var env = new TestEnvironment(new() { ["Service:HealthPort"] = portText }))
         await using (var service = await TestService.StartAsync(env))

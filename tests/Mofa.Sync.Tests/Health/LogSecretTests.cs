@@ -78,7 +78,7 @@ public sealed class LogSecretTests
         // Moodle's own text should never carry the token, but if it does it must not travel on.
         moodleA.Answer = (_, _) => Notifications.FakeMoodleServer.Reply.Exception("invalidtoken", $"Invalid token - token {tokenA} not found");
         moodleB.Answer = (_, _) => Notifications.FakeMoodleServer.Reply.Redirect(307, $"{elsewhere.BaseUrl}/{tokenB}/server.php?wstoken={tokenB}");
-        var siteC = $"http://127.0.0.1:{ServiceProcess.FreePort()}/moodle"; // nothing listens there
+        var siteC = $"http://127.0.0.1:{TestPorts.Next()}/moodle"; // nothing listens there
 
         var settings = new Dictionary<string, string>(DebugJsonLogs(user.Name, user.Password))
         {

@@ -26,7 +26,7 @@ public sealed class FakeMoodleServer : IAsyncDisposable
 
     public FakeMoodleServer()
     {
-        var port = FreePort();
+        var port = TestPorts.Next();
         BaseUrl = $"http://127.0.0.1:{port}/moodle";
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
@@ -165,8 +165,6 @@ public sealed class FakeMoodleServer : IAsyncDisposable
             }
         }
     }
-
-    private static int FreePort() => TestPorts.Next();
 
     public async ValueTask DisposeAsync()
     {

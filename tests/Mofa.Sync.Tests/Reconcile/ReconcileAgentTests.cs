@@ -40,7 +40,7 @@ public sealed class ReconcileAgentTests
     {
         await using var world = new ReconcileWorld();
         var course = world.AddCourse(105, modules: 30, teachers: 3, students: 197, fullName: "Organic Chemistry (restored)");
-        var port = Faults.ServiceProcess.FreePort();
+        var port = TestPorts.Next();
         var settings = Settings(world.Server);
         settings["Service:HealthPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using var env = new TestEnvironment(settings);

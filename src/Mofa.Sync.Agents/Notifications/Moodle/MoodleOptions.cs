@@ -38,8 +38,6 @@ public sealed class MoodleOptions
     /// </summary>
     public int MaxResponseMegabytes { get; set; } = 32;
 
-    public long MaxResponseBytes => MaxResponseMegabytes * 1024L * 1024L;
-
     /// <summary>The sites as configured: <see cref="Sites"/>, or the one the shorthand names.</summary>
     public IReadOnlyList<MoodleSiteOptions> ConfiguredSites() =>
         Sites.Count > 0 || BaseUrl.Length == 0 ? Sites : [new MoodleSiteOptions { Url = BaseUrl, Token = Token }];
