@@ -1,3 +1,4 @@
+using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 
@@ -9,13 +10,16 @@ public sealed class ProcessKillTests
     [Fact]
     public async Task A_service_killed_mid_stream_loses_nothing_and_applies_nothing_twice_in_effect_after_a_restart()
     {
-        var (history, expected) = FaultRun.History(seed: 3, length: 4000);
+        var (history, expected) = FaultRun.History(seed: 3, length: 10_000);
         await using var env = new TestEnvironment();
 
+        // The whole history waits in the queues before the service starts: published while it ran,
+        // a fast service could drain it before the kill.
+        await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
+        await env.PublishAsync(history.Select(BridgeBody.Of));
         await using (var first = ServiceProcess.Run(env))
         {
             await first.WaitUntilReadyAsync();
-            await env.PublishAsync(history.Select(BridgeBody.Of));
             await FaultRun.WaitUntilReceivedAsync(first, 200);
 
             // With messages still waiting, each agent's consumer holds a full prefetch window of
