@@ -1,3 +1,4 @@
+using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 
@@ -14,14 +15,17 @@ public sealed class GracefulShutdownTests
     [Fact]
     public async Task Sigterm_stops_taking_messages_exits_with_zero_and_a_restart_completes_the_mirror()
     {
-        var (history, expected) = FaultRun.History(seed: 5, length: 6000);
+        var (history, expected) = FaultRun.History(seed: 5, length: 10_000);
         await using var env = new TestEnvironment();
         var settings = new Dictionary<string, string> { ["Service:ShutdownTimeout"] = ShutdownTimeout.ToString() };
 
+        // The whole history waits in the queues before the service starts: published while it ran,
+        // a fast service could drain it before the SIGTERM.
+        await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
+        await env.PublishAsync(history.Select(BridgeBody.Of));
         await using (var first = ServiceProcess.Run(env, settings))
         {
             await first.WaitUntilReadyAsync();
-            await env.PublishAsync(history.Select(BridgeBody.Of));
             await FaultRun.WaitUntilReceivedAsync(first, 200);
             Assert.True(await FaultRun.BacklogAsync(env) > 0, "SIGTERM should arrive mid-stream; the service had already drained the queues");
 
