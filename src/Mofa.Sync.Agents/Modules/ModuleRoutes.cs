@@ -61,6 +61,8 @@ internal static partial class ModuleNameRules
         rule.NotEmpty().WithMessage("moduleName must not be empty")
             .Matches(ModuleName()).WithMessage((_, value) => $"moduleName must be a Moodle module name like 'assign' or 'quiz' (got '{Echo.Cut(value)}')");
 
+    public static bool IsModuleName(string value) => ModuleName().IsMatch(value);
+
     [GeneratedRegex("^[a-z][a-z0-9_]{0,27}\\z")]
     private static partial Regex ModuleName();
 }
