@@ -168,6 +168,10 @@ class outbox {
         foreach ($this->db->get_records(self::TABLE, ['state' => $state], 'id', '*', 0, $limit) ?: [] as $record) {
             $row = (array)$record;
             $row['fields'] = json_decode((string)$record->fields, true, 512, JSON_THROW_ON_ERROR);
+            if ((int)$row['sequence'] === 0) {
+                // Outside a transaction a crash can fall between the insert and the update: the id it was to get.
+                $row['sequence'] = $row['id'];
+            }
             $rows[] = $row;
         }
         return $rows;

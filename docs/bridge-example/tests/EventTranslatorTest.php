@@ -260,6 +260,10 @@ final class EventTranslatorTest extends TestCase
         $rows = $this->fire('\core\event\course_restored', ['courseid' => '101', 'objectid' => '101']);
         $this->assertSame(2, $rows[0]['sequence']);
         $this->assertSame('2', $this->db->get_field(outbox::TABLE, 'sequence', ['id' => 2]));
+
+        // A row whose update never ran (no transaction, a crash between the two statements) is read with its id.
+        $this->db->set_field(outbox::TABLE, 'sequence', 0, ['id' => 1]);
+        $this->assertSame('1', (new outbox($this->db))->waiting(1)[0]['sequence']);
     }
 
     /** lib/classes/event/manager.php reads db/events.php: static callbacks taking the event, internal, every event the translator handles. */

@@ -45,10 +45,13 @@ class publish_outbox extends \core\task\scheduled_task {
             return;
         }
         self::require_amqplib();
-        $connection = new AMQPStreamConnection($config->host, (int)($config->port ?: 5672), (string)$config->user,
-            (string)$config->password, (string)($config->vhost ?: '/'));
-        $publisher = new publisher($connection, (string)($config->exchange ?: 'moodle.events'));
-        $site = !empty($config->site) ? (string)$config->site : $CFG->wwwroot;
+        $setting = function (string $name, string $default) use ($config): string {
+            return isset($config->$name) && (string)$config->$name !== '' ? (string)$config->$name : $default;
+        };
+        $connection = new AMQPStreamConnection($config->host, (int)$setting('port', '5672'), $setting('user', 'guest'),
+            $setting('password', ''), $setting('vhost', '/'));
+        $publisher = new publisher($connection, $setting('exchange', 'moodle.events'));
+        $site = $setting('site', $CFG->wwwroot);
         try {
             $published = self::publish($outbox, $publisher, $site);
             mtrace("local_mofabridge: {$published} message(s) published");
@@ -57,7 +60,7 @@ class publish_outbox extends \core\task\scheduled_task {
             $connection->close();
         }
 
-        $days = (int)($config->retentiondays ?? 30);
+        $days = (int)$setting('retentiondays', '30');
         $DB->delete_records_select(outbox::TABLE, 'state = :done AND timecreated < :before',
             ['done' => outbox::DONE, 'before' => time() - max(1, $days) * DAYSECS]);
     }
