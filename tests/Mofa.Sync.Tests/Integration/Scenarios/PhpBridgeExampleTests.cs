@@ -41,10 +41,10 @@ public sealed class PhpBridgeExampleTests
         var run = await RunAsync(phpunit!, ["-c", Path.Combine(Plugin, "tests", "phpunit.xml")], []);
 
         Assert.True(run.ExitCode == 0, $"phpunit exited with {run.ExitCode}:\n{run.Out}{run.Err}");
-        // At least the 15 tests written today ran, none skipped or incomplete.
+        // At least the 20 tests the plugin has ran (phpunit says OK only when none failed, was skipped or incomplete).
         var summary = System.Text.RegularExpressions.Regex.Match(run.Out, @"OK \((\d+) tests?, (\d+) assertions?\)");
         Assert.True(summary.Success, $"phpunit did not report OK:\n{run.Out}");
-        Assert.InRange(int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 15, 1000);
+        Assert.InRange(int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 20, 1000);
     }
 
     [SkippableFact]
