@@ -47,11 +47,14 @@ public sealed class CourseContentScopeTests
     }
 
     [Fact]
-    public async Task A_reconciled_course_leaves_its_qbank_module_out()
+    public async Task A_reconciled_course_leaves_its_qbank_module_out_and_drops_one_stored_before()
     {
         await using var world = new ReconcileWorld();
         var course = world.AddCourse(42, modules: 2, teachers: 1, students: 1);
         course.Modules.Add(new FakeMoodleSite.FakeModule(42900, "qbank", 77, "C42 course question bank"));
+        // Stored by an earlier version of the service, which took qbank modules: the reconcile removes it.
+        await world.ApplyEventsAsync(world.Events.ModuleCreated(1, 42, 42900, "qbank", 77, "C42 course question bank"));
+        Assert.Equal([42900L], (await world.ExportAsync()).Modules.Select(m => m.CmId));
 
         var run = await world.RunAsync("reconcile", "--site", world.Site, "--course", "42");
 
