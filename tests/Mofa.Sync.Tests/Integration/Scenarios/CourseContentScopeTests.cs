@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Reconcile;
@@ -15,7 +16,8 @@ namespace Mofa.Sync.Tests.Integration.Scenarios;
 /// The mirror keeps course content only, whatever a bridge sends (Routing/CourseContentScope.cs):
 /// Moodle 5.0's qbank modules (FEATURE_CAN_DISPLAY false, mod/qbank/lib.php) and the front page
 /// (course 1, SITEID) are acknowledged and counted as ignored by the agents, and left out by the
-/// reconcile that reads a course back. Real broker, real service, a real HTTP server as Moodle.
+/// reconcile that reads a course back, and reported as ignored by `mofa-sync validate`. Real
+/// broker, real service, a real HTTP server as Moodle.
 /// </summary>
 public sealed class CourseContentScopeTests
 {
@@ -71,6 +73,17 @@ public sealed class CourseContentScopeTests
         var error = Assert.Throws<SettingsException>(() => MofaSyncSettings.Bind(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Sync:ExcludedModules:0"] = "qbank", ["Sync:ExcludedModules:1"] = "Label Module" }).Build()));
         Assert.Contains("Sync:ExcludedModules must hold Moodle module names like 'qbank' (lower-case letters, digits, '_'; got 'Label Module')", error.Message);
+    }
+
+    [Fact]
+    public void Validate_reports_a_qbank_module_and_the_front_page_as_ignored_as_the_agents_do()
+    {
+        var e = new EventFactory();
+        var qbank = BridgeFileValidator.CheckLine(BridgeBody.Of(e.ModuleCreated(1, 5, 6, "qbank", 7, "Bank")).Body, 1, null);
+        Assert.Equal((LineOutcome.Ignored, "module 'qbank' is not course content (Sync:ExcludedModules)"), (qbank.Outcome, qbank.Reason));
+        var front = BridgeFileValidator.CheckLine(BridgeBody.Of(e.CourseUpdated(1, 1)).Body, 2, null);
+        Assert.Equal((LineOutcome.Ignored, "course 1 is the site's front page, not a course of the mirror"), (front.Outcome, front.Reason));
+        Assert.Equal(LineOutcome.Valid, BridgeFileValidator.CheckLine(BridgeBody.Of(e.ModuleCreated(1, 5, 6, "page", 7, "Syllabus")).Body, 3, null).Outcome);
     }
 
     /// <summary>Counts mofa_sync_events with outcome ignored, for one service's meter only.</summary>
