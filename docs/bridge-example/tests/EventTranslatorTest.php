@@ -240,6 +240,24 @@ final class EventTranslatorTest extends TestCase
         $this->assertSame([], (new outbox($this->db))->failed(10));
     }
 
+    /** classes/task/publish_outbox.php run by cron with no broker configured: the kept events are translated, every message waits, one line says why. */
+    public function test_the_task_without_a_broker_keeps_every_message_and_says_why(): void
+    {
+        global $DB, $CFG;
+        $DB = $this->db;
+        $CFG = (object)['wwwroot' => 'https://moodle.example.edu'];
+        $GLOBALS['plugin_config']['local_mofabridge'] = ['host' => ''];
+        $GLOBALS['mtrace'] = [];
+        $this->fire('\core\event\course_created', ['courseid' => '101', 'objectid' => '101']);
+        (new outbox($this->db))->keep_failed(['eventname' => '\core\event\course_updated', 'timecreated' => 1788000001, 'courseid' => '101', 'objectid' => '101', 'userid' => '2']);
+
+        (new publish_outbox())->execute();
+
+        $this->assertSame(['\core\event\course_created', '\core\event\course_updated'], self::names((new outbox($this->db))->waiting(10)));
+        $this->assertSame([], (new outbox($this->db))->failed(10));
+        $this->assertSame(['local_mofabridge: no broker configured (Site administration > Plugins > Local plugins > Mofa.Sync bridge); the outbox keeps the messages'], $GLOBALS['mtrace']);
+    }
+
     /** When the database refuses even the kept row (a broken transaction), one error-log line says what is lost and what to run. */
     public function test_an_event_that_cannot_be_kept_is_logged_as_lost(): void
     {

@@ -19,3 +19,10 @@ if (!function_exists('mtrace')) {
         $GLOBALS['mtrace'][] = $string;
     }
 }
+if (!function_exists('get_config')) {
+    // lib/moodlelib.php: a plugin's settings as one object, only the ones that are set.
+    function get_config($plugin, $name = null)
+    {
+        return (object)($GLOBALS['plugin_config'][$plugin] ?? []);
+    }
+}
