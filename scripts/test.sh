@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash rabbitmq/start-local-broker.sh || { echo "0 passed, 1 failed"; exit 1; }
 # The PHP bridge example's test needs php and php-amqplib; without them it is skipped, with the reason.
-bash scripts/install-php.sh || echo "warning: php8.2-cli / php-amqplib could not be installed; the PHP bridge example's test will be skipped" >&2
+bash scripts/install-php.sh || echo "warning: php8.2-cli / php-amqplib / phpunit could not be installed; the bridge plugin's PHP tests will be skipped" >&2
 
 results=.artifacts/test-results
 rm -rf "$results"

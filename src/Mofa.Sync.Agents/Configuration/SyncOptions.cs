@@ -21,6 +21,14 @@ public sealed class SyncOptions
     /// <summary>The largest Sync:MaxClockSkew start-up accepts.</summary>
     public static readonly TimeSpan MaxClockSkewLimit = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// Moodle module names that are not course content: the agents ignore their events and the
+    /// reconcile leaves them out (Routing/CourseContentScope.cs). Empty means the default list.
+    /// </summary>
+    public List<string> ExcludedModules { get; set; } = [];
+
+    public static readonly string[] DefaultExcludedModules = ["qbank"];
+
     public static readonly string[] DefaultTeacherRoles = ["editingteacher", "manager"];
 
     public ISet<string> TeacherRoleSet() =>

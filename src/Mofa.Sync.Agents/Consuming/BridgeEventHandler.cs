@@ -20,6 +20,7 @@ public sealed class BridgeEventHandler(
     MirrorApplier applier,
     BridgeMessageReader reader,
     SyncMetrics metrics,
+    CourseContentScope scope,
     ILogger<BridgeEventHandler> logger)
 {
     public async Task HandleAsync(ConsumeContext<BridgeMessage> context)
@@ -29,10 +30,11 @@ public sealed class BridgeEventHandler(
         // Read once: each payload lookup takes a lock that the endpoint's concurrent messages share.
         var attempt = context.GetRetryAttempt();
         if (attempt == 0) metrics.Received(parsed.Kind);
-        if (parsed.Event is null)
+        var ignored = parsed.Event is null ? parsed.IgnoredBecause : scope.Excludes(parsed.Event);
+        if (parsed.Event is null || ignored is not null)
         {
             metrics.Outcome(parsed.Kind, "ignored");
-            logger.LogDebug("Ignored {Kind} {MessageId}: {Why}", parsed.Kind, context.MessageId, parsed.IgnoredBecause);
+            logger.LogDebug("Ignored {Kind} {MessageId}: {Why}", parsed.Kind, context.MessageId, ignored);
             return;
         }
 

@@ -16,7 +16,7 @@ public static class ModuleRoutes
             [BridgeRoutingKeys.CourseModuleCreated, BridgeRoutingKeys.CourseModuleUpdated],
             new CourseModuleChangedValidator(),
             (mirror, e, ct) => mirror.ApplyAsync(e, ct),
-            "A course module (activity or resource) was created or updated: the mirror upserts it. moduleName is Moodle's modname; assign, quiz and choice are kinds of their own, any other modname is kept as a resource of that type."),
+            "A course module (activity or resource) was created or updated: the mirror upserts it. moduleName is Moodle's modname; assign, quiz and choice are kinds of their own, any other modname is kept as a resource of that type. A module listed in Sync:ExcludedModules (default qbank: not course content) or of course 1 (the front page) is acknowledged and ignored."),
         new BridgeRoute<CourseModuleDeleted>(SyncAgent.Module,
             [BridgeRoutingKeys.CourseModuleDeleted],
             new CourseModuleDeletedValidator(),
@@ -60,6 +60,8 @@ internal static partial class ModuleNameRules
     public static void Apply<T>(IRuleBuilderInitial<T, string> rule) =>
         rule.NotEmpty().WithMessage("moduleName must not be empty")
             .Matches(ModuleName()).WithMessage((_, value) => $"moduleName must be a Moodle module name like 'assign' or 'quiz' (got '{Echo.Cut(value)}')");
+
+    public static bool IsModuleName(string value) => ModuleName().IsMatch(value);
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,27}\\z")]
     private static partial Regex ModuleName();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Mofa.Sync.Mirror.Snapshots;
 using Mofa.Sync.Agents.Notifications.Moodle;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Agents.Sites;
 using Mofa.Sync.Agents.Validation;
 
@@ -17,7 +18,7 @@ namespace Mofa.Sync.Agents.Reconcile;
 /// Failures: <see cref="MoodleRejectedException"/> (the token or the service refused: fix the
 /// settings), <see cref="MoodleUnavailableException"/> (down, slow, not JSON: try again later).
 /// </summary>
-public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer pacer, ReconcileOptions options, TimeProvider clock)
+public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer pacer, ReconcileOptions options, CourseContentScope scope, TimeProvider clock)
 {
     /// <summary>What core_webservice_get_site_info says about the token.</summary>
     public sealed record SiteCheck(string SiteName, string Username, IReadOnlyList<string> MissingFunctions);
@@ -91,7 +92,7 @@ public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer 
                 return new CourseRead.Refused(site.Url, courseId, $"Moodle at {site.Url} shows no sections of course {courseId} (a hidden course the token's user may not see)");
             }
 
-            var modules = Modules(site, contents.RootElement);
+            var modules = scope.Keep(Modules(site, contents.RootElement));
             List<SnapshotUser> users;
             try
             {

@@ -15,7 +15,7 @@ public static class UserRoutes
             [BridgeRoutingKeys.RoleAssigned],
             new RoleAssignedValidator(),
             (mirror, e, ct) => mirror.ApplyAsync(e, ct),
-            "A role was assigned in a course context. Only teacher roles (default editingteacher and manager) are kept; the user's profile comes from the record snapshot."),
+            "A role was assigned in a course context. Only teacher roles (default editingteacher and manager) are kept; the user's profile is the bridge's read of Moodle's user table when the event fires (role events carry no profile)."),
         new BridgeRoute<RoleUnassigned>(SyncAgent.User,
             [BridgeRoutingKeys.RoleUnassigned],
             new RoleUnassignedValidator(),

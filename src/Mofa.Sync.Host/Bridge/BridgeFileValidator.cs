@@ -62,8 +62,9 @@ public static class BridgeFileValidator
         try
         {
             var parsed = BridgeMessageParser.Parse(line.RoutingKey, line.Body, checks.Rules, checks.Sites);
-            return parsed.Event is null
-                ? new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Ignored, parsed.IgnoredBecause)
+            var ignored = parsed.Event is null ? parsed.IgnoredBecause : checks.Scope.Excludes(parsed.Event);
+            return parsed.Event is null || ignored is not null
+                ? new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Ignored, ignored)
                 : new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Valid, null);
         }
         catch (InvalidBridgeMessageException ex)

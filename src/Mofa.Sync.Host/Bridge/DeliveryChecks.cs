@@ -1,4 +1,6 @@
+using Mofa.Sync.Agents.Configuration;
 using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Agents.Sites;
 using Mofa.Sync.Agents.Validation;
 using Mofa.Sync.Contracts;
@@ -9,10 +11,13 @@ namespace Mofa.Sync.Host.Bridge;
 /// <summary>
 /// The settings the agents check a delivery against, as the running service holds them: the
 /// message limits (RabbitMq:MaxBodyBytes), the time bound (Sync:MaxClockSkew) and the configured
-/// Moodle sites. `mofa-sync validate` checks each line with the same.
+/// Moodle sites, and what of a site is course content (Sync:ExcludedModules, the front page).
+/// `mofa-sync validate` checks each line with the same.
 /// </summary>
 public sealed record DeliveryChecks(MessageLimits Limits, BridgeRules Rules, MoodleSites Sites)
 {
+    public CourseContentScope Scope { get; init; } = CourseContentScope.From(new SyncOptions());
+
     /// <summary>The defaults: no site configured, default limits and time bound.</summary>
     public static DeliveryChecks Default { get; } = new(
         new MessageLimits(MessageLimits.DefaultMaxBodyBytes, MessageLimits.DefaultMaxHeaderBytes), BridgeRules.Default, MoodleSites.None);
@@ -20,7 +25,7 @@ public sealed record DeliveryChecks(MessageLimits Limits, BridgeRules Rules, Moo
     public static DeliveryChecks From(MofaSyncSettings settings) => new(
         new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes),
         new BridgeRules(settings.Sync.MaxClockSkew),
-        new MoodleSites(settings.Moodle));
+        new MoodleSites(settings.Moodle)) { Scope = CourseContentScope.From(settings.Sync) };
 
     /// <summary>Null when the agent would read the body; else why not. A line goes as `publish` sends it: application/json, no headers.</summary>
     public string? RefuseBeforeReading(int bodyBytes) => Limits.Check(bodyBytes, null, BridgeExchange.ContentType, null);

@@ -60,7 +60,7 @@ public sealed class ValidateCommand : Command<ValidateCommand.Options>
                 Console.WriteLine($"{SafeText.Plain(options.File)}:{v.Line}: {what}{key}: {SafeText.Plain(v.Reason)}");
             }
 
-            Console.WriteLine($"{report.Messages} message(s): {report.Valid} valid, {report.Invalid} invalid, {report.Ignored} ignored (kinds the sync does not handle).");
+            Console.WriteLine($"{report.Messages} message(s): {report.Valid} valid, {report.Invalid} invalid, {report.Ignored} ignored (kinds the sync does not handle, or not course content).");
         }
 
         return report.Invalid > 0 ? 1 : 0;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Snapshots;
 using Mofa.Sync.Agents.Reconcile;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Agents.Telemetry;
 using Mofa.Sync.Host.Settings;
 
@@ -21,6 +22,7 @@ public static class ReconcileServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SitePacer>();
         services.TryAddSingleton<ReconcileMetrics>();
+        services.TryAddSingleton(CourseContentScope.From(settings.Sync));
         services.TryAddSingleton<MoodleCourseReader>();
         services.TryAddSingleton(sp => new CourseSnapshotRule(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet()));
         services.TryAddSingleton<CourseReconciler>();

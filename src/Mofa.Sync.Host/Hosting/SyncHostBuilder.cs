@@ -71,6 +71,7 @@ public static class SyncHostBuilder
         services.AddSingleton<LargeBodyReclaimer>();
         services.AddSingleton(new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes));
         services.AddSingleton<BridgeMessageReader>();
+        services.AddSingleton(CourseContentScope.From(settings.Sync));
         services.AddSingleton<BridgeEventHandler>();
         services.AddSingleton<ActivityMonitor>();
         // The mirror store and the notification store, of the configured kind (the SQLite ones share the file's writer).

@@ -74,6 +74,8 @@ public static class SettingsValidator
         Check(s.Sync.RetryMinInterval > TimeSpan.Zero && s.Sync.RetryMaxInterval >= s.Sync.RetryMinInterval,
             "Sync:RetryMinInterval", "must be positive and not above Sync:RetryMaxInterval");
         Check(s.Sync.TeacherRoles.All(r => !string.IsNullOrWhiteSpace(r)), "Sync:TeacherRoles", "must not hold empty role names");
+        var excludedModules = Agents.Routing.CourseContentScope.Problem(s.Sync);
+        Check(excludedModules is null, "Sync:ExcludedModules", excludedModules ?? "");
         Check(s.Sync.MaxClockSkew >= TimeSpan.Zero && s.Sync.MaxClockSkew <= SyncOptions.MaxClockSkewLimit, "Sync:MaxClockSkew",
             $"must be between 00:00:00 and {SyncOptions.MaxClockSkewLimit:c} (got {s.Sync.MaxClockSkew:c})");
         Check(s.Service.ShutdownTimeout > TimeSpan.Zero, "Service:ShutdownTimeout", "must be positive, like 00:00:30");

@@ -37,7 +37,7 @@ public sealed class BoundedShutdownTests
             await begin.ExecuteNonQueryAsync();
         }
 
-        await env.PublishAsync([new PhpBridge("https://moodle.example.edu").Event(CourseCreated, new { courseId = 1, fullName = "Stuck", shortName = "S" })]);
+        await env.PublishAsync([new PhpBridge("https://moodle.example.edu").Event(CourseCreated, new { courseId = 101, fullName = "Stuck", shortName = "S" })]);
         await FaultRun.WaitUntilReceivedAsync(service, 1);
         await Task.Delay(TimeSpan.FromSeconds(1));
 
