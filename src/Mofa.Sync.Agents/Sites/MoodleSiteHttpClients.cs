@@ -17,11 +17,18 @@ namespace Mofa.Sync.Agents.Sites;
 ///   reads it inside the try: a peer that sends headers and then trickles the body cannot hold a
 ///   call longer), and up to its RetryLimit retries with exponential back-off and jitter
 ///   (Microsoft.Extensions.Http.Resilience, i.e. Polly) for HTTP 5xx, 408, 429, timeouts, refused
-///   connections, and Moodle's HTTP-200 error answers that are not permanent.</item>
+///   connections, and Moodle's HTTP-200 error answers that are not permanent; a Retry-After is
+///   honoured up to <see cref="MaxRetryDelay"/>.</item>
 /// </list>
 /// </summary>
 public static class MoodleSiteHttpClients
 {
+    /// <summary>
+    /// The longest wait before a retry, a Retry-After included: Polly's MaxDelay does not cap the delay
+    /// a Retry-After gives, and an answer saying "Retry-After: 86400" would hold the call for a day.
+    /// </summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
+
     public static IServiceCollection AddMoodleSites(this IServiceCollection services, MoodleOptions options)
     {
         var sites = new MoodleSites(options);
@@ -49,8 +56,9 @@ public static class MoodleSiteHttpClients
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
                         Delay = site.RetryDelay,
-                        MaxDelay = TimeSpan.FromMinutes(1),
+                        MaxDelay = MaxRetryDelay,
                         ShouldHandle = args => ShouldRetryAsync(args, maxResponseBytes),
+                        DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
                     });
                 }
 
@@ -64,6 +72,15 @@ public static class MoodleSiteHttpClients
         services.AddSingleton<MoodleWebServiceCaller>();
         services.AddSingleton<MoodleWebServiceClient>();
         return services;
+    }
+
+    /// <summary>What the answer's Retry-After asks for, at most <see cref="MaxRetryDelay"/>; null: the back-off decides.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage? response)
+    {
+        var header = response?.Headers.RetryAfter;
+        var wait = header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        if (wait is not { } w) return null;
+        return w <= TimeSpan.Zero ? TimeSpan.Zero : w < MaxRetryDelay ? w : MaxRetryDelay;
     }
 
     private static async ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args, long maxBytes)

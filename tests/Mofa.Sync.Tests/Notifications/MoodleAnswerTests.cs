@@ -67,6 +67,27 @@ public sealed class MoodleAnswerTests(ITestOutputHelper output)
         Assert.Contains(status.Reasons, r => r.Contains("Moodle:Timeout", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_Retry_After_of_a_day_is_waited_for_at_most_a_minute_and_the_delivery_ends()
+    {
+        await using var world = new NotificationWorld(new() { ["Moodle:RetryLimit"] = "1" });
+        world.Moodle.Answer = (_, _) => new FakeMoodleServer.Reply(503, "<html><body>maintenance</body></html>",
+            Headers: new Dictionary<string, string> { ["Retry-After"] = "86400" });
+        await using var service = await world.StartServiceAsync();
+        await world.CreateCourseWithTeachersAsync(service, Teachers);
+
+        await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(323, "Lab"))]);
+        await world.Moodle.WaitForCallsAsync(1);
+        var called = Stopwatch.StartNew();
+        // Budget against a hang only: without the cap the retry would wait the day the answer asks for.
+        var error = Assert.Single(await world.WaitForErrorQueueAsync(1));
+        output.WriteLine($"retried after {called.Elapsed.TotalSeconds:0.0} s (Retry-After: 86400, capped at {Agents.Sites.MoodleSiteHttpClients.MaxRetryDelay})");
+
+        Assert.Equal(2, world.Moodle.Calls.Count);
+        Assert.Contains("HTTP 503", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("after 1 retries", error.Reason, StringComparison.Ordinal);
+    }
+
     /// <summary>What Moodle's REST server, PHP or a proxy can answer, and how the delivery must end.</summary>
     [Theory]
     [InlineData("msgid 1.5", "not a list of message results, each with an integer msgid")]
