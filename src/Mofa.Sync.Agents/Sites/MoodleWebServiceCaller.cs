@@ -113,14 +113,17 @@ public sealed class MoodleWebServiceCaller(IHttpClientFactory clients, MoodleSit
     /// <summary>The first characters of an answer, quoted: enough to recognise a maintenance page or a proxy's.</summary>
     public static string QuoteStart(MoodleSite site, string body) => Quote(site, body.TrimStart(), 80);
 
-    /// <summary>The body as text in its declared character set (Moodle's is UTF-8); one that is not known makes the answer unreadable.</summary>
+    /// <summary>
+    /// The body as text in its declared character set (Moodle's is UTF-8), without a leading byte
+    /// order mark (a PHP file saved with one puts it before the JSON); a character set that is not
+    /// known makes the answer unreadable.
+    /// </summary>
     private static string Decode(MoodleSite site, string function, string? charset, byte[] body)
     {
-        if (string.IsNullOrWhiteSpace(charset)) return Encoding.UTF8.GetString(body);
         Encoding encoding;
         try
         {
-            encoding = Encoding.GetEncoding(charset.Trim().Trim('"'));
+            encoding = string.IsNullOrWhiteSpace(charset) ? Encoding.UTF8 : Encoding.GetEncoding(charset.Trim().Trim('"'));
         }
         catch (ArgumentException)
         {
@@ -128,7 +131,8 @@ public sealed class MoodleWebServiceCaller(IHttpClientFactory clients, MoodleSit
                 $"Moodle at {site.Url} answered {function} in a character set this service does not know ('{Quote(site, charset)}'; Moodle's web services answer in UTF-8): the answer could not be read");
         }
 
-        return encoding.GetString(body);
+        var text = encoding.GetString(body);
+        return text.StartsWith('\uFEFF') ? text[1..] : text;
     }
 
     private static string Tries(MoodleSite site) => site.RetryLimit == 0 ? "no retries" : $"after {site.RetryLimit} retries";

@@ -88,6 +88,21 @@ public sealed class MoodleAnswerTests(ITestOutputHelper output)
         Assert.Contains("after 1 retries", error.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_answer_behind_a_byte_order_mark_is_read_as_Moodle_meant_it()
+    {
+        await using var world = new NotificationWorld([]);
+        // A PHP file saved with a byte order mark puts it before Moodle's JSON.
+        world.Moodle.Answer = (call, _) => FakeMoodleServer.Reply.Success(call, ids: world.Moodle) is var ok ? ok with { Body = "\uFEFF" + ok.Body } : ok;
+        await using var service = await world.StartServiceAsync();
+        await world.CreateCourseWithTeachersAsync(service, Teachers);
+
+        await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(324, "Lab"))]);
+        var status = Assert.Single(await world.WaitForNotificationsAsync(n => n.Count == 1 && n[0].Delivered + n[0].Failed == 2, "the delivery ended"));
+
+        Assert.Equal((2, 0), (status.Delivered, status.Failed));
+    }
+
     /// <summary>What Moodle's REST server, PHP or a proxy can answer, and how the delivery must end.</summary>
     [Theory]
     [InlineData("msgid 1.5", "not a list of message results, each with an integer msgid")]
