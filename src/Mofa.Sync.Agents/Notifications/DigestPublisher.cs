@@ -3,6 +3,7 @@ using System.Text;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Mofa.Sync.Agents.Validation;
 using Mofa.Sync.Contracts.Notifications;
 
 using Mofa.Sync.Mirror.Notifications;
@@ -117,21 +118,30 @@ public sealed class DigestPublisher(
         await store.MarkPublishedAsync(digestIds, DateTimeOffset.UtcNow, ct);
     }
 
-    /// <summary>The digest's one NotificationRequested: its changes, its recipients and its text, built here once.</summary>
+    /// <summary>
+    /// The digest's one NotificationRequested: its changes, its recipients and its text, built here
+    /// once (and again by the notification consumer, to check a copy against its record). Names are
+    /// cleaned as the text's are (<see cref="PlainText.Clean"/>) and a link is kept only when it is a
+    /// plain web address: whatever the mirror holds, other subscribers get printable text.
+    /// </summary>
     public static NotificationRequested MessageOf(ClosedDigest digest)
     {
-        var changes = digest.Notifications.Select(n => n.ToNotified()).OrderBy(c => c.TimeCreated).ThenBy(c => c.EventId, StringComparer.Ordinal).ToList();
+        var changes = digest.Notifications.Select(n => n.ToNotified())
+            .Select(c => c with { ItemName = Clean(c.ItemName), ItemUrl = HttpUrl.IsLink(c.ItemUrl) ? c.ItemUrl : null })
+            .OrderBy(c => c.TimeCreated).ThenBy(c => c.EventId, StringComparer.Ordinal).ToList();
         return new NotificationRequested
         {
             NotificationId = digest.DigestId,
             Site = digest.Site,
-            Course = new NotifiedCourse { Id = digest.CourseId, Name = digest.CourseName },
+            Course = new NotifiedCourse { Id = digest.CourseId, Name = Clean(digest.CourseName) },
             Recipients = digest.Recipients,
             Changes = changes,
             Text = NotificationText.Of(digest.CourseName, digest.CourseId, changes),
             ClosedAt = digest.ClosedAt.ToUnixTimeSeconds(),
         };
     }
+
+    private static string? Clean(string? name) => name is null ? null : PlainText.Clean(name);
 
     /// <summary>A GUID derived from the notification id (the first 16 bytes of its SHA-256).</summary>
     public static Guid MessageIdOf(string notificationId) =>

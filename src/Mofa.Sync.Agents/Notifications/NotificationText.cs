@@ -62,7 +62,7 @@ public static class NotificationText
             NotificationKinds.Deleted => "was deleted",
             _ => "was updated",
         };
-        var link = change.Kind != NotificationKinds.Deleted && IsWebAddress(change.ItemUrl)
+        var link = change.Kind != NotificationKinds.Deleted && HttpUrl.IsLink(change.ItemUrl)
             ? html ? $" — <a href=\"{Escape(change.ItemUrl!)}\">{Escape(change.ItemUrl!)}</a>" : $" — {Plain(change.ItemUrl!)}"
             : "";
         return $"• {Capitalize(what)} {verb}{link}";
@@ -78,10 +78,6 @@ public static class NotificationText
         _ => "the resource",
     };
 
-    /// <summary>Only a plain http(s) address is a link: never one with user-info (https://moodle.example.edu@evil.example reads as Moodle).</summary>
-    private static bool IsWebAddress(string? url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp) && u.UserInfo.Length == 0;
-
     private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
 
     /// <summary>
@@ -91,5 +87,5 @@ public static class NotificationText
     public static string Escape(string s) => WebUtility.HtmlEncode(Plain(s));
 
     /// <summary>Without control characters or bidirectional overrides (the plain form).</summary>
-    public static string Plain(string s) => PlainText.IsPlain(s) ? s : string.Concat(s.Where(PlainText.IsAllowed));
+    public static string Plain(string s) => PlainText.Clean(s);
 }

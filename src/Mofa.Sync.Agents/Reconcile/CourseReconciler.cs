@@ -2,6 +2,7 @@ using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Snapshots;
 using Mofa.Sync.Agents.Sites;
 using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Agents.Validation;
 
 namespace Mofa.Sync.Agents.Reconcile;
 
@@ -38,7 +39,8 @@ public sealed class CourseReconciler(MoodleCourseReader reader, CourseSnapshotRu
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            metrics.CourseFailed(ex.Message);
+            // Shown by /health/ready and `mofa-sync health`: printable whatever threw it.
+            metrics.CourseFailed(PlainText.Escape(ex.Message));
             throw;
         }
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Mofa.Sync.Mirror.Snapshots;
 using Mofa.Sync.Agents.Notifications.Moodle;
 using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Agents.Sites;
-using Mofa.Sync.Agents.Validation;
 
 namespace Mofa.Sync.Agents.Reconcile;
 
@@ -15,10 +15,12 @@ namespace Mofa.Sync.Agents.Reconcile;
 /// raw database values, so formatted names (entities escaped, filters applied) would differ.
 /// A course becomes a snapshot only when every read succeeded and showed the whole course; any
 /// failure throws before anything is applied, so no course is ever half-applied.
+/// Every text read is cleaned to the contract's text rules (<see cref="MoodleTextCleaning"/>), with
+/// one warning per course that names what was cleaned.
 /// Failures: <see cref="MoodleRejectedException"/> (the token or the service refused: fix the
-/// settings), <see cref="MoodleUnavailableException"/> (down, slow, not JSON: try again later).
+/// settings), <see cref="MoodleUnavailableException"/> (down, slow, not JSON, unreadable: try again later).
 /// </summary>
-public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer pacer, ReconcileOptions options, CourseContentScope scope, TimeProvider clock)
+public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer pacer, ReconcileOptions options, CourseContentScope scope, TimeProvider clock, ILogger<MoodleCourseReader> logger)
 {
     /// <summary>What core_webservice_get_site_info says about the token.</summary>
     public sealed record SiteCheck(string SiteName, string Username, IReadOnlyList<string> MissingFunctions);
@@ -31,7 +33,8 @@ public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer 
         var functions = root.TryGetProperty("functions", out var f) && f.ValueKind == JsonValueKind.Array
             ? f.EnumerateArray().Select(x => x.TryGetProperty("name", out var n) ? n.GetString() : null).OfType<string>().ToHashSet(StringComparer.Ordinal)
             : [];
-        return new SiteCheck(String(root, "sitename") ?? "", String(root, "username") ?? "",
+        var clean = new MoodleTextCleaning();
+        return new SiteCheck(clean.Text(String(root, "sitename") ?? "", "sitename"), clean.Text(String(root, "username") ?? "", "username"),
             MoodleReadFunctions.All.Where(fn => !functions.Contains(fn)).ToList());
     }
 
@@ -92,23 +95,31 @@ public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer 
                 return new CourseRead.Refused(site.Url, courseId, $"Moodle at {site.Url} shows no sections of course {courseId} (a hidden course the token's user may not see)");
             }
 
-            var modules = scope.Keep(Modules(site, contents.RootElement));
+            var clean = new MoodleTextCleaning();
+            var modules = scope.Keep(Modules(site, contents.RootElement, clean));
             List<SnapshotUser> users;
             try
             {
-                users = await EnrolledUsersAsync(site, id, ct);
+                users = await EnrolledUsersAsync(site, id, clean, ct);
             }
             catch (Exception ex) when (CourseRefusal(ex) is { } code)
             {
                 return new CourseRead.Refused(site.Url, courseId, $"Moodle at {site.Url} does not let the token's user list the participants of course {courseId} ({code})");
             }
 
-            return new CourseRead.Complete(new CourseSnapshot(site.Url, courseId, takenAt,
-                String(course, "fullname") ?? "", String(course, "shortname") ?? "", modules, users));
+            var snapshot = new CourseSnapshot(site.Url, courseId, takenAt,
+                clean.Text(String(course, "fullname") ?? "", "course fullname"), clean.Text(String(course, "shortname") ?? "", "course shortname"), modules, users);
+            if (clean.Cleaned.Count > 0)
+            {
+                logger.LogWarning("Course {CourseId} of {Site}: Moodle answered text the contract does not accept; characters a name may not hold were dropped and links that are not plain http(s) addresses left out, in {Fields}",
+                    courseId, site.Url, string.Join(", ", clean.Cleaned.Take(20)) + (clean.Cleaned.Count > 20 ? $" and {clean.Cleaned.Count - 20} more" : ""));
+            }
+
+            return new CourseRead.Complete(snapshot);
         }
     }
 
-    private async Task<List<SnapshotUser>> EnrolledUsersAsync(MoodleSite site, string courseId, CancellationToken ct)
+    private async Task<List<SnapshotUser>> EnrolledUsersAsync(MoodleSite site, string courseId, MoodleTextCleaning clean, CancellationToken ct)
     {
         var users = new List<SnapshotUser>();
         for (var from = 0; ; from += options.PageSize)
@@ -124,18 +135,21 @@ public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer 
             if (page.RootElement.ValueKind != JsonValueKind.Array) throw NotExpected(site, MoodleReadFunctions.EnrolledUsers, "a list of users");
             foreach (var u in page.RootElement.EnumerateArray())
             {
+                var userId = Int64(u, "id") ?? throw NotExpected(site, MoodleReadFunctions.EnrolledUsers, "users with an id");
+                var who = "user " + userId.ToString(CultureInfo.InvariantCulture);
                 var roles = u.TryGetProperty("roles", out var r) && r.ValueKind == JsonValueKind.Array
-                    ? r.EnumerateArray().Select(x => String(x, "shortname")).OfType<string>().ToList()
+                    ? r.EnumerateArray().Select(x => clean.Text(String(x, "shortname"), () => who + " role")).OfType<string>().ToList()
                     : [];
-                users.Add(new SnapshotUser(Int64(u, "id") ?? throw NotExpected(site, MoodleReadFunctions.EnrolledUsers, "users with an id"),
-                    String(u, "username") ?? "", String(u, "email") ?? "", String(u, "firstname") ?? "", String(u, "lastname") ?? "", roles));
+                users.Add(new SnapshotUser(userId,
+                    clean.Text(String(u, "username") ?? "", who + " username"), clean.Text(String(u, "email") ?? "", who + " email"),
+                    clean.Text(String(u, "firstname") ?? "", who + " firstname"), clean.Text(String(u, "lastname") ?? "", who + " lastname"), roles));
             }
 
             if (page.RootElement.GetArrayLength() < options.PageSize) return users;
         }
     }
 
-    private static List<SnapshotModule> Modules(MoodleSite site, JsonElement sections)
+    private static List<SnapshotModule> Modules(MoodleSite site, JsonElement sections, MoodleTextCleaning clean)
     {
         var modules = new List<SnapshotModule>();
         foreach (var section in sections.EnumerateArray())
@@ -143,12 +157,14 @@ public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer 
             if (!section.TryGetProperty("modules", out var list) || list.ValueKind != JsonValueKind.Array) continue;
             foreach (var m in list.EnumerateArray())
             {
+                var cmId = Int64(m, "id") ?? throw NotExpected(site, MoodleReadFunctions.CourseContents, "modules with an id");
+                var which = "module " + cmId.ToString(CultureInfo.InvariantCulture);
                 modules.Add(new SnapshotModule(
-                    Int64(m, "id") ?? throw NotExpected(site, MoodleReadFunctions.CourseContents, "modules with an id"),
-                    String(m, "modname") ?? throw NotExpected(site, MoodleReadFunctions.CourseContents, "modules with a modname"),
+                    cmId,
+                    clean.Text(String(m, "modname") ?? throw NotExpected(site, MoodleReadFunctions.CourseContents, "modules with a modname"), which + " modname"),
                     Int64(m, "instance") ?? 0,
-                    String(m, "name") ?? "",
-                    String(m, "url")));
+                    clean.Text(String(m, "name") ?? "", which + " name"),
+                    clean.Link(String(m, "url"), which + " url")));
             }
         }
 
@@ -175,7 +191,17 @@ public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer 
     {
         await pacer.CallAsync(site.Url, ct);
         parameters.Add(new("moodlewssettingraw", "1"));
-        var body = await caller.CallAsync(site, function, parameters, ct);
+        string body;
+        try
+        {
+            body = await caller.CallAsync(site, function, parameters, ct);
+        }
+        catch (MoodleUnreadableAnswerException ex)
+        {
+            // Reading changes nothing in Moodle: an answer that cannot be read is tried again later.
+            throw new MoodleUnavailableException(ex.Message);
+        }
+
         try
         {
             return JsonDocument.Parse(body);
@@ -183,7 +209,7 @@ public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer 
         catch (JsonException)
         {
             // A maintenance page, a proxy's error page, XML: Moodle is not answering as its web service.
-            var start = Echo.Cut(site.Redact(new string(body.Trim().Take(80).Select(c => char.IsControl(c) ? ' ' : c).ToArray())));
+            var start = MoodleWebServiceCaller.QuoteStart(site, body);
             throw new MoodleUnavailableException($"Moodle at {site.Url} answered {function} with something that is not JSON (it starts \"{start}\"); is the site in maintenance mode?");
         }
     }

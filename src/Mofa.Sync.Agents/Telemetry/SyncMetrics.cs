@@ -16,6 +16,7 @@ public sealed class SyncMetrics : IDisposable
     private readonly Histogram<double> _applyMs;
     private readonly Counter<long> _notifications;
     private readonly Counter<long> _transportErrors;
+    private readonly Counter<long> _requestsRefused;
 
     public SyncMetrics(IMeterFactory? factory = null)
     {
@@ -26,7 +27,9 @@ public sealed class SyncMetrics : IDisposable
             description: "Broker-side failures: endpoint_faulted (a receive endpoint lost its channel or connection), error_move_failed (a message could not be moved to _error)");
         _applyMs = _meter.CreateHistogram<double>("mofa_sync_apply_duration", unit: "ms", description: "Time to apply one event to the mirror, commit included");
         _notifications = _meter.CreateCounter<long>("mofa_sync_notifications",
-            description: "Teacher messages by outcome: delivered, refused (by Moodle, for that teacher), call_failed (the Moodle call failed; retried), not_sent (no Moodle web service)");
+            description: "Teacher messages by outcome: delivered, refused (by Moodle, for that teacher), call_failed (the Moodle call failed; retried), unconfirmed (Moodle's answer could not be read; not sent again), not_sent (no Moodle web service)");
+        _requestsRefused = _meter.CreateCounter<long>("mofa_sync_notification_requests_refused",
+            description: "NotificationRequested messages the notification consumer refused, messaging nobody: unknown_digest (not a digest this service recorded), differs (not what it recorded for that digest)");
     }
 
     public void Received(string kind) => _received.Add(1, new KeyValuePair<string, object?>("kind", kind));
@@ -43,6 +46,9 @@ public sealed class SyncMetrics : IDisposable
         if (count > 0) _notifications.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
     }
 
+    /// <summary>A NotificationRequested refused: <see cref="NotificationRequestRefusals"/>.</summary>
+    public void NotificationRequestRefused(string reason) => _requestsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
     public void TransportError(string kind) => _transportErrors.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public void Dispose() => _meter.Dispose();
@@ -54,5 +60,13 @@ public static class NotificationOutcomes
     public const string Delivered = "delivered";
     public const string Refused = "refused";
     public const string CallFailed = "call_failed";
+    public const string Unconfirmed = "unconfirmed";
     public const string NotSent = "not_sent";
+}
+
+/// <summary>The reason label of mofa_sync_notification_requests_refused_total.</summary>
+public static class NotificationRequestRefusals
+{
+    public const string UnknownDigest = "unknown_digest";
+    public const string Differs = "differs";
 }

@@ -96,6 +96,9 @@ public static class HttpUrl
     /// </summary>
     public static bool HasUserInfo(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0;
+
+    /// <summary>What may be shown as a link: an absolute http(s) address without user information or characters a name may not hold.</summary>
+    public static bool IsLink(string? value) => IsValid(value) && !HasUserInfo(value) && PlainText.IsPlain(value);
 }
 
 /// <summary>Quotes a bad value back in a reason, cut short: reasons travel in message headers (128 KiB at most).</summary>

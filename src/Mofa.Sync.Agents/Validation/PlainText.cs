@@ -36,6 +36,13 @@ public static class PlainText
 
     public static bool IsPlain(string? value) => FindForbidden(value) is null;
 
+    /// <summary>
+    /// The value without the characters a name may not hold, for text that is shown rather than
+    /// judged: what Moodle itself answers (reconcile), what a teacher reads. A bridge message
+    /// carrying them is rejected instead.
+    /// </summary>
+    public static string Clean(string value) => IsPlain(value) ? value : string.Concat(value.Where(IsAllowed));
+
     /// <summary>U+001B (ESC), U+202E (RIGHT-TO-LEFT OVERRIDE): a character named the way a reader can look it up.</summary>
     public static string Describe(char c)
     {

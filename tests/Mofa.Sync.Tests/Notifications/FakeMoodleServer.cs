@@ -23,6 +23,7 @@ public sealed class FakeMoodleServer : IAsyncDisposable
     private readonly ConcurrentQueue<Call> _calls = new();
     private readonly TaskCompletionSource _neverAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextMsgId = 1000;
+    private long _trickled;
 
     public FakeMoodleServer()
     {
@@ -50,7 +51,14 @@ public sealed class FakeMoodleServer : IAsyncDisposable
         public IReadOnlyDictionary<string, string> Form { get; init; } = new Dictionary<string, string>();
     }
 
-    public sealed record Reply(int Status, string Body, TimeSpan Delay = default, bool Never = false, string? Location = null)
+    /// <summary>
+    /// How a call is answered. <paramref name="Reason"/>: the status line's reason phrase (a proxy's, say);
+    /// <paramref name="ContentType"/>: the Content-Type header (default: Moodle's for 200, text/html else);
+    /// <paramref name="Headers"/>: more headers (Retry-After); <paramref name="Trickle"/>: the headers announce
+    /// 100,000 bytes, then the body comes one byte per interval until the client gives up.
+    /// </summary>
+    public sealed record Reply(int Status, string Body, TimeSpan Delay = default, bool Never = false, string? Location = null,
+        string? Reason = null, string? ContentType = null, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan? Trickle = null)
     {
         /// <summary>A redirect elsewhere (a moved site, or one that hands the token on): 301, 302, 303, 307 or 308 with a Location.</summary>
         public static Reply Redirect(int status, string location) => new(status, "", Location: location);
@@ -72,6 +80,9 @@ public sealed class FakeMoodleServer : IAsyncDisposable
     }
 
     public long NextMsgId() => Interlocked.Increment(ref _nextMsgId);
+
+    /// <summary>Bytes of trickled bodies written so far (a trickle has started once this is above 0).</summary>
+    public long TrickledBytes => Interlocked.Read(ref _trickled);
 
     /// <summary>Messages in calls answered with a success, by recipient.</summary>
     public ILookup<long, Message> MessagesByRecipient() => Calls.SelectMany(c => c.Messages).ToLookup(m => m.ToUserId);
@@ -147,8 +158,25 @@ public sealed class FakeMoodleServer : IAsyncDisposable
 
             var bytes = Encoding.UTF8.GetBytes(reply.Body);
             context.Response.StatusCode = reply.Status;
+            if (reply.Reason is not null) context.Response.StatusDescription = reply.Reason;
             if (reply.Location is not null) context.Response.RedirectLocation = reply.Location;
-            context.Response.ContentType = reply.Status == 200 ? "application/json; charset=utf-8" : "text/html";
+            context.Response.ContentType = reply.ContentType ?? (reply.Status == 200 ? "application/json; charset=utf-8" : "text/html");
+            foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
+            if (reply.Trickle is { } interval)
+            {
+                context.Response.ContentLength64 = 100_000;
+                for (var i = 0; i < 100_000; i++)
+                {
+                    await context.Response.OutputStream.WriteAsync("["u8.ToArray(), _stop.Token);
+                    await context.Response.OutputStream.FlushAsync(_stop.Token);
+                    Interlocked.Increment(ref _trickled);
+                    await Task.Delay(interval, _stop.Token);
+                }
+
+                context.Response.Close();
+                return;
+            }
+
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();

@@ -299,6 +299,10 @@ internal sealed class Subscriber : IAsyncDisposable
     public async Task RepublishAsync(BasicGetResult got) =>
         await _channel.BasicPublishAsync(_exchange, "", mandatory: false, new BasicProperties(got.BasicProperties), got.Body);
 
+    /// <summary>Publishes another body with a received copy's properties (content type, message type) to the notification exchange: a forgery.</summary>
+    public async Task PublishAsync(BasicGetResult got, byte[] body) =>
+        await _channel.BasicPublishAsync(_exchange, "", mandatory: false, new BasicProperties(got.BasicProperties) { MessageId = Guid.NewGuid().ToString() }, body);
+
     public async ValueTask DisposeAsync()
     {
         await _channel.DisposeAsync();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Mofa.Sync.Agents.Telemetry;
@@ -21,7 +20,7 @@ public sealed class NotificationMetricsTests
         world.Moodle.Answer = (call, _) => FakeMoodleServer.Reply.Success(call,
             m => m.ToUserId == 13 ? "The message could not be sent: the user can not receive messages" : null, world.Moodle);
         await using var service = await world.StartServiceAsync();
-        using var counts = new OutcomeCounts(service.Services.GetRequiredService<IMeterFactory>().Create(SyncMetrics.MeterName));
+        using var counts = Outcomes(service);
         await world.CreateCourseWithTeachersAsync(service, [11, 12, 13]);
 
         await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(301, "Midterm"))]);
@@ -39,7 +38,7 @@ public sealed class NotificationMetricsTests
         await using var world = new NotificationWorld([]);
         world.Moodle.Answer = (_, _) => FakeMoodleServer.Reply.Exception("invalidtoken", "Invalid token - token not found");
         await using var service = await world.StartServiceAsync();
-        using var counts = new OutcomeCounts(service.Services.GetRequiredService<IMeterFactory>().Create(SyncMetrics.MeterName));
+        using var counts = Outcomes(service);
         await world.CreateCourseWithTeachersAsync(service, [11, 12]);
 
         await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(302, "Essay"))]);
@@ -50,30 +49,6 @@ public sealed class NotificationMetricsTests
         Assert.Equal(0, counts.Of(NotificationOutcomes.Delivered));
     }
 
-    /// <summary>Sums mofa_sync_notifications by outcome, for one meter only.</summary>
-    private sealed class OutcomeCounts : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
-
-        public OutcomeCounts(Meter meter)
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "mofa_sync_notifications") listener.EnableMeasurementEvents(instrument);
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "outcome") _counts.AddOrUpdate((string)tag.Value!, value, (_, v) => v + value);
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Of(string outcome) => _counts.GetValueOrDefault(outcome);
-
-        public void Dispose() => _listener.Dispose();
-    }
+    private static MeterCounts Outcomes(TestService service) =>
+        new(service.Services.GetRequiredService<IMeterFactory>().Create(SyncMetrics.MeterName), "mofa_sync_notifications", "outcome");
 }

@@ -37,6 +37,26 @@ public sealed class NotificationUnitTests
     }
 
     [Fact]
+    public void A_NotificationRequested_carries_clean_names_and_only_plain_web_links_whatever_the_mirror_holds()
+    {
+        var change = new Mofa.Sync.Mirror.Notifications.DigestChange
+        {
+            ChangeId = "c1", Site = "https://m.example", CourseId = 3, Kind = NotificationKinds.Created, CmId = 9, ModuleKind = "quiz",
+            ItemName = "Quiz \u001b]0;HACKED\u0007\u202Eevil", ItemUrl = "javascript:alert(1)", EventId = "e1", TimeCreated = 1,
+        };
+        var message = DigestPublisher.MessageOf(new Mofa.Sync.Mirror.Notifications.ClosedDigest("d1", "https://m.example", 3,
+            "Restored \u001b[2J\u001b]0;HACKED\u0007\u202Eevil", [change], [11], DateTimeOffset.UnixEpoch));
+
+        Assert.Equal("Restored [2J]0;HACKEDevil", message.Course.Name);
+        var notified = Assert.Single(message.Changes);
+        Assert.Equal("Quiz ]0;HACKEDevil", notified.ItemName);
+        Assert.Null(notified.ItemUrl);
+        Assert.All(new[] { message.Course.Name, notified.ItemName, message.Text.Plain, message.Text.Html },
+            v => Assert.Null(Mofa.Sync.Agents.Validation.PlainText.FindForbidden(v)));
+        Assert.DoesNotContain("javascript:", message.Text.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Moodle_answers_are_read_as_Moodle_gives_them()
     {
         var error = MoodleAnswer.ReadError("""{"exception":"moodle_exception","errorcode":"invalidtoken","message":"Invalid token - token not found"}""");

@@ -50,8 +50,12 @@ public sealed class NotificationWorld : IAsyncDisposable
 
     public NotificationConsumeCounter Consumed { get; } = new();
 
-    public Task<TestService> StartServiceAsync() =>
-        TestService.StartAsync(Env, services => services.AddSingleton<IConsumeObserver>(Consumed));
+    public Task<TestService> StartServiceAsync(Action<IServiceCollection>? extra = null) =>
+        TestService.StartAsync(Env, services =>
+        {
+            services.AddSingleton<IConsumeObserver>(Consumed);
+            extra?.Invoke(services);
+        });
 
     /// <summary>The course and its teachers (and one student, whom the mirror ignores); waits until applied.</summary>
     public async Task CreateCourseWithTeachersAsync(TestService service, IEnumerable<long> teacherIds)

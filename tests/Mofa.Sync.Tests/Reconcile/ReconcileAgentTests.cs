@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
@@ -120,5 +122,39 @@ public sealed class ReconcileAgentTests
 
         await env.WaitForHandledAsync(12, service);
         Assert.Equal([201L, 202, 203, 204, 205], (await env.ExportAsync()).Courses.Select(c => c.CourseId));
+    }
+
+    [Fact]
+    public async Task Text_from_Moodle_that_the_contract_rejects_is_cleaned_before_it_reaches_the_mirror_or_a_log()
+    {
+        await using var world = new ReconcileWorld();
+        // The probe's values, all three rejected when a bridge sends them.
+        var course = world.AddCourse(301, modules: 3, teachers: 1, students: 1, fullName: "Restored \u001b[2J\u001b]0;HACKED\u0007\u202Eevil");
+        var hostile = course.Modules[1] with { Url = "javascript:alert(1)" };
+        course.Modules[1] = hostile;
+        var teacher = course.Users[0] with { Username = "t\u001b[31mred" };
+        course.Users[0] = teacher;
+        var logs = new CapturedLogs();
+        await using var env = new TestEnvironment(Settings(world.Server));
+        await using var service = await TestService.StartAsync(env, s => s.AddSingleton<ILoggerProvider>(logs));
+
+        await env.PublishAsync([Restored(world.Site, 301)]);
+        await env.WaitForHandledAsync(1, service);
+
+        var export = await env.ExportAsync();
+        Assert.Equal("Restored [2J]0;HACKEDevil", Assert.Single(export.Courses).FullName);
+        // The javascript: link is never stored: the module keeps Moodle's own address of it.
+        var module = Assert.Single(export.Modules, m => m.CmId == hostile.CmId);
+        Assert.Equal($"{world.Site}/mod/{hostile.ModName}/view.php?id={hostile.CmId}", module.Url);
+        Assert.Equal("t[31mred", Assert.Single(export.Users, u => u.UserId == teacher.Id).Username);
+        Assert.All(export.Courses.Select(c => c.FullName).Concat(export.Modules.Select(m => m.Name + m.Url)).Concat(export.Users.Select(u => u.Username)),
+            v => Assert.Null(Mofa.Sync.Agents.Validation.PlainText.FindForbidden(v)));
+
+        var warning = Assert.Single(logs.Lines, l => l.Contains("Moodle answered text the contract does not accept", StringComparison.Ordinal));
+        Assert.Contains("course fullname", warning, StringComparison.Ordinal);
+        Assert.Contains($"module {hostile.CmId} url", warning, StringComparison.Ordinal);
+        Assert.Contains($"user {teacher.Id} username", warning, StringComparison.Ordinal);
+        Assert.All(logs.Lines, l => Assert.Null(Mofa.Sync.Agents.Validation.PlainText.FindForbidden(l)));
+        Assert.Empty(await env.ErrorQueueAsync(SyncAgent.Reconcile));
     }
 }

@@ -101,6 +101,20 @@ public sealed class ReconcileCommandTests
         Assert.Equal(3, down.ExitCode);
         Assert.Contains("HTTP 503", down.Err);
 
+        // A proxy whose reason phrase carries the token: masked in what reconcile prints.
+        world.Moodle.Fault = _ => new FakeMoodleServer.Reply(500, "<html><body>error</body></html>", Reason: $"Bad {FakeMoodleSite.Token} request");
+        var leaky = await world.RunAsync("reconcile", "--site", world.Site, "--course", "5");
+        Assert.Equal(3, leaky.ExitCode);
+        Assert.Contains("HTTP 500 Bad *** request", leaky.Err);
+        Assert.DoesNotContain(FakeMoodleSite.Token, leaky.Err + leaky.Out);
+
+        // Moodle's own error message with a terminal escape: printed escaped.
+        world.Moodle.Fault = _ => FakeMoodleSite.Error("moodle_exception", "dmlreadexception", "Error reading from database \u001b]0;HACKED\u0007");
+        var escaped = await world.RunAsync("reconcile", "--site", world.Site, "--course", "5");
+        Assert.Equal(3, escaped.ExitCode);
+        Assert.Contains("Error reading from database \\u001B]0;HACKED\\u0007", escaped.Err);
+        Assert.DoesNotContain('\u001b', escaped.Err + escaped.Out);
+
         world.Moodle.Fault = null;
         world.Moodle.Functions.Remove("core_enrol_get_enrolled_users");
         var missing = await world.RunAsync("reconcile", "--site", world.Site, "--course", "5");

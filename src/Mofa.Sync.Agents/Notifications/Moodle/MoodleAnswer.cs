@@ -27,7 +27,11 @@ public static class MoodleAnswer
             root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String ? message.GetString()! : "");
     }
 
-    /// <summary>The per-message results, or null when the body is not a list of them.</summary>
+    /// <summary>
+    /// The per-message results, or null when the body is not a list of them as Moodle's
+    /// external_multiple_structure describes: an object per message whose msgid is an integer
+    /// (PARAM_INT), whose clientmsgid and errormessage are strings when present.
+    /// </summary>
     public static IReadOnlyList<MoodleMessageResult>? ReadResults(string body)
     {
         if (!TryParse(body, out var root) || root.ValueKind != JsonValueKind.Array) return null;
@@ -35,13 +39,22 @@ public static class MoodleAnswer
         foreach (var item in root.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Object) return null;
-            var msgId = item.TryGetProperty("msgid", out var id) && id.ValueKind == JsonValueKind.Number ? id.GetInt64() : -1;
-            var clientMsgId = item.TryGetProperty("clientmsgid", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-            var error = item.TryGetProperty("errormessage", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+            if (!item.TryGetProperty("msgid", out var id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt64(out var msgId)) return null;
+            if (!OptionalString(item, "clientmsgid", out var clientMsgId) || !OptionalString(item, "errormessage", out var error)) return null;
             results.Add(new MoodleMessageResult(msgId, clientMsgId, error));
         }
 
         return results;
+    }
+
+    /// <summary>False when the property is there with another type than a string (or null).</summary>
+    private static bool OptionalString(JsonElement item, string name, out string? value)
+    {
+        value = null;
+        if (!item.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return true;
+        if (v.ValueKind != JsonValueKind.String) return false;
+        value = v.GetString();
+        return true;
     }
 
     private static bool TryParse(string body, out JsonElement root)

@@ -18,3 +18,11 @@ public sealed class MoodleUnavailableException(string message, string? errorCode
     /// <summary>Moodle's errorcode when Moodle answered with an error object, else null (no answer, HTTP 5xx).</summary>
     public string? ErrorCode { get; } = errorCode;
 }
+
+/// <summary>
+/// Moodle (or whatever answers at its address) answered HTTP 2xx with something that cannot be
+/// read as the function's answer: a character set that is not known, a body that is not JSON, JSON
+/// of another shape or with values of the wrong type. The call may have taken effect: a message
+/// sent this way is not sent again. The message never contains the token.
+/// </summary>
+public sealed class MoodleUnreadableAnswerException(string message) : Exception(message);

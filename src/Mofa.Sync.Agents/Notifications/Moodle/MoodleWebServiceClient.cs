@@ -25,7 +25,8 @@ public sealed class MoodleWebServiceClient(MoodleWebServiceCaller caller)
 
         var body = await caller.CallAsync(site, Function, Parameters(messages), ct);
         return MoodleAnswer.ReadResults(body)
-            ?? throw new MoodleUnavailableException($"Moodle at {site.Url} answered with something that is not a list of message results (is it Moodle's REST server?)");
+            ?? throw new MoodleUnreadableAnswerException(
+                $"Moodle at {site.Url} answered {Function} with something that is not a list of message results, each with an integer msgid (it starts \"{MoodleWebServiceCaller.QuoteStart(site, body)}\"; is it Moodle's REST server?)");
     }
 
     private static IEnumerable<KeyValuePair<string, string>> Parameters(IReadOnlyList<MoodleMessage> messages)
