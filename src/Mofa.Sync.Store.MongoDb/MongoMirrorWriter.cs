@@ -117,7 +117,7 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
                     .Project(new BsonDocument { { VersionField, 1 } })
                     .FirstOrDefaultAsync(ct);
                 var stored = existing?.GetValue(VersionField, BsonNull.Value) is { IsString: true } s ? s.AsString : null;
-                if (stored is not null && string.CompareOrdinal(stored, version) >= 0
+                if (stored is not null && EventVersion.Compare(stored, version) >= 0
                     && (collection != MirrorCollection.Users || await TouchAsync(target, key, ct)))
                 {
                     return stored == version ? WriteOutcome.AlreadyApplied : WriteOutcome.Stale;

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Configuration;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Documents;
 using Mofa.Sync.Host.Settings;
@@ -253,6 +255,53 @@ public sealed class MongoMirrorStoreOfflineTests
         Assert.Equal((TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(700)), (seen[1].ServerSelectionTimeout, seen[1].ConnectTimeout));
         // An option's name in the user info is not the option.
         Assert.Equal(TimeSpan.FromSeconds(5), seen[2].ConnectTimeout);
+    }
+
+    /// <summary>
+    /// Pairs whose UTF-16 order (string.CompareOrdinal) differs from their UTF-8 byte order, which is the
+    /// servers' (MongoDB's simple collation, SQLite's BINARY): a supplementary character (a surrogate pair)
+    /// against one of U+E000–U+FFFF, at the end of an otherwise equal version.
+    /// </summary>
+    public static TheoryData<string, string> ByteOrderPairs => new()
+    {
+        { "\U0001F600", "\uFF21" },        // 😀 (F0 9F 98 80) after Ａ (EF BC A1)
+        { "\U00010000", "\uE000" },        // the first supplementary character after the first private-use one
+        { "\U0010FFFF", "\uFFFF" },
+        { "a\U0001F600", "a\uFFFD" },
+        { "\U0001F600x", "\uFFFDzzz" },    // the first difference decides, not the length
+    };
+
+    [Theory]
+    [MemberData(nameof(ByteOrderPairs))]
+    public void Versions_compare_as_their_UTF8_bytes_do(string newer, string older)
+    {
+        var a = EventVersion.Of(1_750_000_000, 0, newer);
+        var b = EventVersion.Of(1_750_000_000, 0, older);
+        var bytes = Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
+
+        Assert.True(bytes > 0, "the pair is ordered as the servers order it");
+        Assert.True(string.CompareOrdinal(a, b) < 0, "UTF-16 code units order the pair the other way (else the pair proves nothing)");
+        Assert.True(EventVersion.Compare(a, b) > 0);
+        Assert.True(EventVersion.Compare(b, a) < 0);
+        Assert.Equal(0, EventVersion.Compare(a, new string(a.AsSpan())));
+    }
+
+    [Fact]
+    public void Versions_compare_as_their_UTF8_bytes_do_across_the_planes()
+    {
+        // One character from each range that matters, every pair both ways, against the byte order.
+        string[] samples = ["", "\u0000", "a", "\u007F", "\u0080", "\u07FF", "\u0800", "\uD7FF", "\uE000", "\uFFFD", "\uFFFF",
+            "\U00010000", "\U0001F600", "\U0010FFFF", "aa", "a\U0001F600"];
+        foreach (var x in samples)
+        {
+            foreach (var y in samples)
+            {
+                var bytes = Math.Sign(Encoding.UTF8.GetBytes(x).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(y)));
+                Assert.True(bytes == Math.Sign(EventVersion.Compare(x, y)), $"'{Escape(x)}' vs '{Escape(y)}'");
+            }
+        }
+
+        static string Escape(string s) => string.Concat(s.Select(c => $"\\u{(int)c:X4}"));
     }
 
     [Fact]
