@@ -36,8 +36,14 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
     public Task<WriteOutcome> TombstoneIfNewerAsync(DocumentRef target, string site, long? courseId, long? userId, string version, CancellationToken ct) =>
         WriteIfNewerAsync(target.Collection, target.Key, site, courseId, userId, version, deleted: true, data: [], ct);
 
+    /// <summary>
+    /// A read first: a parent that exists (live, tombstone or placeholder) needs no write, and a read from
+    /// the primary does not wait for a majority as even a no-op upsert does. Only an absent parent is upserted.
+    /// </summary>
     public async Task EnsurePlaceholderAsync(DocumentRef target, string site, long? courseId, CancellationToken ct)
     {
+        var collection = collections(target.Collection);
+        if (await collection.Find(new BsonDocument(Id, target.Key)).Project(new BsonDocument(Id, 1)).Limit(1).AnyAsync(ct)) return;
         var onInsert = new BsonDocument
         {
             { Site, site },
@@ -49,8 +55,7 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
         };
         try
         {
-            await collections(target.Collection).UpdateOneAsync(
-                new BsonDocument(Id, target.Key), new BsonDocument("$setOnInsert", onInsert), Upsert, ct);
+            await collection.UpdateOneAsync(new BsonDocument(Id, target.Key), new BsonDocument("$setOnInsert", onInsert), Upsert, ct);
         }
         catch (Exception ex) when (IsDuplicateKey(ex))
         {

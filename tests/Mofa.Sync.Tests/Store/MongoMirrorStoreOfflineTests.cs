@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -163,11 +162,12 @@ public sealed class MongoMirrorStoreOfflineTests
         await using var store = new MongoMirrorStore(
             new MongoStoreOptions { ConnectionString = $"mongodb://mofa:{Secret}@127.0.0.1:1/" },
             NullLogger<MongoMirrorStore>.Instance);
-        var clock = Stopwatch.StartNew();
+        // A budget against a hang, not a timing assertion: the start must fail by itself (server selection
+        // times out after 5 s), long before this cancels it; a cancellation would fail the test as such.
+        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync(CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync(hang.Token));
 
-        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(20));
         Assert.Contains("mongodb://127.0.0.1:1", ex.Message, StringComparison.Ordinal);
         Assert.Contains("unreachable", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
@@ -181,6 +181,7 @@ public sealed class MongoMirrorStoreOfflineTests
     {
         Assert.Equal(w, settings.WriteConcern.W);
         Assert.True(settings.WriteConcern.Journal);
+        Assert.Equal(MongoStoreConnection.DefaultWriteTimeout, settings.WriteConcern.WTimeout);
         Assert.True(settings.WriteConcern.IsAcknowledged);
         Assert.Equal(ReadPreferenceMode.Primary, settings.ReadPreference.ReadPreferenceMode);
         Assert.Equal(ReadConcernLevel.Local, settings.ReadConcern.Level);
@@ -203,17 +204,17 @@ public sealed class MongoMirrorStoreOfflineTests
     }
 
     [Theory]
-    [InlineData("mongodb://db.example/", "majority", null)]
-    [InlineData("mongodb://db.example/?w=1", "majority", null)]
-    [InlineData("mongodb://db.example/?w=majority&journal=false", "majority", null)]
-    [InlineData("mongodb://db.example/?w=3", "3", null)]
-    [InlineData("mongodb://db.example/?w=twoDataCenters&wtimeoutMS=10000", "twoDataCenters", 10_000)]
-    public void The_write_concern_is_majority_and_journaled_unless_the_connection_string_asks_for_more(string connectionString, string w, int? wtimeoutMs)
+    [InlineData("mongodb://db.example/", "majority", 10_000)]
+    [InlineData("mongodb://db.example/?w=1", "majority", 10_000)]
+    [InlineData("mongodb://db.example/?w=majority&journal=false", "majority", 10_000)]
+    [InlineData("mongodb://db.example/?w=3", "3", 10_000)]
+    [InlineData("mongodb://db.example/?w=twoDataCenters&wtimeoutMS=2500", "twoDataCenters", 2_500)]
+    public void The_write_concern_is_majority_journaled_and_bounded_unless_the_connection_string_asks_for_more(string connectionString, string w, int wtimeoutMs)
     {
         var concern = MongoStoreConnection.DurableWriteConcern(MongoClientSettings.FromConnectionString(connectionString).WriteConcern);
         Assert.Equal(w, concern.W.ToString());
         Assert.True(concern.Journal);
-        Assert.Equal(wtimeoutMs is null ? null : TimeSpan.FromMilliseconds(wtimeoutMs.Value), concern.WTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(wtimeoutMs), concern.WTimeout);
         using var connection = new MongoStoreConnection(new MongoStoreOptions { ConnectionString = connectionString });
         Assert.Equal(concern, connection.WriteConcern);
     }
@@ -242,19 +243,47 @@ public sealed class MongoMirrorStoreOfflineTests
     }
 
     [Fact]
-    public void The_timeouts_are_five_seconds_unless_the_connection_string_sets_them()
+    public void The_timeouts_have_bounded_defaults_unless_the_connection_string_sets_them()
     {
         var seen = new List<MongoClientSettings>();
         using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = "mongodb://db.example/" }, seen.Add))
-        using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = "mongodb://db.example/?serverSelectionTimeoutMS=1500&connectTimeoutMS=700" }, seen.Add))
+        using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = "mongodb://db.example/?serverSelectionTimeoutMS=1500&connectTimeoutMS=700&socketTimeoutMS=9000&wtimeoutMS=4000" }, seen.Add))
         using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = $"mongodb://connectTimeoutMS:{Secret}@db.example/" }, seen.Add))
         {
         }
 
-        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)), (seen[0].ServerSelectionTimeout, seen[0].ConnectTimeout));
-        Assert.Equal((TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(700)), (seen[1].ServerSelectionTimeout, seen[1].ConnectTimeout));
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(10)),
+            (seen[0].ServerSelectionTimeout, seen[0].ConnectTimeout, seen[0].SocketTimeout, seen[0].WriteConcern.WTimeout));
+        Assert.Equal((TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(700), TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(4)),
+            (seen[1].ServerSelectionTimeout, seen[1].ConnectTimeout, seen[1].SocketTimeout, seen[1].WriteConcern.WTimeout));
         // An option's name in the user info is not the option.
         Assert.Equal(TimeSpan.FromSeconds(5), seen[2].ConnectTimeout);
+        // The socket timeout leaves room for the server's answer to a write concern timeout.
+        Assert.True(MongoStoreConnection.DefaultSocketTimeout > MongoStoreConnection.DefaultWriteTimeout);
+        Assert.True(MongoStoreConnection.ReadinessWriteTimeout < MongoStoreConnection.DefaultWriteTimeout);
+    }
+
+    [Fact]
+    public void A_connection_string_without_any_limit_on_waiting_for_a_reply_is_refused_without_quoting_it()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Store($"mongodb://mofa:{Secret}@db.example/?socketTimeoutMS=0"));
+        Assert.Contains("socketTimeoutMS=0", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
+        // wtimeoutMS=0 (wait for ever) the driver refuses itself.
+        var wtimeout = Assert.Throws<ArgumentException>(() => Store($"mongodb://mofa:{Secret}@db.example/?wtimeoutMS=0"));
+        Assert.Contains("Store:MongoDb:ConnectionString is not a valid MongoDB connection string", wtimeout.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, wtimeout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Readiness_is_a_heartbeat_write_that_fails_when_the_server_is_unreachable()
+    {
+        // Port 1 on the loopback: no server; the readiness write fails with a plain, redacted line.
+        await using var store = Store($"mongodb://mofa:{Secret}@127.0.0.1:1/?serverSelectionTimeoutMS=500");
+        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => store.PingAsync(hang.Token));
+        Assert.StartsWith("MongoDB on mongodb://127.0.0.1:1 does not answer", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
     }
 
     /// <summary>
