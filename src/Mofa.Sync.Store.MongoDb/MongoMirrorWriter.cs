@@ -34,7 +34,12 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
             deleted: false, DataFields(document.Data, document.CourseId, document.UserId), ct);
 
     public Task<WriteOutcome> TombstoneIfNewerAsync(DocumentRef target, string site, long? courseId, long? userId, string version, CancellationToken ct) =>
-        WriteIfNewerAsync(target.Collection, target.Key, site, courseId, userId, version, deleted: true, data: [], ct);
+        TombstoneIfNewerAsync(target, site, courseId, userId, version, deletedName: null, ct);
+
+    /// <summary>The name, if any, is the tombstone's one field besides the envelope (no transaction: a redelivery may need it).</summary>
+    public Task<WriteOutcome> TombstoneIfNewerAsync(DocumentRef target, string site, long? courseId, long? userId, string version, string? deletedName, CancellationToken ct) =>
+        WriteIfNewerAsync(target.Collection, target.Key, site, courseId, userId, version, deleted: true,
+            deletedName is null ? [] : new BsonDocument(DeletedName, deletedName), ct);
 
     /// <summary>
     /// A read first: a parent that exists (live, tombstone or placeholder) needs no write, and a read from

@@ -118,6 +118,30 @@ public sealed class MongoMirrorStoreOfflineTests
     }
 
     [Fact]
+    public void A_module_tombstone_keeps_the_deleted_name_and_nothing_else_of_the_module()
+    {
+        var module = Module("Essay");
+        var live = RunPipeline(null, module.Key, MongoMirrorWriter.ReplaceStages(
+            module.Site, module.CourseId, null, module.Version, false, MongoDocumentMapper.DataFields(module.Data, module.CourseId, null)));
+
+        // What TombstoneIfNewerAsync with a name writes: the name is the tombstone's one field besides the envelope.
+        var tombstone = RunPipeline(live, module.Key, MongoMirrorWriter.ReplaceStages(
+            module.Site, module.CourseId, null, "000000000020.0000000000000000000.e2", true, new BsonDocument(MongoDocumentMapper.DeletedName, "Essay")));
+
+        Assert.Equal(["_id", "site", "courseId", "version", "deleted", "placeholder", "updatedAt", "deletedName"], tombstone.Names.ToArray());
+        var read = MongoDocumentMapper.FromBson(MirrorCollection.Modules, tombstone);
+        Assert.True(read.Deleted);
+        Assert.Null(read.Data);
+        Assert.Equal("Essay", read.DeletedName);
+
+        // The module written again (a newer create) is live without it.
+        var again = RunPipeline(tombstone, module.Key, MongoMirrorWriter.ReplaceStages(
+            module.Site, module.CourseId, null, "000000000030.0000000000000000000.e3", false, MongoDocumentMapper.DataFields(module.Data, module.CourseId, null)));
+        Assert.False(again.Contains("deletedName"));
+        Assert.Null(MongoDocumentMapper.FromBson(MirrorCollection.Modules, again).DeletedName);
+    }
+
+    [Fact]
     public void Data_fields_that_would_collide_with_the_envelope_are_refused()
     {
         Assert.Throws<ArgumentException>(() => MongoDocumentMapper.DataFields(new JsonObject { ["version"] = "x" }, null, null));
