@@ -96,9 +96,9 @@ public sealed partial class MongoStoreConnection : IDisposable
         settings.ReadPreference = ReadPreference.Primary;
         settings.ReadConcern = ReadConcern.Local;
         var named = OptionNames(options.ConnectionString);
-        if (!named.Contains("serverSelectionTimeoutMS")) settings.ServerSelectionTimeout = DefaultTimeout;
-        if (!named.Contains("connectTimeoutMS")) settings.ConnectTimeout = DefaultTimeout;
-        if (!named.Contains("socketTimeoutMS")) settings.SocketTimeout = DefaultSocketTimeout;
+        if (!Sets(named, "serverSelectionTimeout")) settings.ServerSelectionTimeout = DefaultTimeout;
+        if (!Sets(named, "connectTimeout")) settings.ConnectTimeout = DefaultTimeout;
+        if (!Sets(named, "socketTimeout")) settings.SocketTimeout = DefaultSocketTimeout;
         else if (settings.SocketTimeout <= TimeSpan.Zero) throw new ArgumentException(UnboundedSocketMessage, nameof(options));
         configure?.Invoke(settings);
 
@@ -308,6 +308,9 @@ public sealed partial class MongoStoreConnection : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>Whether the connection string sets the timeout itself, under its name with or without "MS" (the driver reads both).</summary>
+    private static bool Sets(HashSet<string> named, string timeout) => named.Contains(timeout + "MS") || named.Contains(timeout);
 
     /// <summary>The option names the connection string sets itself (its query part), case-insensitively.</summary>
     private static HashSet<string> OptionNames(string connectionString)

@@ -273,6 +273,7 @@ public sealed class MongoMirrorStoreOfflineTests
         using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = "mongodb://db.example/" }, seen.Add))
         using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = "mongodb://db.example/?serverSelectionTimeoutMS=1500&connectTimeoutMS=700&socketTimeoutMS=9000&wtimeoutMS=4000" }, seen.Add))
         using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = $"mongodb://connectTimeoutMS:{Secret}@db.example/" }, seen.Add))
+        using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = "mongodb://db.example/?socketTimeout=7" }, seen.Add))
         {
         }
 
@@ -280,8 +281,9 @@ public sealed class MongoMirrorStoreOfflineTests
             (seen[0].ServerSelectionTimeout, seen[0].ConnectTimeout, seen[0].SocketTimeout, seen[0].WriteConcern.WTimeout));
         Assert.Equal((TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(700), TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(4)),
             (seen[1].ServerSelectionTimeout, seen[1].ConnectTimeout, seen[1].SocketTimeout, seen[1].WriteConcern.WTimeout));
-        // An option's name in the user info is not the option.
+        // An option's name in the user info is not the option; the driver's name without "MS" (in seconds) is.
         Assert.Equal(TimeSpan.FromSeconds(5), seen[2].ConnectTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(7), seen[3].SocketTimeout);
         // The socket timeout leaves room for the server's answer to a write concern timeout.
         Assert.True(MongoStoreConnection.DefaultSocketTimeout > MongoStoreConnection.DefaultWriteTimeout);
         Assert.True(MongoStoreConnection.ReadinessWriteTimeout < MongoStoreConnection.DefaultWriteTimeout);
@@ -290,9 +292,13 @@ public sealed class MongoMirrorStoreOfflineTests
     [Fact]
     public void A_connection_string_without_any_limit_on_waiting_for_a_reply_is_refused_without_quoting_it()
     {
-        var ex = Assert.Throws<ArgumentException>(() => Store($"mongodb://mofa:{Secret}@db.example/?socketTimeoutMS=0"));
-        Assert.Contains("socketTimeoutMS=0", ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
+        foreach (var unbounded in new[] { "socketTimeoutMS=0", "sockettimeout=0" })
+        {
+            var ex = Assert.Throws<ArgumentException>(() => Store($"mongodb://mofa:{Secret}@db.example/?{unbounded}"));
+            Assert.Contains("socketTimeoutMS=0", ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
+        }
+
         // wtimeoutMS=0 (wait for ever) the driver refuses itself.
         var wtimeout = Assert.Throws<ArgumentException>(() => Store($"mongodb://mofa:{Secret}@db.example/?wtimeoutMS=0"));
         Assert.Contains("Store:MongoDb:ConnectionString is not a valid MongoDB connection string", wtimeout.Message, StringComparison.Ordinal);
