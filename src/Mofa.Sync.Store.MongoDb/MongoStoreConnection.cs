@@ -210,7 +210,7 @@ public sealed partial class MongoStoreConnection : IDisposable
     {
         var heartbeat = Database.GetCollection<BsonDocument>(HeartbeatCollection)
             .WithWriteConcern(WriteConcern.With(wTimeout: (TimeSpan?)ReadinessWriteTimeout));
-        var update = new BsonDocument("$set", new BsonDocument("at", new BsonDateTime(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())));
+        var update = new BsonDocument("$set", new BsonDocument("at", MongoMirrorWriter.Now()));
         for (var attempt = 1; ; attempt++)
         {
             try
