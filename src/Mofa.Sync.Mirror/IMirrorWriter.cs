@@ -13,6 +13,15 @@ public interface IMirrorWriter
     /// <summary>Turns the document into a tombstone at <paramref name="version"/> (creating it if absent) if that is newer.</summary>
     Task<WriteOutcome> TombstoneIfNewerAsync(DocumentRef target, string site, long? courseId, long? userId, string version, CancellationToken ct);
 
+    /// <summary>
+    /// As the tombstone write above, keeping <paramref name="deletedName"/> (the name of what is deleted) on the
+    /// tombstone (<see cref="MirrorDocument.DeletedName"/>) where the store's writes are not atomic: there a
+    /// redelivery can find the tombstone without the change's record (a failure between the two) and must still
+    /// name what was deleted. A store whose writes are atomic never meets that redelivery: it need not keep it.
+    /// </summary>
+    Task<WriteOutcome> TombstoneIfNewerAsync(DocumentRef target, string site, long? courseId, long? userId, string version, string? deletedName, CancellationToken ct) =>
+        TombstoneIfNewerAsync(target, site, courseId, userId, version, ct);
+
     /// <summary>Creates a placeholder (id only, oldest version) unless any document exists under that key.</summary>
     Task EnsurePlaceholderAsync(DocumentRef target, string site, long? courseId, CancellationToken ct);
 

@@ -35,9 +35,16 @@ public sealed partial class MirrorApplier
         var version = EventVersion.Of(e);
         var (kind, _) = ModuleKinds.Classify(e.ModuleName);
         var target = MirrorKeys.Module(e.Site, e.CmId);
-        // A delete carries no name: the teachers are told the one the mirror had, read before the tombstone clears it.
-        var name = await w.GetAsync(target, ct) is { Deleted: false } before ? MirrorData.As<ModuleData>(before)?.Name : null;
-        var written = await w.TombstoneIfNewerAsync(target, e.Site, e.CourseId, null, version, ct);
+        // A delete carries no name: the teachers are told the one the mirror had, read before the tombstone clears it
+        // and kept on the tombstone, where a redelivery finds it when the change's record failed after the tombstone
+        // (a store whose writes are not atomic).
+        var name = await w.GetAsync(target, ct) switch
+        {
+            { Deleted: false } live => MirrorData.As<ModuleData>(live)?.Name,
+            { Deleted: true } tombstone => tombstone.DeletedName,
+            null => null,
+        };
+        var written = await w.TombstoneIfNewerAsync(target, e.Site, e.CourseId, null, version, name, ct);
         if (kind == ModuleKinds.Quiz)
         {
             // A deleted quiz takes its questions along.

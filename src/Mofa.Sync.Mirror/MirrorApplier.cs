@@ -70,7 +70,7 @@ public sealed partial class MirrorApplier(IMirrorStore store, ISet<string> teach
         foreach (var parent in parents)
         {
             var tombstone = await w.GetTombstoneVersionAsync(parent, ct);
-            if (tombstone is not null && string.CompareOrdinal(tombstone, version) > 0)
+            if (tombstone is not null && EventVersion.Compare(tombstone, version) > 0)
             {
                 await w.TombstoneIfNewerAsync(child, e.Site, courseId, userId, tombstone, ct);
                 died = true;

@@ -27,6 +27,9 @@ public sealed record MirrorDocument
     /// <summary>The collection-specific fields (see Mirror/Documents), null on tombstones and placeholders.</summary>
     public JsonObject? Data { get; init; }
 
+    /// <summary>On a tombstone, where the store keeps it: the name of what was deleted (see <see cref="IMirrorWriter"/>); otherwise null.</summary>
+    public string? DeletedName { get; init; }
+
     /// <summary>When the document was last written (UTC); tombstones are purged by it.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 }

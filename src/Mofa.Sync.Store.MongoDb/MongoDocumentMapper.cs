@@ -25,10 +25,13 @@ internal static class MongoDocumentMapper
     /// <summary>Users only: when an event last named the user without changing the profile (the purge's guard, see MongoMirrorStore).</summary>
     public const string SeenAt = "seenAt";
 
+    /// <summary>Tombstones only: the name of what was deleted (MirrorDocument.DeletedName).</summary>
+    public const string DeletedName = "deletedName";
+
     /// <summary>The fields every document has; everything else at the top level is data.</summary>
     public static readonly IReadOnlySet<string> EnvelopeFields = new HashSet<string>(StringComparer.Ordinal)
     {
-        Id, Site, CourseId, UserId, VersionField, Deleted, Placeholder, UpdatedAt, SeenAt,
+        Id, Site, CourseId, UserId, VersionField, Deleted, Placeholder, UpdatedAt, SeenAt, DeletedName,
     };
 
     /// <summary>
@@ -93,6 +96,7 @@ internal static class MongoDocumentMapper
             Deleted = deleted,
             Placeholder = placeholder,
             Data = data,
+            DeletedName = deleted && doc.TryGetValue(DeletedName, out var name) && name.IsString ? name.AsString : null,
             UpdatedAt = doc.TryGetValue(UpdatedAt, out var u) && u.IsValidDateTime
                 ? new DateTimeOffset(u.ToUniversalTime(), TimeSpan.Zero)
                 : DateTimeOffset.UnixEpoch,

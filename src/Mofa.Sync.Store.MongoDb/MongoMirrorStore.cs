@@ -15,9 +15,6 @@ namespace Mofa.Sync.Store.MongoDb;
 /// </summary>
 public sealed class MongoMirrorStore : IMirrorStore
 {
-    /// <summary>Server selection timeout unless the connection string sets serverSelectionTimeoutMS: fail fast, not after the driver's 30 s.</summary>
-    public static readonly TimeSpan DefaultServerSelectionTimeout = MongoStoreConnection.DefaultTimeout;
-
     private const int PurgeBatch = 500;
 
     private readonly ILogger _logger;
@@ -95,11 +92,22 @@ public sealed class MongoMirrorStore : IMirrorStore
         return (int)purged;
     }
 
+    /// <summary>
+    /// Ready when a majority can acknowledge a write (MongoStoreConnection.WriteHeartbeatAsync), not merely when a
+    /// primary answers: with the secondaries down a ping succeeds while every w: majority write waits.
+    /// </summary>
     public async Task PingAsync(CancellationToken ct)
     {
         try
         {
-            await _connection.Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: ct);
+            await _connection.WriteHeartbeatAsync(ct);
+        }
+        catch (Exception ex) when (ex is MongoWriteConcernException or MongoWriteException { WriteConcernError: not null })
+        {
+            // The CRUD API reports a write concern error as MongoWriteException, a command as MongoWriteConcernException.
+            throw new InvalidOperationException(
+                $"MongoDB on {Server} cannot take writes: the heartbeat write was not acknowledged with {_connection.WriteConcern.W} " +
+                $"within {MongoStoreConnection.ReadinessWriteTimeout.TotalSeconds:0} s (members down or far behind?): {Redact(Reason(ex))}");
         }
         catch (Exception ex) when (ex is MongoException or TimeoutException)
         {

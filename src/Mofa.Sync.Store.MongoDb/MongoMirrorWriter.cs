@@ -34,10 +34,21 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
             deleted: false, DataFields(document.Data, document.CourseId, document.UserId), ct);
 
     public Task<WriteOutcome> TombstoneIfNewerAsync(DocumentRef target, string site, long? courseId, long? userId, string version, CancellationToken ct) =>
-        WriteIfNewerAsync(target.Collection, target.Key, site, courseId, userId, version, deleted: true, data: [], ct);
+        TombstoneIfNewerAsync(target, site, courseId, userId, version, deletedName: null, ct);
 
+    /// <summary>The name, if any, is the tombstone's one field besides the envelope (no transaction: a redelivery may need it).</summary>
+    public Task<WriteOutcome> TombstoneIfNewerAsync(DocumentRef target, string site, long? courseId, long? userId, string version, string? deletedName, CancellationToken ct) =>
+        WriteIfNewerAsync(target.Collection, target.Key, site, courseId, userId, version, deleted: true,
+            deletedName is null ? [] : new BsonDocument(DeletedName, deletedName), ct);
+
+    /// <summary>
+    /// A read first: a parent that exists (live, tombstone or placeholder) needs no write, and a read from
+    /// the primary does not wait for a majority as even a no-op upsert does. Only an absent parent is upserted.
+    /// </summary>
     public async Task EnsurePlaceholderAsync(DocumentRef target, string site, long? courseId, CancellationToken ct)
     {
+        var collection = collections(target.Collection);
+        if (await collection.Find(new BsonDocument(Id, target.Key)).Project(new BsonDocument(Id, 1)).Limit(1).AnyAsync(ct)) return;
         var onInsert = new BsonDocument
         {
             { Site, site },
@@ -49,8 +60,7 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
         };
         try
         {
-            await collections(target.Collection).UpdateOneAsync(
-                new BsonDocument(Id, target.Key), new BsonDocument("$setOnInsert", onInsert), Upsert, ct);
+            await collection.UpdateOneAsync(new BsonDocument(Id, target.Key), new BsonDocument("$setOnInsert", onInsert), Upsert, ct);
         }
         catch (Exception ex) when (IsDuplicateKey(ex))
         {
@@ -117,7 +127,7 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
                     .Project(new BsonDocument { { VersionField, 1 } })
                     .FirstOrDefaultAsync(ct);
                 var stored = existing?.GetValue(VersionField, BsonNull.Value) is { IsString: true } s ? s.AsString : null;
-                if (stored is not null && string.CompareOrdinal(stored, version) >= 0
+                if (stored is not null && EventVersion.Compare(stored, version) >= 0
                     && (collection != MirrorCollection.Users || await TouchAsync(target, key, ct)))
                 {
                     return stored == version ? WriteOutcome.AlreadyApplied : WriteOutcome.Stale;

@@ -20,13 +20,22 @@ namespace Mofa.Sync.Store.MongoDb;
 ///   (site, courseId) where current is true; a concurrent first notification that loses the insert joins the winner's;</item>
 /// <item>the notification's digestId says which digest it goes to; it is moved by a conditional update (from what was
 ///   read), so concurrent deliveries of one notification put it into one digest;</item>
-/// <item>a delivery record is claimed by one findOneAndUpdate (pending|retry → sending), so only one caller sends it.</item>
+/// <item>the close fixes the recipients with one conditional write (only while the digest has none), and makes the delivery
+///   records from that stored list: two closers, or a close repeated after a crash, agree on one list;</item>
+/// <item>a delivery record is claimed by one conditional update (pending|retry → sending) that marks it with the caller's token,
+///   so only one caller sends it.</item>
 /// </list>
 /// </summary>
 public sealed class MongoNotificationStore : INotificationStore
 {
     private const string Open = "open";
     private const string Closed = "closed";
+
+    /// <summary>A closed digest's recipients, fixed by its first close (the delivery records are made from it).</summary>
+    private const string RecipientIds = "recipientIds";
+
+    /// <summary>On a delivery record: the ClaimAsync call that holds it (state sending).</summary>
+    private const string ClaimToken = "claim";
 
     /// <summary>How many times a record looks again after losing a race (a close, a concurrent delivery, a concurrent first digest).</summary>
     private const int MaxAttempts = 10;
@@ -35,6 +44,9 @@ public sealed class MongoNotificationStore : INotificationStore
     public const int MaxNotificationsPerDigest = 5000;
 
     private static readonly string Full = $"notificationIds.{MaxNotificationsPerDigest - 1}";
+
+    /// <summary>A digest without its (long) list of notifications, which the close has read already.</summary>
+    private static readonly BsonDocument WithoutNotificationIds = new("notificationIds", 0);
 
     private readonly MongoStoreConnection _connection;
     private readonly bool _ownsConnection;
@@ -258,71 +270,125 @@ public sealed class MongoNotificationStore : INotificationStore
         var courseId = digest["courseId"].ToInt64();
         var notifications = await ReadNotificationsAsync(digest, ct);
 
-        if (!digest.TryGetValue("recipients", out var fixedCount) || fixedCount.IsBsonNull)
+        if (!digest.Contains(RecipientIds) && digest.GetValue("recipients", BsonNull.Value).IsBsonNull)
         {
-            // Repeated after a crash, this inserts nobody twice ($setOnInsert on the pair's id).
-            var teachers = await _teacherRoles.Distinct<long>("userId",
-                new BsonDocument { { "site", site }, { "courseId", courseId }, { "deleted", new BsonDocument("$ne", true) }, { "placeholder", new BsonDocument("$ne", true) } },
-                cancellationToken: ct).ToListAsync(ct);
-            foreach (var userId in teachers)
-            {
-                await _deliveries.UpdateOneAsync(new BsonDocument("_id", DeliveryId(digestId, userId)),
-                    new BsonDocument("$setOnInsert", new BsonDocument
-                    {
-                        { "digestId", digestId }, { "userId", userId }, { "state", DeliveryStates.Pending }, { "attempts", 0 }, { "updatedAt", at },
-                    }), new UpdateOptions { IsUpsert = true }, ct);
-            }
-
-            var course = await _courses.Find(new BsonDocument { { "site", site }, { "courseId", courseId }, { "deleted", new BsonDocument("$ne", true) } }).FirstOrDefaultAsync(ct);
-            var name = course is not null && course.TryGetValue("fullName", out var f) && f.IsString ? f : BsonNull.Value;
-            var count = await _deliveries.CountDocumentsAsync(new BsonDocument("digestId", digestId), cancellationToken: ct);
-            await _digests.UpdateOneAsync(new BsonDocument("_id", digestId), new BsonDocument("$set", new BsonDocument
-            {
-                { "recipients", count }, { "courseName", name },
-            }), cancellationToken: ct);
-            digest = await _digests.Find(new BsonDocument("_id", digestId)).Project(new BsonDocument { { "courseName", 1 }, { "recipients", 1 }, { "closedAt", 1 } }).FirstAsync(ct);
+            digest = await FixRecipientsAsync(digestId, site, courseId, ct);
         }
 
-        var recipientIds = (await _deliveries.Find(new BsonDocument("digestId", digestId)).Project(new BsonDocument("userId", 1)).ToListAsync(ct))
-            .Select(d => d["userId"].ToInt64()).Order().ToList();
+        var recipientIds = await DeliveryRecordsAsync(digest, at, ct);
         var closedAt = digest.TryGetValue("closedAt", out var c) && !c.IsBsonNull ? c.ToInt64() : at;
         return new ClosedDigest(digestId, site, courseId,
             digest.TryGetValue("courseName", out var cn) && cn.IsString ? cn.AsString : null,
             notifications, recipientIds, DateTimeOffset.FromUnixTimeMilliseconds(closedAt));
     }
 
-    public async Task<IReadOnlyList<long>> ClaimAsync(string digestId, int max, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The recipients, fixed once: the course's teachers now and its name, read once and stored with one
+    /// conditional write that holds only while the digest has no list. A second closer, or a close run again
+    /// after a crash, loses that write and reads the first list back; so every close of a digest returns the
+    /// same recipients, and the delivery records are made from that stored list only.
+    /// </summary>
+    private async Task<BsonDocument> FixRecipientsAsync(string digestId, string site, long courseId, CancellationToken ct)
     {
-        var claimed = new List<long>();
-        while (claimed.Count < max)
-        {
-            var doc = await _deliveries.FindOneAndUpdateAsync(
-                new BsonDocument { { "digestId", digestId }, { "state", new BsonDocument("$in", new BsonArray { DeliveryStates.Pending, DeliveryStates.Retry }) } },
-                new BsonDocument
+        using var distinct = await _teacherRoles.DistinctAsync<long>("userId",
+            new BsonDocument { { "site", site }, { "courseId", courseId }, { "deleted", new BsonDocument("$ne", true) }, { "placeholder", new BsonDocument("$ne", true) } },
+            cancellationToken: ct);
+        var teachers = (await distinct.ToListAsync(ct)).Order().ToList();
+        var course = await _courses.Find(new BsonDocument { { "site", site }, { "courseId", courseId }, { "deleted", new BsonDocument("$ne", true) } })
+            .Project(new BsonDocument("fullName", 1)).FirstOrDefaultAsync(ct);
+        var name = course is not null && course.TryGetValue("fullName", out var f) && f.IsString ? f : BsonNull.Value;
+        return await _digests.FindOneAndUpdateAsync(
+                new BsonDocument { { "_id", digestId }, { RecipientIds, new BsonDocument("$exists", false) }, { "recipients", BsonNull.Value } },
+                new BsonDocument("$set", new BsonDocument
                 {
-                    { "$set", new BsonDocument { { "state", DeliveryStates.Sending }, { "updatedAt", now.ToUnixTimeMilliseconds() } } },
-                    { "$inc", new BsonDocument("attempts", 1) },
-                },
-                new FindOneAndUpdateOptions<BsonDocument> { Sort = new BsonDocument("userId", 1) }, ct);
-            if (doc is null) break;
-            claimed.Add(doc["userId"].ToInt64());
-        }
-
-        claimed.Sort();
-        return claimed;
+                    { RecipientIds, new BsonArray(teachers) }, { "recipients", teachers.Count }, { "courseName", name },
+                }),
+                new FindOneAndUpdateOptions<BsonDocument> { ReturnDocument = ReturnDocument.After, Projection = WithoutNotificationIds }, ct)
+            ?? await _digests.Find(new BsonDocument("_id", digestId)).Project(WithoutNotificationIds).FirstAsync(ct);
     }
 
+    /// <summary>
+    /// A pending delivery record for each stored recipient, in one unordered bulk upsert ($setOnInsert on the
+    /// pair's id: a record made before, perhaps sent since, is left as it is); the recipients, in order. A digest
+    /// closed before the list was stored (no recipientIds) keeps the records it has.
+    /// </summary>
+    private async Task<List<long>> DeliveryRecordsAsync(BsonDocument digest, long at, CancellationToken ct)
+    {
+        var digestId = digest["_id"].AsString;
+        if (!digest.TryGetValue(RecipientIds, out var stored) || !stored.IsBsonArray)
+        {
+            return (await _deliveries.Find(new BsonDocument("digestId", digestId)).Project(new BsonDocument("userId", 1)).ToListAsync(ct))
+                .Select(d => d["userId"].ToInt64()).Order().ToList();
+        }
+
+        var recipients = stored.AsBsonArray.Select(u => u.ToInt64()).Order().ToList();
+        if (recipients.Count == 0) return recipients;
+        var upserts = recipients.Select(userId => new UpdateOneModel<BsonDocument>(
+            new BsonDocument("_id", DeliveryId(digestId, userId)),
+            new BsonDocument("$setOnInsert", new BsonDocument
+            {
+                { "digestId", digestId }, { "userId", userId }, { "state", DeliveryStates.Pending }, { "attempts", 0 }, { "updatedAt", at },
+            }))
+        { IsUpsert = true });
+        try
+        {
+            await _deliveries.BulkWriteAsync(upserts, new BulkWriteOptions { IsOrdered = false }, ct);
+        }
+        catch (MongoBulkWriteException ex) when (ex.WriteConcernError is null && ex.WriteErrors.All(e => e.Category == ServerErrorCategory.DuplicateKey))
+        {
+            // A concurrent closer inserted some of them between our match and our insert: they exist, which is all we wanted.
+        }
+
+        return recipients;
+    }
+
+    /// <summary>
+    /// A few round trips whatever max is: the claimable records' ids, one update of those still claimable
+    /// (each record changes state once, so exactly one caller claims it) marked with this call's token, and
+    /// one read of what carries the token. Records a concurrent caller took meanwhile are looked for again,
+    /// so a short answer still means that nothing claimable is left.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> ClaimAsync(string digestId, int max, DateTimeOffset now, CancellationToken ct)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        var claimable = new BsonArray { DeliveryStates.Pending, DeliveryStates.Retry };
+        long claimed = 0;
+        while (claimed < max)
+        {
+            var limit = (int)(max - claimed);
+            var candidates = new BsonArray((await _deliveries.Find(new BsonDocument { { "digestId", digestId }, { "state", new BsonDocument("$in", claimable) } })
+                    .Sort(new BsonDocument("userId", 1)).Limit(limit).Project(new BsonDocument("userId", 1)).ToListAsync(ct))
+                .Select(d => d["userId"]));
+            if (candidates.Count == 0) break;
+            var taken = await _deliveries.UpdateManyAsync(
+                new BsonDocument { { "digestId", digestId }, { "userId", new BsonDocument("$in", candidates) }, { "state", new BsonDocument("$in", claimable) } },
+                new BsonDocument
+                {
+                    { "$set", new BsonDocument { { "state", DeliveryStates.Sending }, { ClaimToken, token }, { "updatedAt", now.ToUnixTimeMilliseconds() } } },
+                    { "$inc", new BsonDocument("attempts", 1) },
+                }, cancellationToken: ct);
+            claimed += taken.ModifiedCount;
+            // All of a short list taken: nothing claimable is left, no need for one more read to learn it.
+            if (candidates.Count < limit && taken.ModifiedCount == candidates.Count) break;
+        }
+
+        if (claimed == 0) return [];
+        return (await _deliveries.Find(new BsonDocument { { "digestId", digestId }, { ClaimToken, token } }).Project(new BsonDocument("userId", 1)).ToListAsync(ct))
+            .Select(d => d["userId"].ToInt64()).Order().ToList();
+    }
+
+    /// <summary>Every outcome in one unordered bulk write (one acknowledgement instead of one per recipient).</summary>
     public async Task RecordOutcomesAsync(string digestId, IReadOnlyList<DeliveryOutcome> outcomes, DateTimeOffset now, CancellationToken ct)
     {
-        foreach (var o in outcomes)
-        {
-            await _deliveries.UpdateOneAsync(new BsonDocument { { "_id", DeliveryId(digestId, o.UserId) }, { "state", DeliveryStates.Sending } },
+        if (outcomes.Count == 0) return;
+        await _deliveries.BulkWriteAsync(outcomes.Select(o => new UpdateOneModel<BsonDocument>(
+                new BsonDocument { { "_id", DeliveryId(digestId, o.UserId) }, { "state", DeliveryStates.Sending } },
                 new BsonDocument("$set", new BsonDocument
                 {
                     { "state", o.State }, { "moodleMsgId", (BsonValue?)o.MoodleMessageId ?? BsonNull.Value },
                     { "reason", (BsonValue?)o.Reason ?? BsonNull.Value }, { "updatedAt", now.ToUnixTimeMilliseconds() },
-                }), cancellationToken: ct);
-        }
+                }))),
+            new BulkWriteOptions { IsOrdered = false }, ct);
     }
 
     public async Task<IReadOnlyList<NotificationStatus>> RecentAsync(int limit, CancellationToken ct)

@@ -15,6 +15,11 @@ namespace Mofa.Sync.Store.MongoDb;
 ///   connection string (perhaps shared with the services that read the mirror) asks for: the store's reads decide
 ///   what it writes (a parent's tombstone, the version after a duplicate key), and a stale read would decide wrongly;</item>
 /// <item>fail fast: server selection and connect time out after 5 s unless the connection string says otherwise;</item>
+/// <item>every operation bounded (docs/mongodb.md, "Timeouts"): a write waits for its acknowledgement at most 10 s
+///   (wtimeout) and any reply from the server at most 60 s (socket timeout) unless the connection string sets
+///   wtimeoutMS / socketTimeoutMS; socketTimeoutMS=0 (no limit) is refused. A timed-out operation throws, and the
+///   message is retried, then goes to its _error queue. (The driver's client-side operation timeout, timeoutMS,
+///   is not public in MongoDB.Driver 3.14.)</item>
 /// <item>its errors name the server without user, password or options.</item>
 /// </list>
 /// </summary>
@@ -22,6 +27,30 @@ public sealed partial class MongoStoreConnection : IDisposable
 {
     /// <summary>Server selection and connect timeout unless the connection string sets its own: fail fast, not after the driver's 30 s.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a write waits for its write concern (w: majority) unless the connection string sets wtimeoutMS:
+    /// without it, a replica set that has a primary but no majority (secondaries down or far behind) holds every
+    /// write, and with it every consumer slot, for ever.
+    /// </summary>
+    public static readonly TimeSpan DefaultWriteTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long the driver waits for any reply on a connection unless the connection string sets socketTimeoutMS:
+    /// the bound of an operation the server does not answer (a hung primary, a half-open connection). Above the
+    /// write timeout, so that a write concern timeout comes back as the server's answer; long enough for the
+    /// purge's deletes and the index builds of a start.
+    /// </summary>
+    public static readonly TimeSpan DefaultSocketTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long readiness waits for a majority to acknowledge its heartbeat write: under the readiness check's own
+    /// 5 s, so that a set without a majority is reported as such rather than as a timeout.
+    /// </summary>
+    public static readonly TimeSpan ReadinessWriteTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>The collection of the readiness heartbeat: one document, rewritten by every readiness check.</summary>
+    public const string HeartbeatCollection = "storeHeartbeat";
 
     private readonly string _connectionString;
     private readonly string? _password;
@@ -67,8 +96,10 @@ public sealed partial class MongoStoreConnection : IDisposable
         settings.ReadPreference = ReadPreference.Primary;
         settings.ReadConcern = ReadConcern.Local;
         var named = OptionNames(options.ConnectionString);
-        if (!named.Contains("serverSelectionTimeoutMS")) settings.ServerSelectionTimeout = DefaultTimeout;
-        if (!named.Contains("connectTimeoutMS")) settings.ConnectTimeout = DefaultTimeout;
+        if (!Sets(named, "serverSelectionTimeout")) settings.ServerSelectionTimeout = DefaultTimeout;
+        if (!Sets(named, "connectTimeout")) settings.ConnectTimeout = DefaultTimeout;
+        if (!Sets(named, "socketTimeout")) settings.SocketTimeout = DefaultSocketTimeout;
+        else if (settings.SocketTimeout <= TimeSpan.Zero) throw new ArgumentException(UnboundedSocketMessage, nameof(options));
         configure?.Invoke(settings);
 
         _client = new MongoClient(settings);
@@ -108,8 +139,12 @@ public sealed partial class MongoStoreConnection : IDisposable
             WriteConcern.WMode mode => mode,
             _ => WriteConcern.WMode.Majority,
         };
-        return new WriteConcern(w, fromConnectionString.WTimeout, journal: true);
+        return new WriteConcern(w, fromConnectionString.WTimeout ?? DefaultWriteTimeout, journal: true);
     }
+
+    public const string UnboundedSocketMessage =
+        "Store:MongoDb:ConnectionString sets socketTimeoutMS=0 (wait for a reply for ever): a server that stops answering would hold " +
+        "every message being applied. Remove it (the store waits 60 s) or set a positive value.";
 
     public const string UnacknowledgedMessage =
         "Store:MongoDb:ConnectionString asks for w=0 (unacknowledged writes): the mirror needs every write acknowledged " +
@@ -163,6 +198,30 @@ public sealed partial class MongoStoreConnection : IDisposable
         catch (Exception ex)
         {
             throw new InvalidOperationException($"MongoDB on {Server} failed the first command (ping): {Redact(Reason(ex))}");
+        }
+    }
+
+    /// <summary>
+    /// Readiness: one write of the heartbeat document with the store's write concern (w: majority unless the
+    /// connection string asks for more), waiting at most <see cref="ReadinessWriteTimeout"/>. A replica set
+    /// whose primary answers a ping but whose majority cannot acknowledge a write fails it.
+    /// </summary>
+    public async Task WriteHeartbeatAsync(CancellationToken ct)
+    {
+        var heartbeat = Database.GetCollection<BsonDocument>(HeartbeatCollection)
+            .WithWriteConcern(WriteConcern.With(wTimeout: (TimeSpan?)ReadinessWriteTimeout));
+        var update = new BsonDocument("$set", new BsonDocument("at", MongoMirrorWriter.Now()));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await heartbeat.UpdateOneAsync(new BsonDocument("_id", "readiness"), update, new UpdateOptions { IsUpsert = true }, ct);
+                return;
+            }
+            catch (Exception ex) when (MongoMirrorWriter.IsDuplicateKey(ex) && attempt == 1)
+            {
+                // Another instance's first heartbeat inserted the document between our match and our insert: update it.
+            }
         }
     }
 
@@ -249,6 +308,9 @@ public sealed partial class MongoStoreConnection : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>Whether the connection string sets the timeout itself, under its name with or without "MS" (the driver reads both).</summary>
+    private static bool Sets(HashSet<string> named, string timeout) => named.Contains(timeout + "MS") || named.Contains(timeout);
 
     /// <summary>The option names the connection string sets itself (its query part), case-insensitively.</summary>
     private static HashSet<string> OptionNames(string connectionString)

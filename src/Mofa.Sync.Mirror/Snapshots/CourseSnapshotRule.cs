@@ -15,7 +15,10 @@ namespace Mofa.Sync.Mirror.Snapshots;
 /// <item>the course's modules, teacher roles and quiz question lists that Moodle no longer has are
 ///   tombstoned with version T where they are older than T (a quiz's list goes with its quiz);</item>
 /// <item>what already equals Moodle is not written at all, so a second run over an unchanged site
-///   writes nothing; it keeps the version of the event that wrote it;</item>
+///   writes nothing; it keeps the version of the event that wrote it. One exception: a teacher role
+///   that is written has its user's profile written just before it, as a role event does (an equal
+///   profile takes version T, a newer one is only marked seen), so the user purge never takes the
+///   profile of a role being written;</item>
 /// <item>a course whose tombstone is newer than T is left deleted, and so are its children: after its
 ///   writes the rule checks the course's tombstone again and cascades it, as a child event does.</item>
 /// </list>
@@ -97,10 +100,10 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
             var stored = (await w.ListChildrenAsync(new ChildSelector(MirrorCollection.Users, s.Site, UserId: user.UserId), ct))
                 .FirstOrDefault(d => d.Key == userRef.Key);
             var profile = new UserData(user.UserId, user.Username, user.Email, user.FirstName, user.LastName);
+            var profileDocument = Document(userRef, s.Site, null, user.UserId, version, profile);
             // A teacher new to the mirror is one difference (the role), whose profile comes along;
             // a stored profile that differs from Moodle's is a difference of its own.
-            plan.Upsert(stored, Document(userRef, s.Site, null, user.UserId, version, profile), profile,
-                $"user {user.UserId} '{user.Username}'", reportMissing: false);
+            plan.Upsert(stored, profileDocument, profile, $"user {user.UserId} '{user.Username}'", reportMissing: false);
 
             foreach (var role in userRoles)
             {
@@ -108,7 +111,7 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
                 rolesInMoodle.Add(target.Key);
                 var data = new TeacherRoleData(s.CourseId, user.UserId, role);
                 plan.Upsert(rolesByKey.GetValueOrDefault(target.Key), Document(target, s.Site, s.CourseId, user.UserId, version, data), data,
-                    $"{role} {user.UserId} '{user.Username}'");
+                    $"{role} {user.UserId} '{user.Username}'", namedFirst: profileDocument);
             }
         }
 
@@ -193,11 +196,18 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
     {
         private readonly List<DriftItem> _items = [];
         private readonly List<Func<IMirrorWriter, CancellationToken, Task<WriteOutcome>>> _writes = [];
+        private readonly HashSet<string> _upserted = new(StringComparer.Ordinal);
 
         public SnapshotDrift Drift => new(_items);
 
-        /// <summary>Moodle has <paramref name="wanted"/>: missing when the mirror has nothing live, changed when its fields differ; nothing when equal or newer.</summary>
-        public void Upsert<T>(MirrorDocument? stored, MirrorDocument document, T wanted, string what, bool reportMissing = true) where T : class
+        /// <summary>
+        /// Moodle has <paramref name="wanted"/>: missing when the mirror has nothing live, changed when its fields differ; nothing when equal or newer.
+        /// <paramref name="namedFirst"/> (a teacher role's user) is written just before the document when the plan does not write it already:
+        /// every role write touches its user first, as a role event does, so that the user purge's guard holds on a store without
+        /// transactions (MongoMirrorStore.PurgeUnbackedUsersAsync); a profile that is equal or newer is only marked seen by that write.
+        /// </summary>
+        public void Upsert<T>(MirrorDocument? stored, MirrorDocument document, T wanted, string what, bool reportMissing = true, MirrorDocument? namedFirst = null)
+            where T : class
         {
             if (stored is not null && !SnapshotVersion.IsOlder(stored.Version, version)) return;
             DriftKind kind;
@@ -206,6 +216,8 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
             else kind = DriftKind.Changed;
 
             if (kind != DriftKind.Missing || reportMissing) _items.Add(new DriftItem(document.Collection, kind, document.Key, what));
+            if (namedFirst is not null && _upserted.Add(namedFirst.Key)) _writes.Add((w, ct) => w.UpsertIfNewerAsync(namedFirst, ct));
+            _upserted.Add(document.Key);
             _writes.Add((w, ct) => w.UpsertIfNewerAsync(document, ct));
         }
 

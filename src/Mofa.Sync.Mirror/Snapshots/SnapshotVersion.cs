@@ -18,5 +18,5 @@ public static class SnapshotVersion
     public static long TakenAt(DateTimeOffset readsStart, TimeSpan safetyMargin) => (readsStart - safetyMargin).ToUnixTimeSeconds();
 
     /// <summary>Whether a document at <paramref name="stored"/> is older than the snapshot (so the snapshot may overwrite it).</summary>
-    public static bool IsOlder(string stored, string snapshot) => string.CompareOrdinal(stored, snapshot) < 0;
+    public static bool IsOlder(string stored, string snapshot) => EventVersion.Compare(stored, snapshot) < 0;
 }

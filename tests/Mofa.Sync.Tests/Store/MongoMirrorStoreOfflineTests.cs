@@ -1,9 +1,10 @@
-using System.Diagnostics;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Configuration;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Documents;
 using Mofa.Sync.Host.Settings;
@@ -117,6 +118,30 @@ public sealed class MongoMirrorStoreOfflineTests
     }
 
     [Fact]
+    public void A_module_tombstone_keeps_the_deleted_name_and_nothing_else_of_the_module()
+    {
+        var module = Module("Essay");
+        var live = RunPipeline(null, module.Key, MongoMirrorWriter.ReplaceStages(
+            module.Site, module.CourseId, null, module.Version, false, MongoDocumentMapper.DataFields(module.Data, module.CourseId, null)));
+
+        // What TombstoneIfNewerAsync with a name writes: the name is the tombstone's one field besides the envelope.
+        var tombstone = RunPipeline(live, module.Key, MongoMirrorWriter.ReplaceStages(
+            module.Site, module.CourseId, null, "000000000020.0000000000000000000.e2", true, new BsonDocument(MongoDocumentMapper.DeletedName, "Essay")));
+
+        Assert.Equal(["_id", "site", "courseId", "version", "deleted", "placeholder", "updatedAt", "deletedName"], tombstone.Names.ToArray());
+        var read = MongoDocumentMapper.FromBson(MirrorCollection.Modules, tombstone);
+        Assert.True(read.Deleted);
+        Assert.Null(read.Data);
+        Assert.Equal("Essay", read.DeletedName);
+
+        // The module written again (a newer create) is live without it.
+        var again = RunPipeline(tombstone, module.Key, MongoMirrorWriter.ReplaceStages(
+            module.Site, module.CourseId, null, "000000000030.0000000000000000000.e3", false, MongoDocumentMapper.DataFields(module.Data, module.CourseId, null)));
+        Assert.False(again.Contains("deletedName"));
+        Assert.Null(MongoDocumentMapper.FromBson(MirrorCollection.Modules, again).DeletedName);
+    }
+
+    [Fact]
     public void Data_fields_that_would_collide_with_the_envelope_are_refused()
     {
         Assert.Throws<ArgumentException>(() => MongoDocumentMapper.DataFields(new JsonObject { ["version"] = "x" }, null, null));
@@ -161,11 +186,12 @@ public sealed class MongoMirrorStoreOfflineTests
         await using var store = new MongoMirrorStore(
             new MongoStoreOptions { ConnectionString = $"mongodb://mofa:{Secret}@127.0.0.1:1/" },
             NullLogger<MongoMirrorStore>.Instance);
-        var clock = Stopwatch.StartNew();
+        // A budget against a hang, not a timing assertion: the start must fail by itself (server selection
+        // times out after 5 s), long before this cancels it; a cancellation would fail the test as such.
+        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync(CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync(hang.Token));
 
-        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(20));
         Assert.Contains("mongodb://127.0.0.1:1", ex.Message, StringComparison.Ordinal);
         Assert.Contains("unreachable", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
@@ -179,6 +205,7 @@ public sealed class MongoMirrorStoreOfflineTests
     {
         Assert.Equal(w, settings.WriteConcern.W);
         Assert.True(settings.WriteConcern.Journal);
+        Assert.Equal(MongoStoreConnection.DefaultWriteTimeout, settings.WriteConcern.WTimeout);
         Assert.True(settings.WriteConcern.IsAcknowledged);
         Assert.Equal(ReadPreferenceMode.Primary, settings.ReadPreference.ReadPreferenceMode);
         Assert.Equal(ReadConcernLevel.Local, settings.ReadConcern.Level);
@@ -201,17 +228,17 @@ public sealed class MongoMirrorStoreOfflineTests
     }
 
     [Theory]
-    [InlineData("mongodb://db.example/", "majority", null)]
-    [InlineData("mongodb://db.example/?w=1", "majority", null)]
-    [InlineData("mongodb://db.example/?w=majority&journal=false", "majority", null)]
-    [InlineData("mongodb://db.example/?w=3", "3", null)]
-    [InlineData("mongodb://db.example/?w=twoDataCenters&wtimeoutMS=10000", "twoDataCenters", 10_000)]
-    public void The_write_concern_is_majority_and_journaled_unless_the_connection_string_asks_for_more(string connectionString, string w, int? wtimeoutMs)
+    [InlineData("mongodb://db.example/", "majority", 10_000)]
+    [InlineData("mongodb://db.example/?w=1", "majority", 10_000)]
+    [InlineData("mongodb://db.example/?w=majority&journal=false", "majority", 10_000)]
+    [InlineData("mongodb://db.example/?w=3", "3", 10_000)]
+    [InlineData("mongodb://db.example/?w=twoDataCenters&wtimeoutMS=2500", "twoDataCenters", 2_500)]
+    public void The_write_concern_is_majority_journaled_and_bounded_unless_the_connection_string_asks_for_more(string connectionString, string w, int wtimeoutMs)
     {
         var concern = MongoStoreConnection.DurableWriteConcern(MongoClientSettings.FromConnectionString(connectionString).WriteConcern);
         Assert.Equal(w, concern.W.ToString());
         Assert.True(concern.Journal);
-        Assert.Equal(wtimeoutMs is null ? null : TimeSpan.FromMilliseconds(wtimeoutMs.Value), concern.WTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(wtimeoutMs), concern.WTimeout);
         using var connection = new MongoStoreConnection(new MongoStoreOptions { ConnectionString = connectionString });
         Assert.Equal(concern, connection.WriteConcern);
     }
@@ -240,19 +267,100 @@ public sealed class MongoMirrorStoreOfflineTests
     }
 
     [Fact]
-    public void The_timeouts_are_five_seconds_unless_the_connection_string_sets_them()
+    public void The_timeouts_have_bounded_defaults_unless_the_connection_string_sets_them()
     {
         var seen = new List<MongoClientSettings>();
         using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = "mongodb://db.example/" }, seen.Add))
-        using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = "mongodb://db.example/?serverSelectionTimeoutMS=1500&connectTimeoutMS=700" }, seen.Add))
+        using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = "mongodb://db.example/?serverSelectionTimeoutMS=1500&connectTimeoutMS=700&socketTimeoutMS=9000&wtimeoutMS=4000" }, seen.Add))
         using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = $"mongodb://connectTimeoutMS:{Secret}@db.example/" }, seen.Add))
+        using (new MongoStoreConnection(new MongoStoreOptions { ConnectionString = "mongodb://db.example/?socketTimeout=7" }, seen.Add))
         {
         }
 
-        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5)), (seen[0].ServerSelectionTimeout, seen[0].ConnectTimeout));
-        Assert.Equal((TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(700)), (seen[1].ServerSelectionTimeout, seen[1].ConnectTimeout));
-        // An option's name in the user info is not the option.
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(10)),
+            (seen[0].ServerSelectionTimeout, seen[0].ConnectTimeout, seen[0].SocketTimeout, seen[0].WriteConcern.WTimeout));
+        Assert.Equal((TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(700), TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(4)),
+            (seen[1].ServerSelectionTimeout, seen[1].ConnectTimeout, seen[1].SocketTimeout, seen[1].WriteConcern.WTimeout));
+        // An option's name in the user info is not the option; the driver's name without "MS" (in seconds) is.
         Assert.Equal(TimeSpan.FromSeconds(5), seen[2].ConnectTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(7), seen[3].SocketTimeout);
+        // The socket timeout leaves room for the server's answer to a write concern timeout.
+        Assert.True(MongoStoreConnection.DefaultSocketTimeout > MongoStoreConnection.DefaultWriteTimeout);
+        Assert.True(MongoStoreConnection.ReadinessWriteTimeout < MongoStoreConnection.DefaultWriteTimeout);
+    }
+
+    [Fact]
+    public void A_connection_string_without_any_limit_on_waiting_for_a_reply_is_refused_without_quoting_it()
+    {
+        foreach (var unbounded in new[] { "socketTimeoutMS=0", "sockettimeout=0" })
+        {
+            var ex = Assert.Throws<ArgumentException>(() => Store($"mongodb://mofa:{Secret}@db.example/?{unbounded}"));
+            Assert.Contains("socketTimeoutMS=0", ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
+        }
+
+        // wtimeoutMS=0 (wait for ever) the driver refuses itself.
+        var wtimeout = Assert.Throws<ArgumentException>(() => Store($"mongodb://mofa:{Secret}@db.example/?wtimeoutMS=0"));
+        Assert.Contains("Store:MongoDb:ConnectionString is not a valid MongoDB connection string", wtimeout.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, wtimeout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Readiness_is_a_heartbeat_write_that_fails_when_the_server_is_unreachable()
+    {
+        // Port 1 on the loopback: no server; the readiness write fails with a plain, redacted line.
+        await using var store = Store($"mongodb://mofa:{Secret}@127.0.0.1:1/?serverSelectionTimeoutMS=500");
+        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => store.PingAsync(hang.Token));
+        Assert.StartsWith("MongoDB on mongodb://127.0.0.1:1 does not answer", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Pairs whose UTF-16 order (string.CompareOrdinal) differs from their UTF-8 byte order, which is the
+    /// servers' (MongoDB's simple collation, SQLite's BINARY): a supplementary character (a surrogate pair)
+    /// against one of U+E000–U+FFFF, at the end of an otherwise equal version.
+    /// </summary>
+    public static TheoryData<string, string> ByteOrderPairs => new()
+    {
+        { "\U0001F600", "\uFF21" },        // 😀 (F0 9F 98 80) after Ａ (EF BC A1)
+        { "\U00010000", "\uE000" },        // the first supplementary character after the first private-use one
+        { "\U0010FFFF", "\uFFFF" },
+        { "a\U0001F600", "a\uFFFD" },
+        { "\U0001F600x", "\uFFFDzzz" },    // the first difference decides, not the length
+    };
+
+    [Theory]
+    [MemberData(nameof(ByteOrderPairs))]
+    public void Versions_compare_as_their_UTF8_bytes_do(string newer, string older)
+    {
+        var a = EventVersion.Of(1_750_000_000, 0, newer);
+        var b = EventVersion.Of(1_750_000_000, 0, older);
+        var bytes = Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b));
+
+        Assert.True(bytes > 0, "the pair is ordered as the servers order it");
+        Assert.True(string.CompareOrdinal(a, b) < 0, "UTF-16 code units order the pair the other way (else the pair proves nothing)");
+        Assert.True(EventVersion.Compare(a, b) > 0);
+        Assert.True(EventVersion.Compare(b, a) < 0);
+        Assert.Equal(0, EventVersion.Compare(a, new string(a.AsSpan())));
+    }
+
+    [Fact]
+    public void Versions_compare_as_their_UTF8_bytes_do_across_the_planes()
+    {
+        // One character from each range that matters, every pair both ways, against the byte order.
+        string[] samples = ["", "\u0000", "a", "\u007F", "\u0080", "\u07FF", "\u0800", "\uD7FF", "\uE000", "\uFFFD", "\uFFFF",
+            "\U00010000", "\U0001F600", "\U0010FFFF", "aa", "a\U0001F600"];
+        foreach (var x in samples)
+        {
+            foreach (var y in samples)
+            {
+                var bytes = Math.Sign(Encoding.UTF8.GetBytes(x).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(y)));
+                Assert.True(bytes == Math.Sign(EventVersion.Compare(x, y)), $"'{Escape(x)}' vs '{Escape(y)}'");
+            }
+        }
+
+        static string Escape(string s) => string.Concat(s.Select(c => $"\\u{(int)c:X4}"));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace Mofa.Sync.Tests.Store;
 
 /// <summary>
 /// What only a real server shows, beyond the store contract: the commands the store sends carry
-/// its write and read concerns whatever the connection string says, the server enforces one
+/// its write and read concerns whatever the connection string says, readiness is a majority write, the server enforces one
 /// current digest per course, and — on a replica set (MOFASYNC_TEST_MONGODB_REPLSET_URL, see
 /// docs/mongodb.md for the three local nodes) — an acknowledged write is majority-committed and a
 /// connection string asking for secondary reads cannot make the store miss a fresh tombstone.
@@ -93,12 +93,37 @@ public sealed class MongoStoreServerTests : IAsyncLifetime
             Assert.True(concern.IsBsonDocument, $"{c.Name} without a write concern: {c.Command}");
             Assert.Equal("majority", concern["w"].AsString);
             Assert.True(concern["j"].ToBoolean(), c.Command.ToString());
+            Assert.Equal(MongoStoreConnection.DefaultWriteTimeout.TotalMilliseconds, concern["wtimeout"].ToDouble());
         });
         Assert.All(reads, c =>
         {
             Assert.Equal("local", c.Command["readConcern"]["level"].AsString);
             if (c.Command.TryGetValue("$readPreference", out var preference)) Assert.Equal("primary", preference["mode"].AsString);
         });
+    }
+
+    [SkippableFact]
+    public async Task Readiness_writes_its_heartbeat_with_the_majority_write_concern_within_its_own_timeout()
+    {
+        Skip.If(MongoMirrorStoreContractTests.Url is null, MongoMirrorStoreContractTests.SkipReason);
+        var commands = new ConcurrentQueue<BsonDocument>();
+        await using var store = Open(MongoMirrorStoreContractTests.Url!,
+            s => s.ClusterConfigurator = cluster => cluster.Subscribe<CommandStartedEvent>(e => commands.Enqueue(e.Command.DeepClone().AsBsonDocument)));
+        await store.InitializeAsync(CancellationToken.None);
+
+        await store.PingAsync(CancellationToken.None);
+        await store.PingAsync(CancellationToken.None);
+
+        var heartbeats = commands.Where(c => c.GetValue("update", BsonNull.Value) == MongoStoreConnection.HeartbeatCollection).ToList();
+        Assert.Equal(2, heartbeats.Count);
+        Assert.All(heartbeats, c =>
+        {
+            Assert.Equal("majority", c["writeConcern"]["w"].AsString);
+            Assert.Equal(MongoStoreConnection.ReadinessWriteTimeout.TotalMilliseconds, c["writeConcern"]["wtimeout"].ToDouble());
+        });
+        using var reader = new MongoClient(MongoMirrorStoreContractTests.Url);
+        var heartbeat = await reader.GetDatabase(_database).GetCollection<BsonDocument>(MongoStoreConnection.HeartbeatCollection).Find(FilterDefinition<BsonDocument>.Empty).ToListAsync();
+        Assert.Equal("readiness", Assert.Single(heartbeat)["_id"].AsString);
     }
 
     [SkippableFact]
