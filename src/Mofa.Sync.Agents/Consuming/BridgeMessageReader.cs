@@ -55,9 +55,7 @@ public sealed class BridgeMessageReader(
     }
 
     /// <summary>The AMQP message-id as the bridge set it (its eventId, not always a GUID), quoted safely for the log.</summary>
-    private static string MessageIdOf(RabbitMqBasicConsumeContext? delivery, ConsumeContext context)
-    {
-        var id = delivery?.Properties.MessageId ?? context.MessageId?.ToString();
-        return string.IsNullOrEmpty(id) ? "(no message-id)" : Echo.Cut(id);
-    }
+    private static string MessageIdOf(RabbitMqBasicConsumeContext? delivery, ConsumeContext context) =>
+        delivery is not null ? BoundedErrorTransportFilter.MessageIdOf(delivery)
+        : context.MessageId is { } id ? id.ToString() : "(no message-id)";
 }
