@@ -11,7 +11,13 @@ namespace Mofa.Sync.Agents.Consuming;
 /// </summary>
 public sealed class MessageLimits(int maxBodyBytes, int maxHeaderBytes)
 {
-    public const int DefaultMaxBodyBytes = 4 * 1024 * 1024;
+    /// <summary>
+    /// 16 MiB: holds every message the contract allows, the largest being a quiz of
+    /// <c>QuizQuestionsChangedValidator.MaxQuestions</c> (5,000) questions with 255-character names, about 15.5 MB
+    /// even with every character written as a \uXXXX escape pair (Transport/ContractSizeTests). It is also
+    /// RabbitMQ 4's default max_message_size: what the service accepts, a default broker carries.
+    /// </summary>
+    public const int DefaultMaxBodyBytes = 16 * 1024 * 1024;
     public const int DefaultMaxHeaderBytes = 16 * 1024;
 
     /// <summary>Smallest and largest allowed settings: a body limit up to RabbitMQ's default max_message_size (128 MiB).</summary>

@@ -92,7 +92,7 @@ public sealed class MessageLimitsTests
     public void A_body_above_the_limit_is_refused_naming_its_size_and_the_setting()
     {
         Assert.Null(Limits.Check(MessageLimits.DefaultMaxBodyBytes, null, null, null));
-        Assert.Equal("the body is 4,194,305 bytes, more than the 4,194,304 bytes this service accepts (RabbitMq:MaxBodyBytes)",
+        Assert.Equal("the body is 16,777,217 bytes, more than the 16,777,216 bytes this service accepts (RabbitMq:MaxBodyBytes)",
             Limits.Check(MessageLimits.DefaultMaxBodyBytes + 1, null, null, null));
     }
 
