@@ -176,9 +176,12 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
         }
     }
 
-    public static string ErrorQueueOf(Uri inputAddress)
+    public static string ErrorQueueOf(Uri inputAddress) => QueueOf(inputAddress) + "_error";
+
+    /// <summary>The queue a receive endpoint's address names (rabbitmq://host/vhost/queue → queue).</summary>
+    public static string QueueOf(Uri inputAddress)
     {
         var path = Uri.UnescapeDataString(inputAddress.AbsolutePath).TrimEnd('/');
-        return path[(path.LastIndexOf('/') + 1)..] + "_error";
+        return path[(path.LastIndexOf('/') + 1)..];
     }
 }
