@@ -111,7 +111,56 @@ public sealed class ConcurrentReplayTests
         var errorQueue = DlqTestKit.ErrorQueue(env, SyncAgent.Course);
         await ParkRefailingCoursesAsync(env, service, count);
 
-        // The replay stops when it has read its second message: by then it has republished the first.
+        await ReplayIntoItsOwnFailedAgainCopyAsync(env, errorQueue, count);
+
+        await env.WaitForHandledAsync(count + 2, service);
+        await DlqTestKit.WaitForDeadLettersAsync(env, count);
+        AssertAllParkedOnce(await DlqTestKit.PeekAllAsync(env, errorQueue), count);
+    }
+
+    /// <summary>
+    /// The same with a passing cause: the store is locked while the replay runs, so its first
+    /// message fails again after its retries. Nothing is removed, and once the store is back a
+    /// replay applies all ten.
+    /// </summary>
+    [Fact]
+    public async Task A_message_that_fails_again_for_a_passing_cause_is_not_lost_and_applies_once_the_cause_is_gone()
+    {
+        const int count = 10;
+        await using var env = new TestEnvironment(DlqTestKit.QuickStoreTimeout());
+        await using var service = await TestService.StartAsync(env);
+        var errorQueue = DlqTestKit.ErrorQueue(env, SyncAgent.Course);
+        var courses = Enumerable.Range(1, count).Select(i => DlqTestKit.Course(i, $"Course {i}", $"locked-{i}", 1_788_000_000, i)).ToList();
+        using (new SqliteWriteLock(env.DatabasePath))
+        {
+            await env.PublishAsync(courses.Select(BridgeBody.Of));
+            await env.WaitForHandledAsync(count, service);
+            await DlqTestKit.WaitForDeadLettersAsync(env, count);
+
+            await ReplayIntoItsOwnFailedAgainCopyAsync(env, errorQueue, count);
+            await env.WaitForHandledAsync(count + 2, service);
+            await DlqTestKit.WaitForDeadLettersAsync(env, count);
+        }
+
+        var parked = await DlqTestKit.PeekAllAsync(env, errorQueue);
+        Assert.Equal(courses.Select(c => c.EventId).ToHashSet(), parked.Select(m => m.EventId!).ToHashSet());
+        Assert.Equal(count, parked.Count);
+
+        await using var broker = await DeadLetterBroker.ConnectAsync(env.Rabbit, CancellationToken.None);
+        Assert.Equal(count, (await new DeadLetterReplayer(broker).ReplayAsync(errorQueue, DeadLetterFilter.All, false, null, CancellationToken.None)).Replayed);
+        await env.WaitForHandledAsync(2 * count + 2, service);
+        Assert.Equal(count, (await env.ExportAsync()).Courses.Count);
+        Assert.Empty(await DlqTestKit.PeekAllAsync(env, errorQueue));
+    }
+
+    /// <summary>
+    /// Replays <paramref name="errorQueue"/> (of <paramref name="count"/> messages that fail again)
+    /// so that its third read is its own first message, failed again: it stops when it has read its
+    /// second message, waits for that copy at the tail, and another reader holds the originals in
+    /// between. The pass must replay two and remove nothing.
+    /// </summary>
+    private static async Task ReplayIntoItsOwnFailedAgainCopyAsync(TestEnvironment env, string errorQueue, int count)
+    {
         using var holding = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         var examined = 0;
@@ -124,23 +173,17 @@ public sealed class ConcurrentReplayTests
         }, CancellationToken.None));
         Assert.True(holding.Wait(TimeSpan.FromMinutes(1)), "the replay did not reach its second message (budget against a hang)");
 
-        // The first message failed again and is back at the tail: 8 originals + that copy are ready.
-        await WaitForReadyAsync(env, errorQueue, count - 1);
+        // The first message failed again and is back at the tail: the other originals + that copy are ready.
+        await WaitForReadyAsync(env, errorQueue, (uint)count - 1);
 
-        // Another reader holds the 8 originals, so the replay's next read is that copy.
+        // Another reader holds the other originals, so the replay's next read is that copy.
         await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
-        await using (var holder = await connection.CreateChannelAsync())
-        {
-            for (var i = 0; i < count - 2; i++) Assert.NotNull(await holder.BasicGetAsync(errorQueue, autoAck: false));
+        await using var holder = await connection.CreateChannelAsync();
+        for (var i = 0; i < count - 2; i++) Assert.NotNull(await holder.BasicGetAsync(errorQueue, autoAck: false));
 
-            release.Set();
-            var result = await replay;
-            Assert.Equal((2L, 0L), (result.Replayed, result.DuplicatesRemoved));
-        }
-
-        await env.WaitForHandledAsync(count + 2, service);
-        await DlqTestKit.WaitForDeadLettersAsync(env, count);
-        AssertAllParkedOnce(await DlqTestKit.PeekAllAsync(env, errorQueue), count);
+        release.Set();
+        var result = await replay;
+        Assert.Equal((2L, 0L), (result.Replayed, result.DuplicatesRemoved));
     }
 
     /// <summary>Course events with courseId −1…−n: the service refuses each at once, every time it sees it.</summary>
