@@ -35,7 +35,7 @@ public sealed class RabbitMqOptions
 
     /// <summary>
     /// The largest body the agents accept, in bytes; a larger one goes to _error at once, cut
-    /// (see MessageLimits). 4 MiB holds a quiz of 10,000 questions with 255-character names.
+    /// (see MessageLimits). The default, 16 MiB, holds every message the contract allows.
     /// </summary>
     public int MaxBodyBytes { get; set; } = MessageLimits.DefaultMaxBodyBytes;
 

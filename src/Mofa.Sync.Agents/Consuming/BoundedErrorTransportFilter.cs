@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Agents.Validation;
 using RabbitMQ.Client;
 
 namespace Mofa.Sync.Agents.Consuming;
@@ -19,7 +20,8 @@ namespace Mofa.Sync.Agents.Consuming;
 /// the message came back for ever. This copy carries:
 /// <list type="bullet">
 /// <item>the original headers only when they are within RabbitMq:MaxHeaderBytes (otherwise none,
-/// and <see cref="HeadersDroppedHeader"/> gives their size);</item>
+/// and <see cref="HeadersDroppedHeader"/> gives their size), without any failure record they
+/// brought along (<see cref="FailureHeaders"/>);</item>
 /// <item>the body, or its first <see cref="CutBodyBytes"/> bytes when it is above
 /// RabbitMq:MaxBodyBytes (<see cref="BodyCutHeader"/>; such a message cannot be replayed);</item>
 /// <item>MassTransit's fault headers that the dlq commands read (reason, exception type, input
@@ -58,7 +60,7 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
         {
             // Invalid messages are logged by the consumer with their reason; a trace says nothing more there.
             logger.LogWarning(context.Exception, "Message {MessageId} on {Queue} faulted; moving it to {ErrorQueue}",
-                delivery.Properties.MessageId ?? "(no message-id)", context.InputAddress.AbsolutePath.Trim('/'), errorQueue);
+                MessageIdOf(delivery), context.InputAddress.AbsolutePath.Trim('/'), errorQueue);
         }
 
         try
@@ -71,12 +73,16 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
         {
             metrics.TransportError("error_move_failed");
             logger.LogWarning("Moving message {MessageId} to {ErrorQueue} failed ({Error}: {Message}); it stays unacknowledged and comes back",
-                delivery.Properties.MessageId ?? "(no message-id)", errorQueue, ex.GetType().Name, ex.Message);
+                MessageIdOf(delivery), errorQueue, ex.GetType().Name, ex.Message);
             throw;
         }
 
         await next.Send(context);
     }
+
+    /// <summary>The AMQP message-id as the publisher set it, quoted through the one sanitizer for a log line.</summary>
+    public static string MessageIdOf(RabbitMqBasicConsumeContext delivery) =>
+        string.IsNullOrEmpty(delivery.Properties.MessageId) ? "(no message-id)" : Echo.Cut(delivery.Properties.MessageId);
 
     /// <summary>The bounded copy: properties, headers and body.</summary>
     internal (BasicProperties Properties, byte[] Body) Copy(ExceptionReceiveContext context, RabbitMqBasicConsumeContext delivery)
@@ -101,9 +107,11 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
         }
         else if (original.Headers is not null)
         {
+            // The failure's record is this copy's own: one the message brought along (a forged retry
+            // count or x-death, an old failure's stack trace) would be read as this failure's.
             foreach (var (name, value) in original.Headers)
             {
-                if (!name.Equals("MT-Fault-StackTrace", StringComparison.OrdinalIgnoreCase)) headers[name] = value;
+                if (!FailureHeaders.IsFailureRecord(name)) headers[name] = value;
             }
         }
 
@@ -121,7 +129,8 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
         }
 
         var exception = context.Exception.GetBaseException();
-        var reason = exception.Message.Length <= MaxReasonLength ? exception.Message : string.Concat(exception.Message.AsSpan(0, MaxReasonLength), "…");
+        var message = PlainText.Escape(exception.Message);
+        var reason = message.Length <= MaxReasonLength ? message : string.Concat(message.AsSpan(0, MaxReasonLength), "…");
         headers["MT-Reason"] = "fault";
         headers["MT-Fault-ExceptionType"] = exception.GetType().FullName;
         headers["MT-Fault-Message"] = reason;
@@ -167,9 +176,12 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
         }
     }
 
-    public static string ErrorQueueOf(Uri inputAddress)
+    public static string ErrorQueueOf(Uri inputAddress) => QueueOf(inputAddress) + "_error";
+
+    /// <summary>The queue a receive endpoint's address names (rabbitmq://host/vhost/queue → queue).</summary>
+    public static string QueueOf(Uri inputAddress)
     {
         var path = Uri.UnescapeDataString(inputAddress.AbsolutePath).TrimEnd('/');
-        return path[(path.LastIndexOf('/') + 1)..] + "_error";
+        return path[(path.LastIndexOf('/') + 1)..];
     }
 }

@@ -33,6 +33,19 @@ public sealed class BridgeBodyDeserializer : IMessageDeserializer
 /// <summary>Registers <see cref="BridgeBodyDeserializer"/> for application/json (and bodies without a content type).</summary>
 public sealed class BridgeBodySerializerFactory : ISerializerFactory
 {
+    /// <summary>
+    /// Makes <see cref="BridgeBodyDeserializer"/> the endpoint's only one, so every delivery reaches
+    /// the agent's consumer whatever its content type, and the reader refuses a type other than
+    /// JSON with its reason. Next to MassTransit's own deserializers, application/vnd.masstransit+json
+    /// went to its envelope reader, which faulted ("Value cannot be null. (Parameter 'envelope')").
+    /// </summary>
+    public static void UseAsOnlyDeserializer(IReceiveEndpointConfigurator endpoint)
+    {
+        endpoint.ClearSerialization();
+        endpoint.AddSerializer(new BridgeBodySerializerFactory(), isSerializer: true);
+        endpoint.AddDeserializer(new BridgeBodySerializerFactory(), isDefault: true);
+    }
+
     private readonly SystemTextJsonRawMessageSerializer _serializer = new(RawSerializerOptions.AnyMessageType);
 
     public ContentType ContentType => _serializer.ContentType;

@@ -6,6 +6,7 @@ using Mofa.Sync.Mirror;
 using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Agents.Validation;
 
 namespace Mofa.Sync.Agents.Consuming;
 
@@ -34,7 +35,7 @@ public sealed class BridgeEventHandler(
         if (parsed.Event is null || ignored is not null)
         {
             metrics.Outcome(parsed.Kind, "ignored");
-            logger.LogDebug("Ignored {Kind} {MessageId}: {Why}", parsed.Kind, context.MessageId, ignored);
+            logger.LogDebug("Ignored {Kind} {MessageId}: {Why}", Echo.Cut(parsed.Kind), context.MessageId, ignored);
             return;
         }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Agents.Configuration;
 using Mofa.Sync.Agents.Parsing;
+using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Agents.Sites;
 using Mofa.Sync.Agents.Telemetry;
 using Mofa.Sync.Agents.Validation;
@@ -42,6 +43,8 @@ public sealed class BridgeMessageReader(
                 throw new InvalidBridgeMessageException(refused);
             }
 
+            if (ForeignKind(routingKey, context.ReceiveContext.InputAddress) is { } foreign) throw new InvalidBridgeMessageException(foreign);
+
             return BridgeMessageParser.Parse(routingKey, body.GetBytes(), _rules, sites);
         }
         catch (InvalidBridgeMessageException ex)
@@ -49,15 +52,30 @@ public sealed class BridgeMessageReader(
             metrics.Received(routingKey ?? "(none)");
             metrics.Outcome(routingKey ?? "(none)", "invalid");
             logger.LogWarning("Invalid bridge message {MessageId} ({RoutingKey}) sent to the error queue: {Reason}",
-                MessageIdOf(delivery, context), routingKey ?? "no routing key", ex.Message);
+                MessageIdOf(delivery, context), routingKey is null ? "no routing key" : Echo.Cut(routingKey), ex.Message);
             throw;
         }
     }
 
-    /// <summary>The AMQP message-id as the bridge set it (its eventId, not always a GUID), quoted safely for the log.</summary>
-    private static string MessageIdOf(RabbitMqBasicConsumeContext? delivery, ConsumeContext context)
+    /// <summary>
+    /// Why a kind another agent declares may not be read here, or null. The bridge exchange routes
+    /// each kind to its own agent's queue only; one that reached another queue (sent straight to it
+    /// with the routing-key header, or through another exchange) would be applied by the wrong
+    /// agent, or dropped unread by the reconcile agent. Kinds no agent declares stay ignored.
+    /// </summary>
+    private static string? ForeignKind(string? routingKey, Uri inputAddress)
     {
-        var id = delivery?.Properties.MessageId ?? context.MessageId?.ToString();
-        return string.IsNullOrEmpty(id) ? "(no message-id)" : Echo.Cut(id);
+        if (BridgeRoutes.Find(routingKey) is not { } route) return null;
+        var queue = BoundedErrorTransportFilter.QueueOf(inputAddress);
+        if (BridgeRoutes.AgentOfQueue(queue) is not { } agent || agent == route.Agent) return null;
+        return $"routing key '{route.RoutingKey}' is a kind of the {Name(route.Agent)} agent, not of the {Name(agent)} agent whose queue {queue} this is "
+            + $"(it reads {string.Join(", ", BridgeRoutes.RoutingKeysOf(agent))}): publish it to the bridge exchange, which routes each kind to its own agent";
     }
+
+    private static string Name(SyncAgent agent) => agent.ToString().ToLowerInvariant();
+
+    /// <summary>The AMQP message-id as the bridge set it (its eventId, not always a GUID), quoted safely for the log.</summary>
+    private static string MessageIdOf(RabbitMqBasicConsumeContext? delivery, ConsumeContext context) =>
+        delivery is not null ? BoundedErrorTransportFilter.MessageIdOf(delivery)
+        : context.MessageId is { } id ? id.ToString() : "(no message-id)";
 }

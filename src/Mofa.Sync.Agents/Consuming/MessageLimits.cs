@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Mofa.Sync.Agents.Validation;
 
 namespace Mofa.Sync.Agents.Consuming;
 
@@ -10,7 +11,13 @@ namespace Mofa.Sync.Agents.Consuming;
 /// </summary>
 public sealed class MessageLimits(int maxBodyBytes, int maxHeaderBytes)
 {
-    public const int DefaultMaxBodyBytes = 4 * 1024 * 1024;
+    /// <summary>
+    /// 16 MiB: holds every message the contract allows, the largest being a quiz of
+    /// <c>QuizQuestionsChangedValidator.MaxQuestions</c> (5,000) questions with 255-character names, about 15.5 MB
+    /// even with every character written as a \uXXXX escape pair (Transport/ContractSizeTests). It is also
+    /// RabbitMQ 4's default max_message_size: what the service accepts, a default broker carries.
+    /// </summary>
+    public const int DefaultMaxBodyBytes = 16 * 1024 * 1024;
     public const int DefaultMaxHeaderBytes = 16 * 1024;
 
     /// <summary>Smallest and largest allowed settings: a body limit up to RabbitMQ's default max_message_size (128 MiB).</summary>
@@ -56,12 +63,34 @@ public sealed class MessageLimits(int maxBodyBytes, int maxHeaderBytes)
 
         if (!string.IsNullOrEmpty(contentEncoding))
         {
-            return $"content encoding '{Printable(contentEncoding)}' is not supported: the bridge sends plain UTF-8 JSON, neither compressed nor encoded";
+            return $"content encoding '{Echo.Cut(contentEncoding)}' is not supported: the bridge sends plain UTF-8 JSON, neither compressed nor encoded";
         }
 
-        if (!IsJson(contentType))
+        // MassTransit reads a Content-Type header when the property is missing: neither may name another format.
+        foreach (var declared in new[] { contentType, ContentTypeHeader(headers) })
         {
-            return $"content type '{Printable(contentType!)}' is not JSON: the bridge sends application/json (or no content type)";
+            if (!IsJson(declared))
+            {
+                return $"content type '{Echo.Cut(declared)}' is not JSON: the bridge sends application/json (or no content type)";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The value of a Content-Type header (any case of the name), which some publishers set instead of the property.</summary>
+    private static string? ContentTypeHeader(IDictionary<string, object?>? headers)
+    {
+        if (headers is null) return null;
+        foreach (var (name, value) in headers)
+        {
+            if (!name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)) continue;
+            return value switch
+            {
+                byte[] bytes => Encoding.UTF8.GetString(bytes),
+                null => null,
+                var other => Convert.ToString(other, CultureInfo.InvariantCulture),
+            };
         }
 
         return null;
@@ -90,13 +119,4 @@ public sealed class MessageLimits(int maxBodyBytes, int maxHeaderBytes)
     }
 
     public static string Bytes(long n) => n.ToString("N0", CultureInfo.InvariantCulture) + " bytes";
-
-    /// <summary>A property value echoed in a reason: short, and no control character reaches a log or a terminal.</summary>
-    private static string Printable(string value)
-    {
-        var cut = value.Length <= 60 ? value : value[..60] + "…";
-        var text = new StringBuilder(cut.Length);
-        foreach (var c in cut) text.Append(char.IsControl(c) || c is '\u202A' or '\u202B' or '\u202D' or '\u202E' or '\u2066' or '\u2067' or '\u2068' ? '?' : c);
-        return text.ToString();
-    }
 }

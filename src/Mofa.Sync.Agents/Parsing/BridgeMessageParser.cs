@@ -154,6 +154,21 @@ public static partial class BridgeMessageParser
         }
 
         var field = (ex.Path ?? "$").TrimStart('$').TrimStart('.');
+
+        // Text that is no text: System.Text.Json says "could not be converted", which read as a wrong type.
+        if (ex.InnerException is InvalidOperationException text)
+        {
+            if (text.Message.Contains("surrogate", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"field {field} holds a lone surrogate (one half of a UTF-16 pair, \\uD800–\\uDFFF, without the other): that is no character; text must be valid Unicode";
+            }
+
+            if (text.Message.Contains("invalid UTF-8", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"field {field} is not valid UTF-8 text: the body must be UTF-8";
+            }
+        }
+
         if (ex.Message.Contains("null", StringComparison.OrdinalIgnoreCase) && ex.Message.Contains("doesn't allow", StringComparison.Ordinal))
         {
             var nullField = NullField().Match(ex.Message);

@@ -21,7 +21,11 @@ public static class QuestionRoutes
 
 public sealed class QuizQuestionsChangedValidator : MoodleEventValidator<QuizQuestionsChanged>
 {
-    public const int MaxQuestions = 10_000;
+    /// <summary>
+    /// So that the largest quiz the contract allows fits the default body limit (MessageLimits.DefaultMaxBodyBytes),
+    /// however its names are spelt: 5,000 × 255 characters, each up to 12 bytes as a \uXXXX pair.
+    /// </summary>
+    public const int MaxQuestions = 5_000;
 
     public QuizQuestionsChangedValidator()
     {

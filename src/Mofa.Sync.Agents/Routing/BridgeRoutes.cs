@@ -55,4 +55,15 @@ public static class BridgeRoutes
 
     /// <summary>The agent's queue: {prefix}.course-agent, …; its dead letters go to {queue}_error.</summary>
     public static string QueueName(string prefix, SyncAgent agent) => $"{prefix}.{agent.ToString().ToLowerInvariant()}-agent";
+
+    private const string QueueSuffix = "-agent";
+
+    /// <summary>The agent whose queue <paramref name="queue"/> is (<see cref="QueueName"/> read back), or null for any other queue.</summary>
+    public static SyncAgent? AgentOfQueue(string queue)
+    {
+        var name = queue[(queue.LastIndexOf('.') + 1)..];
+        if (!name.EndsWith(QueueSuffix, StringComparison.Ordinal)) return null;
+        return Enum.GetValues<SyncAgent>().Cast<SyncAgent?>()
+            .FirstOrDefault(a => name.Equals(a.ToString()!.ToLowerInvariant() + QueueSuffix, StringComparison.Ordinal));
+    }
 }

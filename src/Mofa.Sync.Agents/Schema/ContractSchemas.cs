@@ -264,7 +264,7 @@ public static class ContractSchemas
             [(typeof(UserProfile), "firstName")] = OptionalText(100),
             [(typeof(UserProfile), "lastName")] = OptionalText(100),
 
-            [(typeof(QuizQuestionsChanged), "questions")] = s => s["maxItems"] = 10_000,
+            [(typeof(QuizQuestionsChanged), "questions")] = s => s["maxItems"] = Questions.QuizQuestionsChangedValidator.MaxQuestions,
             [(typeof(QuizQuestion), "questionId")] = PositiveId,
             [(typeof(QuizQuestion), "name")] = Text(255),
         };

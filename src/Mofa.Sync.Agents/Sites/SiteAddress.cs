@@ -2,7 +2,7 @@ namespace Mofa.Sync.Agents.Sites;
 
 /// <summary>
 /// The one name of a Moodle site: its wwwroot in canonical form. Scheme and host lower-cased, the
-/// default port dropped, trailing slashes dropped, the path kept as it is (Moodle in a
+/// default port dropped, a host's trailing dot and trailing slashes dropped, the path kept as it is (Moodle in a
 /// sub-directory, https://uni.example/moodle). So https://moodle.example.edu/ and
 /// HTTPS://Moodle.Example.EDU:443 are the same site, and key the mirror, the notifications and
 /// the choice of web service token alike. Anything a wwwroot never has (a query, a fragment, a
@@ -18,10 +18,17 @@ public static class SiteAddress
         if (reason is not null) return null;
 
         var path = uri!.AbsolutePath.TrimEnd('/');
-        // IdnHost: one spelling of an international name (punycode); it drops an IPv6 address's brackets, Host keeps them.
-        var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost;
+        var host = HostOf(uri!);
         return $"{uri.Scheme}://{host}{(uri.IsDefaultPort ? "" : ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}{path}";
     }
+
+    /// <summary>
+    /// The host's one spelling: punycode for an international name (IdnHost, which drops an IPv6
+    /// address's brackets, so Host for those), without the trailing dot of a fully qualified name
+    /// (moodle.example.edu. is the same host as moodle.example.edu).
+    /// </summary>
+    private static string HostOf(Uri uri) =>
+        uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost.TrimEnd('.');
 
     /// <summary>The canonical form; throws <see cref="ArgumentException"/> for an address that is not a wwwroot.</summary>
     public static string Canonical(string value) =>
@@ -41,7 +48,7 @@ public static class SiteAddress
         }
 
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) return $"its scheme is {uri.Scheme}:, not http: or https:";
-        if (string.IsNullOrEmpty(uri.Host)) return "it names no host";
+        if (string.IsNullOrEmpty(uri.Host) || HostOf(uri).Length == 0) return "it names no host";
         if (uri.UserInfo.Length > 0) return "it carries a user name or password, which a wwwroot never has";
         if (uri.Query.Length > 0 || value.Contains('?', StringComparison.Ordinal)) return "it has a query (?…), which a wwwroot never has";
         if (uri.Fragment.Length > 0 || value.Contains('#', StringComparison.Ordinal)) return "it has a fragment (#…), which a wwwroot never has";

@@ -72,28 +72,51 @@ public static class PlainText
 
     /// <summary>
     /// The value with every character a name may not hold written as \uXXXX (and, with
-    /// <paramref name="oneLine"/>, tab and line feed too): safe in a log line, a header or a terminal.
+    /// <paramref name="oneLine"/>, tab and line feed too), and so is a lone surrogate (half of a
+    /// pair, which no encoder can write): safe in a log line, a header or a terminal. The one
+    /// sanitizer for wire values: every reason, log line and printout that quotes one goes through it.
     /// </summary>
     public static string Escape(string value, bool oneLine = true)
     {
-        var clean = true;
-        foreach (var c in value)
+        var first = FirstToEscape(value, oneLine);
+        if (first < 0) return value;
+        var text = new StringBuilder(value.Length + 16);
+        text.Append(value, 0, first);
+        for (var i = first; i < value.Length; i++)
         {
-            if (!IsAllowed(c) || (oneLine && c is '\t' or '\n'))
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
             {
-                clean = false;
-                break;
+                text.Append(c).Append(value[++i]);
+            }
+            else if (MustEscape(value, i, oneLine))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+            else
+            {
+                text.Append(c);
             }
         }
 
-        if (clean) return value;
-        var text = new StringBuilder(value.Length + 16);
-        foreach (var c in value)
+        return text.ToString();
+    }
+
+    private static int FirstToEscape(string value, bool oneLine)
+    {
+        for (var i = 0; i < value.Length; i++)
         {
-            if (!IsAllowed(c) || (oneLine && c is '\t' or '\n')) text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-            else text.Append(c);
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])) i++;
+            else if (MustEscape(value, i, oneLine)) return i;
         }
 
-        return text.ToString();
+        return -1;
+    }
+
+    /// <summary>For a character that is not the first half of a whole pair.</summary>
+    private static bool MustEscape(string value, int i, bool oneLine)
+    {
+        var c = value[i];
+        return !IsAllowed(c) || (oneLine && c is '\t' or '\n') || char.IsSurrogate(c);
     }
 }

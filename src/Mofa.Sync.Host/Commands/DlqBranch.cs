@@ -10,7 +10,7 @@ public static class DlqBranch
         {
             dlq.SetDescription("Inspect, replay and purge the service's _error and _skipped queues");
             dlq.AddCommand<DlqListCommand>("list")
-                .WithDescription("Every _error and _skipped queue with its messages grouped by reason, and the age of the oldest");
+                .WithDescription("Every _error and _skipped queue with its messages grouped by the rule their reason states (values taken out), and the age of the oldest");
             dlq.AddCommand<DlqShowCommand>("show")
                 .WithDescription("Messages at the head of a queue: event id, routing key, reason, retries, when it failed, body. Removes nothing");
             dlq.AddCommand<DlqReplayCommand>("replay").WithDescription(DlqReplayCommand.Help);

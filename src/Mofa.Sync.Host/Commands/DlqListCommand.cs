@@ -6,7 +6,11 @@ using Spectre.Console.Cli;
 
 namespace Mofa.Sync.Host.Commands;
 
-/// <summary>`mofa-sync dlq list`: every _error and _skipped queue of the service, its messages grouped by reason.</summary>
+/// <summary>
+/// `mofa-sync dlq list`: every _error and _skipped queue of the service, its messages grouped by
+/// their reason's rule (the values taken out), each rule in full: the part of a reason that says
+/// what to do comes last, so a reason is never cut.
+/// </summary>
 public sealed class DlqListCommand : AsyncCommand<DlqListCommand.Options>
 {
     public sealed class Options : CommonSettings
@@ -37,6 +41,7 @@ public sealed class DlqListCommand : AsyncCommand<DlqListCommand.Options>
                     reason = g.Reason.Text,
                     exceptionType = g.Reason.ExceptionType,
                     message = g.Reason.Message,
+                    example = g.Example.Message,
                     count = g.Count,
                     oldestFailedAt = g.OldestFailedAt,
                     oldestAgeSeconds = AgeSeconds(g.OldestFailedAt, now),
@@ -64,7 +69,7 @@ public sealed class DlqListCommand : AsyncCommand<DlqListCommand.Options>
             foreach (var g in s.Reasons)
             {
                 table.AddRow(first ? Markup.Escape(s.Queue) : "", first ? s.Messages.ToString() : "",
-                    SafeText.Markup(DlqOutput.Cut(g.Reason.Text, 120)), g.Count.ToString(), DlqOutput.Age(g.OldestFailedAt, now));
+                    SafeText.Markup(g.Reason.Text), g.Count.ToString(), DlqOutput.Age(g.OldestFailedAt, now));
                 first = false;
             }
         }

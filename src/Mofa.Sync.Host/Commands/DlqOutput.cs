@@ -8,8 +8,6 @@ internal static class DlqOutput
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static string Cut(string text, int max) => text.Length <= max ? text : text[..max] + "…";
-
     public static string Age(DateTimeOffset? failedAt, DateTimeOffset now) =>
         failedAt is { } t ? $"{Durations.Format(now - t)} ago" : "unknown";
 }

@@ -6,16 +6,20 @@ using Spectre.Console.Cli;
 
 namespace Mofa.Sync.Host.Commands;
 
-/// <summary>`mofa-sync dlq replay QUEUE`: moves dead-lettered messages back to the queue they failed on.</summary>
+/// <summary>`mofa-sync dlq replay QUEUE`: moves dead-lettered messages back to the service queue their dead-letter queue belongs to.</summary>
 public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
 {
     public const string Help =
-        "Move messages back to the queue they failed on (MT-Fault-InputAddress), without the fault headers. " +
+        "Move messages back to the service's queue their dead-letter queue belongs to (X_error → X, whatever their headers say), without the fault headers. " +
         "Each is republished with publisher confirms before its dead-letter copy is removed, so a crash loses nothing " +
         "(at worst one is replayed twice, which the apply rules absorb). Messages the filters do not take stay in the " +
         "queue in their original order. A message that fails again returns to _error with its new reason. It goes back with " +
         "its original routing key (header MofaSync-Routing-Key), which decides its kind as on its first delivery. A second copy " +
-        "of a message (same message-id and body, left by an interrupted replay) is removed, not replayed twice.";
+        "of a message (same message-id and body, left by an interrupted replay) is removed, not replayed twice. One replay or purge " +
+        "at a time per queue: a second one is refused (exit code 4) and changes nothing.";
+
+    /// <summary>Another replay or purge holds the queue: nothing was done (docs/dlq.md).</summary>
+    public const int BusyExitCode = 4;
 
     public sealed class Options : DlqFilterSettings
     {
@@ -41,9 +45,18 @@ public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
         if (depth is null) return DlqQueueSettings.ReportMissing(queue);
 
         var replayer = new DeadLetterReplayer(broker);
-        var result = await DlqProgress.RunAsync(
-            options.Json, $"{(options.DryRun ? "counting" : "replaying")} {queue}", depth.Messages,
-            examined => replayer.ReplayAsync(queue, filter, options.DryRun, examined, cancellationToken));
+        DeadLetterReplayer.Result result;
+        try
+        {
+            result = await DlqProgress.RunAsync(
+                options.Json, $"{(options.DryRun ? "counting" : "replaying")} {queue}", depth.Messages,
+                examined => replayer.ReplayAsync(queue, filter, options.DryRun, examined, cancellationToken));
+        }
+        catch (DeadLetterQueueBusyException busy)
+        {
+            Console.Error.WriteLine($"mofa-sync: {busy.Message}");
+            return BusyExitCode;
+        }
 
         if (options.Json)
         {

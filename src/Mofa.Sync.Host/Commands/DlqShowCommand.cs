@@ -1,5 +1,8 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Text.Json;
+using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Dlq;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -25,6 +28,22 @@ public sealed class DlqShowCommand : AsyncCommand<DlqShowCommand.Options>
             Limit < 1 || BodyChars < 1 ? ValidationResult.Error("--limit and --body-chars must be at least 1") : ValidationResult.Success();
     }
 
+    /// <summary>Shown of a notification's recipients and changes; the rest are counted.</summary>
+    private const int ListedAtMost = 20;
+
+    /// <summary>What a parked notification is about, before its reason: course, teachers, changes.</summary>
+    private static void AddNotification(Grid grid, NotificationRequested n)
+    {
+        grid.AddRow("notification", SafeText.Markup($"{n.NotificationId} on {n.Site}"));
+        grid.AddRow("course", SafeText.Markup($"{n.Course.Id} {n.Course.Name ?? "(name not known)"}"));
+        grid.AddRow("recipients", $"{n.Recipients.Count} teacher(s): {Listed(n.Recipients.Select(r => r.ToString(CultureInfo.InvariantCulture)), n.Recipients.Count, ", ")}");
+        grid.AddRow("changes", Listed(n.Changes.Select(DeadLetterNotification.Describe), n.Changes.Count, "\n"));
+    }
+
+    /// <summary>The first items, each made safe to print on its own line, and how many more there are.</summary>
+    private static string Listed(IEnumerable<string> items, int count, string separator) =>
+        string.Join(separator, items.Take(ListedAtMost).Select(SafeText.Markup)) + (count > ListedAtMost ? $"{separator}… and {count - ListedAtMost} more" : "");
+
     public override async Task<int> ExecuteAsync(CommandContext context, Options options, CancellationToken cancellationToken)
     {
         var (_, settings) = options.Load();
@@ -33,19 +52,28 @@ public sealed class DlqShowCommand : AsyncCommand<DlqShowCommand.Options>
         if (await broker.DepthAsync(queue, cancellationToken) is null) return DlqQueueSettings.ReportMissing(queue);
 
         var messages = await DeadLetterBrowser.PeekAsync(broker, queue, options.Limit, cancellationToken);
+        var notifications = DeadLetterQueues.SourceQueueOf(queue) == NotificationTopology.QueueName(settings.RabbitMq.QueuePrefix);
         var now = DateTimeOffset.UtcNow;
         if (options.Json)
         {
             Console.WriteLine(JsonSerializer.Serialize(messages.Select(m => new
             {
                 eventId = m.EventId,
-                routingKey = m.OriginalRoutingKey,
+                routingKey = notifications ? null : m.OriginalRoutingKey,
                 reason = m.Reason.Text,
                 exceptionType = m.Reason.ExceptionType,
                 message = m.Reason.Message,
                 retryCount = m.RetryCount,
                 failedAt = m.FailedAt,
                 failedOn = m.InputQueue,
+                notification = notifications && DeadLetterNotification.Of(m.Body) is { } n ? new
+                {
+                    notificationId = n.NotificationId,
+                    site = n.Site,
+                    course = n.Course,
+                    recipients = n.Recipients,
+                    changes = n.Changes.Select(DeadLetterNotification.Describe),
+                } : null,
                 body = m.BodyPreview(options.BodyChars),
             }), DlqOutput.Json));
             return 0;
@@ -57,12 +85,23 @@ public sealed class DlqShowCommand : AsyncCommand<DlqShowCommand.Options>
         {
             AnsiConsole.Write(new Rule($"[bold]{++number}[/] {SafeText.Markup(m.EventId ?? "(no event id)")}").LeftJustified());
             var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
-            grid.AddRow("routing key", SafeText.Markup(m.OriginalRoutingKey ?? "(not recorded)"));
+            var notification = notifications ? DeadLetterNotification.Of(m.Body) : null;
+            if (notification is not null)
+            {
+                AddNotification(grid, notification);
+            }
+            else if (!notifications)
+            {
+                // Notifications go through a fanout exchange: they have no routing key to show.
+                grid.AddRow("routing key", SafeText.Markup(m.OriginalRoutingKey ?? "(not recorded)"));
+            }
+
             grid.AddRow("reason", SafeText.Markup(m.Reason.Text));
-            grid.AddRow("retries", m.RetryCount?.ToString() ?? "0");
+            grid.AddRow("retries", m.RetryCount?.ToString(CultureInfo.InvariantCulture)
+                ?? (notifications ? "none by the service (each Moodle call is retried within the call: see the reason)" : "0"));
             grid.AddRow("failed", m.FailedAt is { } t ? $"{t:u} ({DlqOutput.Age(t, now)})" : "unknown");
             grid.AddRow("failed on", SafeText.Markup(m.InputQueue ?? "(not recorded)"));
-            grid.AddRow("body", SafeText.Markup(m.BodyPreview(options.BodyChars)));
+            if (notification is null) grid.AddRow("body", SafeText.Markup(m.BodyPreview(options.BodyChars)));
             AnsiConsole.Write(grid);
         }
 

@@ -54,6 +54,9 @@ public sealed class DeadLetterBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>The right to change the queue while this connection lives; <see cref="DeadLetterQueueBusyException"/> while another command holds it.</summary>
+    public Task<DeadLetterLease> TakeLeaseAsync(string queue, CancellationToken ct) => DeadLetterLease.TakeAsync(_connection, queue, ct);
+
     public Task<DeadLetterPass> OpenPassAsync(string queue, CancellationToken ct) => DeadLetterPass.OpenAsync(_connection, queue, ct, Rabbit.DeliveryLimit);
 
     /// <summary>A channel whose publishes complete only when the broker has confirmed them (or throw when it refused or returned them).</summary>

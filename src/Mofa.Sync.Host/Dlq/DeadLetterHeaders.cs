@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Mofa.Sync.Agents.Consuming;
 
 namespace Mofa.Sync.Host.Dlq;
 
@@ -15,9 +16,6 @@ public static class DeadLetterHeaders
     public const string InputAddress = "MT-Fault-InputAddress";
     public const string RetryCount = "MT-Fault-RetryCount";
     public const string Timestamp = "MT-Fault-Timestamp";
-
-    /// <summary>RabbitMQ.Client's publisher-confirm bookkeeping; the replay's own publish adds a fresh one.</summary>
-    private const string ClientSequenceNumber = "x-dotnet-pub-seq-no";
 
     public static string? Text(IDictionary<string, object?>? headers, string name)
     {
@@ -39,23 +37,11 @@ public static class DeadLetterHeaders
         DateTimeOffset.TryParse(Text(headers, name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 
     /// <summary>
-    /// Headers a failure added: MassTransit's fault and host headers, the service's own (MofaSync-:
-    /// routing key, body size, cut body, dropped headers), and the client's confirm bookkeeping.
+    /// Headers a failure or an earlier replay added (<see cref="FailureHeaders"/>): the replay
+    /// sends the message back without them, and with its own routing-key and pass headers.
     /// </summary>
     public static bool IsAddedByFailure(string name) =>
-        name.StartsWith("MT-Fault-", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("MofaSync-", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("MT-Host-", StringComparison.OrdinalIgnoreCase)
-        || name.Equals(Reason, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(ClientSequenceNumber, StringComparison.OrdinalIgnoreCase)
-        || IsAddedByBroker(name);
-
-    /// <summary>The broker's own dead-lettering record (x-death, x-first-death-*, x-last-death-*) and a quorum queue's x-delivery-count.</summary>
-    private static bool IsAddedByBroker(string name) =>
-        name.Equals("x-death", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("x-first-death-", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("x-last-death-", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("x-delivery-count", StringComparison.OrdinalIgnoreCase);
+        FailureHeaders.IsFailureRecord(name) || name.Equals(FailureHeaders.ReplayPass, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The headers the message had before it failed (null when none are left).</summary>
     public static Dictionary<string, object?>? WithoutFailure(IDictionary<string, object?>? headers)

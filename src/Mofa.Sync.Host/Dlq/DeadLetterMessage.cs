@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Mofa.Sync.Agents.Consuming;
 using RabbitMQ.Client;
 
 namespace Mofa.Sync.Host.Dlq;
@@ -39,8 +40,15 @@ public sealed record DeadLetterMessage(
             DeadLetterHeaders.InputQueue(DeadLetterHeaders.Text(headers, DeadLetterHeaders.InputAddress)) ?? death?.Queue);
     }
 
-    /// <summary>The queue a replay sends it back to: where it failed, else the queue this dead-letter queue belongs to.</summary>
-    public string ReplayQueue => InputQueue ?? DeadLetterQueues.SourceQueueOf(Queue);
+    /// <summary>
+    /// The queue a replay sends it back to: the one this dead-letter queue belongs to (X_error → X),
+    /// whatever its headers say. MT-Fault-InputAddress is only shown: anyone who can publish to
+    /// the dead-letter queue can write it, and a replay runs with the operator's credentials.
+    /// </summary>
+    public string ReplayQueue => DeadLetterQueues.SourceQueueOf(Queue);
+
+    /// <summary>The id of the replay pass that last sent it back (<see cref="FailureHeaders.ReplayPass"/>), if any.</summary>
+    public string? ReplayPass => DeadLetterHeaders.Text(Properties.Headers, FailureHeaders.ReplayPass);
 
     /// <summary>
     /// The routing key the message was first published with, which decides its kind when it is

@@ -1,6 +1,6 @@
 namespace Mofa.Sync.Host.Dlq;
 
-/// <summary>Deletes the dead-lettered messages a filter takes; the rest stay in place and in order.</summary>
+/// <summary>Deletes the dead-lettered messages a filter takes; the rest stay in place and in order. Holds the queue's lease, as a replay does.</summary>
 public sealed class DeadLetterPurger(DeadLetterBroker broker)
 {
     public sealed record Result(string Queue, long Examined, long Purged);
@@ -8,6 +8,7 @@ public sealed class DeadLetterPurger(DeadLetterBroker broker)
     public async Task<Result> PurgeAsync(string queue, DeadLetterFilter filter, Action<int>? examined, CancellationToken ct)
     {
         long purged = 0;
+        await using var lease = await broker.TakeLeaseAsync(queue, ct);
         await using var pass = await broker.OpenPassAsync(queue, ct);
         while ((filter.Limit is null || purged < filter.Limit) && await pass.NextAsync(ct) is { } message)
         {

@@ -6,15 +6,19 @@ using RabbitMQ.Client.Exceptions;
 namespace Mofa.Sync.Host.Dlq;
 
 /// <summary>
-/// Moves dead-lettered messages back to the queue they failed on: each is republished through the
-/// default exchange (routing key = the queue name) with its original properties, without the
-/// failure's headers, and with its original routing key in the MofaSync-Routing-Key header (the
-/// consumer judges its kind by that key, as on its first delivery). Its dead-letter copy is
+/// Moves dead-lettered messages back to the queue their dead-letter queue belongs to (X_error → X,
+/// never a queue a header names): each is republished through the default exchange (routing key =
+/// the queue name) with its original properties, without the failure's headers, with its original
+/// routing key in the MofaSync-Routing-Key header (the consumer judges its kind by that key, as on
+/// its first delivery) and this pass's id in MofaSync-Replay-Pass. Its dead-letter copy is
 /// acknowledged only after the broker confirmed the republish. A crash in between leaves both
-/// copies, so at worst a message is replayed twice, which the apply rules absorb; a copy of a
-/// message already replayed in the same pass (same message-id and body, what an interrupted replay
-/// leaves behind) is removed instead of replayed again. A message that fails again lands back in
-/// _error with its new reason.
+/// copies, so at worst a message is replayed twice, which the apply rules absorb.
+/// <para>
+/// One pass at a time per queue (<see cref="DeadLetterLease"/>). A message that fails again comes
+/// back to the tail with this pass's id: the pass stops there and never removes it. A copy is
+/// removed as a duplicate only when it is not one of those and this pass's republish of the same
+/// message (same message-id and body: what an interrupted replay leaves behind) was confirmed.
+/// </para>
 /// </summary>
 public sealed class DeadLetterReplayer(DeadLetterBroker broker)
 {
@@ -36,7 +40,10 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
 
         // Each message replayed in this pass, by identity, with its republish's confirm: a later copy goes once that confirm came.
         var replayedCopies = new Dictionary<string, Task>(StringComparer.Ordinal);
+        var passId = Guid.NewGuid().ToString("N");
 
+        // A dry run changes nothing, so it needs no lease and does not keep a replay waiting.
+        await using var lease = dryRun ? null : await broker.TakeLeaseAsync(queue, ct);
         await using var pass = await broker.OpenPassAsync(queue, ct);
         await using var publish = await broker.OpenConfirmedPublishChannelAsync(ct);
         var pending = new List<(DeadLetterMessage Message, Task Confirmed, bool Duplicate)>(InFlight);
@@ -75,6 +82,9 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
         while ((filter.Limit is null || matched < filter.Limit) && await pass.NextAsync(ct) is { } message)
         {
             examined?.Invoke(1);
+
+            // This pass's own republish, failed again: everything from here on came after the pass began.
+            if (message.ReplayPass == passId) break;
             if (!filter.Matches(message)) continue;
             var identity = message.Identity;
             if (replayedCopies.TryGetValue(identity, out var firstCopyConfirmed))
@@ -99,7 +109,7 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
                 continue;
             }
 
-            var confirmed = RepublishAsync(publish, message, ct);
+            var confirmed = RepublishAsync(publish, message, passId, ct);
             replayedCopies[identity] = confirmed;
             pending.Add((message, confirmed, false));
             if (pending.Count >= InFlight) await SettleAsync();
@@ -109,14 +119,11 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
         return new Result(queue, dryRun, pass.Read, matched, dryRun ? 0 : replayed, duplicates, byTarget, failures);
     }
 
-    private static Task RepublishAsync(IChannel channel, DeadLetterMessage message, CancellationToken ct)
+    private static Task RepublishAsync(IChannel channel, DeadLetterMessage message, string passId, CancellationToken ct)
     {
-        var headers = DeadLetterHeaders.WithoutFailure(message.Properties.Headers);
-        if (message.OriginalRoutingKey is { } routingKey)
-        {
-            headers ??= new Dictionary<string, object?>(StringComparer.Ordinal);
-            headers[OriginalRoutingKey.Header] = Encoding.UTF8.GetBytes(routingKey);
-        }
+        var headers = DeadLetterHeaders.WithoutFailure(message.Properties.Headers) ?? new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (message.OriginalRoutingKey is { } routingKey) headers[OriginalRoutingKey.Header] = Encoding.UTF8.GetBytes(routingKey);
+        headers[FailureHeaders.ReplayPass] = Encoding.UTF8.GetBytes(passId);
 
         var properties = new BasicProperties(message.Properties) { Headers = headers };
 

@@ -1,14 +1,15 @@
 namespace Mofa.Sync.Host.Dlq;
 
 /// <summary>
-/// What `dlq list` reports for one dead-letter queue: its messages grouped by reason. A second copy
+/// What `dlq list` reports for one dead-letter queue: its messages grouped by their reason's rule (<see cref="ReasonRule"/>). A second copy
 /// of a message (same message-id and body: an interrupted replay leaves one) is counted apart, in
 /// <see cref="DuplicateCopies"/>, not as another message; the next replay removes it.
 /// </summary>
 public sealed record DeadLetterSummary(
     string Queue, long Messages, long DuplicateCopies, DateTimeOffset? OldestFailedAt, IReadOnlyList<DeadLetterSummary.ReasonGroup> Reasons)
 {
-    public sealed record ReasonGroup(FailureReason Reason, long Count, DateTimeOffset? OldestFailedAt);
+    /// <param name="Reason">The rule (the reason with the values taken out); <paramref name="Example"/> is one message's reason in full.</param>
+    public sealed record ReasonGroup(FailureReason Reason, FailureReason Example, long Count, DateTimeOffset? OldestFailedAt);
 
     /// <summary>Reads every message of each of the service's dead-letter queues (leaving them in place) and groups them.</summary>
     public static async Task<IReadOnlyList<DeadLetterSummary>> ReadAllAsync(DeadLetterBroker broker, CancellationToken ct)
@@ -24,7 +25,7 @@ public sealed record DeadLetterSummary(
 
     public static async Task<DeadLetterSummary> ReadAsync(DeadLetterBroker broker, string queue, CancellationToken ct)
     {
-        var groups = new Dictionary<FailureReason, (long Count, DateTimeOffset? Oldest)>();
+        var groups = new Dictionary<FailureReason, (FailureReason Example, long Count, DateTimeOffset? Oldest)>();
         long messages = 0, duplicates = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         await using (var pass = await broker.OpenPassAsync(queue, ct))
@@ -38,13 +39,14 @@ public sealed record DeadLetterSummary(
                 }
 
                 messages++;
-                var (count, oldest) = groups.GetValueOrDefault(message.Reason);
-                groups[message.Reason] = (count + 1, Earliest(oldest, message.FailedAt));
+                var rule = message.Reason.Rule;
+                var (example, count, oldest) = groups.TryGetValue(rule, out var group) ? group : (message.Reason, 0, null);
+                groups[rule] = (example, count + 1, Earliest(oldest, message.FailedAt));
             }
         }
 
         var reasons = groups
-            .Select(g => new ReasonGroup(g.Key, g.Value.Count, g.Value.Oldest))
+            .Select(g => new ReasonGroup(g.Key, g.Value.Example, g.Value.Count, g.Value.Oldest))
             .OrderByDescending(g => g.Count).ThenBy(g => g.Reason.FullText, StringComparer.Ordinal)
             .ToList();
         return new DeadLetterSummary(queue, messages, duplicates, reasons.Aggregate((DateTimeOffset?)null, (o, g) => Earliest(o, g.OldestFailedAt)), reasons);

@@ -1,8 +1,8 @@
 namespace Mofa.Sync.Host.Dlq;
 
 /// <summary>
-/// Why a message was dead-lettered: the exception type and message MassTransit recorded, which is
-/// also how failures are grouped (as ServiceControl groups them). Skipped messages have no
+/// Why a message was dead-lettered: the exception type and message MassTransit recorded. Failures
+/// are grouped by its <see cref="Rule"/>, the same text with the message's own values taken out. Skipped messages have no
 /// exception; their reason says so, and so does a message the broker dead-lettered itself (x-death).
 /// </summary>
 public sealed record FailureReason(string? ExceptionType, string Message)
@@ -32,4 +32,7 @@ public sealed record FailureReason(string? ExceptionType, string Message)
     public string ShortType => ExceptionType is null ? string.Empty : ExceptionType[(ExceptionType.LastIndexOf('.') + 1)..];
 
     public bool Contains(string text) => FullText.Contains(text, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The reason with the message's own values taken out (<see cref="ReasonRule"/>): what `dlq list` groups by.</summary>
+    public FailureReason Rule => this with { Message = ReasonRule.Of(ExceptionType, Message) };
 }

@@ -144,7 +144,7 @@ public static class SyncHostBuilder
                 e.ConfigureConsumeTopology = false;
                 // No Fault<T> events: see BoundedErrorPipe.
                 e.PublishFaults = false;
-                e.AddDeserializer(new BridgeBodySerializerFactory(), isDefault: true);
+                BridgeBodySerializerFactory.UseAsOnlyDeserializer(e);
                 e.PrefetchCount = rabbit.PrefetchCount;
                 e.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
                 foreach (var routingKey in BridgeRoutes.RoutingKeysOf(agent))

@@ -63,7 +63,7 @@ public sealed class DeadLetterFilterTests
         var errors = summaries[0];
         Assert.Equal(9, errors.Messages);
         Assert.Equal([4L, 3L, 2L], errors.Reasons.Select(g => g.Count));
-        Assert.Contains(InvalidMessages.UnsupportedSchema, errors.Reasons[0].Reason.Message, StringComparison.Ordinal);
+        Assert.Contains(InvalidMessages.UnsupportedSchema, errors.Reasons[0].Example.Message, StringComparison.Ordinal);
         Assert.Contains(InvalidMessages.MissingCourseId, errors.Reasons[1].Reason.Message, StringComparison.Ordinal);
         Assert.Contains(InvalidMessages.NotJson, errors.Reasons[2].Reason.Message, StringComparison.Ordinal);
         Assert.All(errors.Reasons, g => Assert.Equal("InvalidBridgeMessageException", g.Reason.ShortType));

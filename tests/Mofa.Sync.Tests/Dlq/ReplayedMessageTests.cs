@@ -64,7 +64,7 @@ public sealed class ReplayedMessageTests
         Assert.Equal("corr-9", got.BasicProperties.CorrelationId);
         Assert.True(got.BasicProperties.Persistent);
         var headers = got.BasicProperties.Headers!.Keys.Where(k => !k.StartsWith("x-dotnet-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["MofaSync-Routing-Key", "bridge-version"], headers);
+        Assert.Equal(["MofaSync-Replay-Pass", "MofaSync-Routing-Key", "bridge-version"], headers);
 
         // The routing key it was first published with travels in a header: the delivery's own key is now the queue's name.
         Assert.Equal("core.course_updated", OriginalRoutingKey.Read(got.BasicProperties.Headers));

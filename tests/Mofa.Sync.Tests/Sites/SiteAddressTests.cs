@@ -24,6 +24,8 @@ public sealed class SiteAddressTests
     [InlineData("http://127.0.0.1:5000/moodle", "http://127.0.0.1:5000/moodle")]
     [InlineData("http://[::1]:8080/", "http://[::1]:8080")]
     [InlineData("https://Bücher.example", "https://xn--bcher-kva.example")]
+    [InlineData("https://moodle.example.edu.", "https://moodle.example.edu")]
+    [InlineData("https://Moodle.Example.EDU.:443/moodle/", "https://moodle.example.edu/moodle")]
     public void A_wwwroot_has_one_canonical_form(string given, string canonical)
     {
         Assert.Equal(canonical, SiteAddress.Canonicalize(given, out var why));
@@ -43,6 +45,7 @@ public sealed class SiteAddressTests
     [InlineData("moodle.example.edu", "not an absolute address")]
     [InlineData("/moodle", "not an absolute address")]
     [InlineData("", "empty")]
+    [InlineData("https://./", "not an absolute address")]
     public void Anything_that_is_not_a_wwwroot_is_rejected_with_a_reason(string given, string reason)
     {
         Assert.Null(SiteAddress.Canonicalize(given, out var why));
@@ -58,6 +61,9 @@ public sealed class SiteAddressTests
     {
         var parsed = BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("HTTPS://Moodle.Example.EDU:443/"));
         Assert.Equal("https://moodle.example.edu", parsed.Event!.Site);
+
+        // No sites configured (the demo): the fully qualified name with its trailing dot is the same site, not a second one (issue #23, L3).
+        Assert.Equal("https://moodle.example.edu", BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://moodle.example.edu.")).Event!.Site);
 
         var invalid = Assert.Throws<InvalidBridgeMessageException>(() =>
             BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://moodle.example.edu/index.php?x=1")));

@@ -26,6 +26,38 @@ public sealed class MessageLimitsTests
         Assert.Null(Limits.Check(100, null, contentType, null));
     }
 
+    /// <summary>
+    /// A value echoed in a reason goes through the one sanitizer (PlainText.Escape): the reason's own
+    /// cleaner let U+202C and U+2069 through, which the contract's rule refuses (issue #23, L1).
+    /// </summary>
+    [Theory]
+    [InlineData("text/\u202Cplain", "text/\\u202Cplain")]
+    [InlineData("text/\u2069plain", "text/\\u2069plain")]
+    [InlineData("text/\u001B[2Jplain\r\n", "text/\\u001B[2Jplain\\u000D\\u000A")]
+    public void A_content_type_is_quoted_in_the_reason_through_the_one_sanitizer(string contentType, string quoted)
+    {
+        Assert.Equal($"content type '{quoted}' is not JSON: the bridge sends application/json (or no content type)", Limits.Check(100, null, contentType, null));
+        Assert.Equal(quoted, Mofa.Sync.Agents.Validation.PlainText.Escape(contentType));
+    }
+
+    [Theory]
+    [InlineData("application/vnd.masstransit+json")]
+    [InlineData("text/plain")]
+    public void A_content_type_header_other_than_json_is_refused_like_the_property(string contentType)
+    {
+        var headers = new Dictionary<string, object?> { ["Content-Type"] = Encoding.UTF8.GetBytes(contentType) };
+        Assert.Equal($"content type '{contentType}' is not JSON: the bridge sends application/json (or no content type)", Limits.Check(100, headers, null, null));
+        Assert.Null(Limits.Check(100, new Dictionary<string, object?> { ["content-type"] = "application/json"u8.ToArray() }, null, null));
+    }
+
+    [Fact]
+    public void The_sanitizer_keeps_a_whole_surrogate_pair_and_escapes_a_lone_half()
+    {
+        Assert.Equal("emoji \U0001F600 ok", Mofa.Sync.Agents.Validation.PlainText.Escape("emoji \U0001F600 ok"));
+        Assert.Equal("a\\uDC00b\\uD83D", Mofa.Sync.Agents.Validation.PlainText.Escape("a\uDC00b\uD83D"));
+        Assert.Equal("content type 'text/\\uD800plain' is not JSON: the bridge sends application/json (or no content type)", Limits.Check(100, null, "text/\uD800plain", null));
+    }
+
     [Theory]
     [InlineData("text/plain")]
     [InlineData("application/xml")]
@@ -53,14 +85,14 @@ public sealed class MessageLimitsTests
     {
         var reason = Limits.Check(100, null, "text/\u001b[2Jplain", null)!;
         Assert.DoesNotContain('\u001b', reason);
-        Assert.Contains("text/?[2Jplain", reason, StringComparison.Ordinal);
+        Assert.Contains("text/\\u001B[2Jplain", reason, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_body_above_the_limit_is_refused_naming_its_size_and_the_setting()
     {
         Assert.Null(Limits.Check(MessageLimits.DefaultMaxBodyBytes, null, null, null));
-        Assert.Equal("the body is 4,194,305 bytes, more than the 4,194,304 bytes this service accepts (RabbitMq:MaxBodyBytes)",
+        Assert.Equal("the body is 16,777,217 bytes, more than the 16,777,216 bytes this service accepts (RabbitMq:MaxBodyBytes)",
             Limits.Check(MessageLimits.DefaultMaxBodyBytes + 1, null, null, null));
     }
 

@@ -137,6 +137,56 @@ public sealed class TransportInputTests
         }
     }
 
+    /// <summary>
+    /// Issue #23, L3: fault and x-death headers a message brings along are not carried into its
+    /// error copy, where `dlq show` would read them as this failure's (retries 7, dead-lettered by the broker).
+    /// </summary>
+    [Fact]
+    public async Task Forged_fault_and_x_death_headers_do_not_survive_into_the_error_copy()
+    {
+        await using var env = new TestEnvironment();
+        await using var service = await TestService.StartAsync(env);
+        var (routingKey, body) = Bridge.Event(CourseCreated, new { courseId = 0, fullName = "Zero", shortName = "Z" });
+        await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
+        await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
+        {
+            var death = new Dictionary<string, object?>
+            {
+                ["reason"] = "delivery_limit"u8.ToArray(),
+                ["queue"] = "somewhere-else"u8.ToArray(),
+                ["count"] = 99L,
+            };
+            await channel.BasicPublishAsync(env.Rabbit.Exchange, routingKey, true, new BasicProperties
+            {
+                ContentType = "application/json",
+                Persistent = true,
+                Headers = new Dictionary<string, object?>
+                {
+                    ["MT-Fault-RetryCount"] = 7,
+                    ["MT-Fault-InputAddress"] = "rabbitmq://localhost/secp.victim"u8.ToArray(),
+                    ["MT-Fault-StackTrace"] = "at Somewhere()"u8.ToArray(),
+                    ["MT-Reason"] = "skip"u8.ToArray(),
+                    ["x-death"] = new List<object?> { death },
+                    ["x-first-death-reason"] = "delivery_limit"u8.ToArray(),
+                    ["MofaSync-Body-Cut"] = "true"u8.ToArray(),
+                    ["bridge-version"] = "1.4"u8.ToArray(),
+                },
+            }, Encoding.UTF8.GetBytes(body));
+        }
+
+        await env.WaitForHandledAsync(1, service);
+        var m = Assert.Single(await env.ErrorQueueAsync(SyncAgent.Course));
+        Assert.Contains("courseId must be a positive Moodle id", m.Reason, StringComparison.Ordinal);
+        foreach (var forged in new[] { "MT-Fault-RetryCount", "MT-Fault-StackTrace", "x-death", "x-first-death-reason", "MofaSync-Body-Cut" })
+        {
+            Assert.False(m.Headers.ContainsKey(forged), $"{forged} came along into the error copy");
+        }
+
+        Assert.Equal("fault", m.Headers["MT-Reason"]);
+        Assert.EndsWith($"/{BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course)}", m.Headers["MT-Fault-InputAddress"], StringComparison.Ordinal);
+        Assert.Equal("1.4", m.Headers["bridge-version"]);
+    }
+
     private static byte[] Gzip(byte[] bytes)
     {
         using var output = new MemoryStream();

@@ -56,6 +56,7 @@ public sealed class BadInputTests
         { "timeCreated tomorrow", CourseCreated, Course(b => b["timeCreated"] = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds()), "at most 00:05:00 ahead of this service's clock" },
         { "sequence int64 max", CourseCreated, Course(b => b["sequence"] = long.MaxValue), "sequence must be at most 9007199254740991" },
         { "null fullName", CourseCreated, Course(b => b["fullName"] = null), "fullName must not be null" },
+        { "a lone surrogate", CourseCreated, Course(_ => { }).Replace("Algebra", "Alg\\ud800ebra", StringComparison.Ordinal), "field fullName holds a lone surrogate" },
         { "duplicate questionIds", QuizQuestionsChanged, Bridge.Event(QuizQuestionsChanged, new { courseId = 10, quizId = 3, quizCmId = 30, questions = new[] { new { questionId = 1, name = "a" }, new { questionId = 1, name = "b" } } }).Body, "same questionId twice" },
         { "a null question", QuizQuestionsChanged, Bridge.Event(QuizQuestionsChanged, new { courseId = 10, quizId = 3, quizCmId = 30, questions = new object?[] { null } }).Body, "questions must not hold null entries" },
         { "user without profile", RoleAssigned, Bridge.Event(RoleAssigned, new { courseId = 10, userId = 5, roleShortName = "editingteacher" }).Body, "user" },
@@ -103,6 +104,78 @@ public sealed class BadInputTests
         await env.PublishAsync(CourseCreated, Bridge.Event(CourseCreated, new { courseId = 5, fullName = "No header", shortName = "NH" }).Body, contentType: null);
         await env.WaitForHandledAsync(1, service);
         Assert.Equal("No header", Assert.Single((await env.ExportAsync()).Courses).FullName);
+    }
+
+    /// <summary>Issue #23, L3: text that is no text is reported as such, not as a wrong type.</summary>
+    [Fact]
+    public async Task A_body_that_is_not_valid_UTF_8_is_refused_as_such()
+    {
+        await using var env = new TestEnvironment();
+        await using var service = await TestService.StartAsync(env);
+        var (routingKey, body) = Bridge.Event(CourseCreated, new { courseId = 10, fullName = "Alg~bra", shortName = "ALG" });
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        bytes[Array.IndexOf(bytes, (byte)'~')] = 0xFF; // a byte that starts no UTF-8 sequence
+        await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
+        await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
+        {
+            await channel.BasicPublishAsync(env.Rabbit.Exchange, routingKey, true, new BasicProperties { ContentType = "application/json", Persistent = true }, bytes);
+        }
+
+        await env.WaitForHandledAsync(1, service);
+        var m = Assert.Single(await env.ErrorQueueAsync(SyncAgent.Course));
+        Assert.Equal("core.course_created: field fullName is not valid UTF-8 text: the body must be UTF-8", m.Reason);
+        Assert.Empty((await env.ExportAsync()).Courses);
+    }
+
+    /// <summary>
+    /// Issue #23, L3: a queue applies only its own agent's kinds. A course_created sent straight to
+    /// the module agent's queue (the routing-key header, as a replay sends) or routed to it through
+    /// another exchange, or sent to the reconcile agent's queue, goes to that queue's _error with the
+    /// reason; before, the module agent applied it and the reconcile agent dropped it silently.
+    /// </summary>
+    [Fact]
+    public async Task A_kind_of_another_agent_on_an_agent_queue_goes_to_its_error_queue_with_a_reason()
+    {
+        await using var env = new TestEnvironment();
+        await using var service = await TestService.StartAsync(env);
+        var (_, body) = Bridge.Event(CourseCreated, new { courseId = 10, fullName = "Algebra", shortName = "ALG" });
+        var moduleQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Module);
+        var reconcileQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Reconcile);
+        var otherExchange = env.Rabbit.QueuePrefix + ".other-exchange";
+        await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
+        try
+        {
+            await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
+            {
+                var withHeader = new BasicProperties
+                {
+                    ContentType = "application/json",
+                    Persistent = true,
+                    Headers = new Dictionary<string, object?> { [OriginalRoutingKey.Header] = System.Text.Encoding.UTF8.GetBytes(CourseCreated) },
+                };
+                var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+                await channel.BasicPublishAsync("", moduleQueue, true, withHeader, bytes);
+                await channel.BasicPublishAsync("", reconcileQueue, true, withHeader, bytes);
+                await channel.ExchangeDeclareAsync(otherExchange, ExchangeType.Topic, durable: false, autoDelete: false);
+                await channel.QueueBindAsync(moduleQueue, otherExchange, CourseCreated);
+                await channel.BasicPublishAsync(otherExchange, CourseCreated, true, new BasicProperties { ContentType = "application/json", Persistent = true }, bytes);
+            }
+
+            await env.WaitForHandledAsync(3, service);
+            Assert.Empty((await env.ExportAsync()).Courses);
+            var module = await env.ErrorQueueAsync(SyncAgent.Module);
+            Assert.Equal(2, module.Count);
+            Assert.All(module, m => Assert.StartsWith(
+                $"routing key 'core.course_created' is a kind of the course agent, not of the module agent whose queue {moduleQueue} this is", m.Reason, StringComparison.Ordinal));
+            var reconcile = Assert.Single(await env.ErrorQueueAsync(SyncAgent.Reconcile));
+            Assert.StartsWith($"routing key 'core.course_created' is a kind of the course agent, not of the reconcile agent whose queue {reconcileQueue} this is", reconcile.Reason, StringComparison.Ordinal);
+            Assert.Empty(await env.ErrorQueueAsync(SyncAgent.Course));
+        }
+        finally
+        {
+            await using var cleanup = await connection.CreateChannelAsync();
+            await cleanup.ExchangeDeleteAsync(otherExchange, ifUnused: false);
+        }
     }
 
     [Fact]
