@@ -75,6 +75,7 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
             throw;
         }
 
+        metrics.DeadLettered(context.InputAddress, OriginalRoutingKey.Of(delivery), context.Exception is InvalidBridgeMessageException);
         await next.Send(context);
     }
 

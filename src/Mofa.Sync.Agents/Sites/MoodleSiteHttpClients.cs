@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Mofa.Sync.Agents.Notifications.Moodle;
+using Mofa.Sync.Agents.Telemetry;
 using Polly;
 using Polly.Retry;
 
@@ -56,6 +58,7 @@ public static class MoodleSiteHttpClients
                 });
         }
 
+        services.TryAddSingleton<HealthSignals>();
         services.AddSingleton<MoodleWebServiceCaller>();
         services.AddSingleton<MoodleWebServiceClient>();
         return services;

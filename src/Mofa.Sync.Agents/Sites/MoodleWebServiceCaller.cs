@@ -1,5 +1,6 @@
 using Mofa.Sync.Agents.Notifications.Moodle;
 using Mofa.Sync.Agents.Validation;
+using Mofa.Sync.Agents.Telemetry;
 using Polly.Timeout;
 
 namespace Mofa.Sync.Agents.Sites;
@@ -12,9 +13,25 @@ namespace Mofa.Sync.Agents.Sites;
 /// back later. What is left after the HTTP retries becomes Moodle's answer (the body) or one of
 /// the two Moodle exceptions, whose messages never carry the token.
 /// </summary>
-public sealed class MoodleWebServiceCaller(IHttpClientFactory clients, MoodleSites sites)
+public sealed class MoodleWebServiceCaller(IHttpClientFactory clients, MoodleSites sites, HealthSignals health)
 {
+    /// <summary>The call, its outcome reported to the site's health signal (a refused token, a site down; a success clears it).</summary>
     public async Task<string> CallAsync(MoodleSite site, string function, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct)
+    {
+        try
+        {
+            var answer = await CallSiteAsync(site, function, parameters, ct);
+            health.Site(site.Url).Succeeded();
+            return answer;
+        }
+        catch (Exception ex) when (ex is MoodleRejectedException or MoodleUnavailableException)
+        {
+            health.Site(site.Url).Failed(ex.Message);
+            throw;
+        }
+    }
+
+    private async Task<string> CallSiteAsync(MoodleSite site, string function, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct)
     {
         // Only a site of the registry: its address, its token and its redirect-free client belong together.
         if (sites.Find(site.Url) != site) throw new InvalidOperationException($"{site.Url} is not a configured Moodle site");

@@ -86,6 +86,7 @@ public static class SyncHostBuilder
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<QueueDeclarationCheck>();
         services.AddHostedService<TombstonePurgeService>();
+        services.AddHostedService<MoodleSiteCheck>();
         services.AddReceiveEndpointObserver<TransportErrorObserver>();
 
         AddBus(services, settings,
