@@ -21,6 +21,8 @@ public sealed record HealthReportDocument(string Status, IReadOnlyList<HealthRep
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        // Read by people and scripts, never embedded in HTML: ' " + as they are, not \u0027.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 

@@ -26,14 +26,17 @@ public sealed class FakeMoodleServer : IAsyncDisposable
     private long _nextMsgId = 1000;
     private int _number;
 
-    public FakeMoodleServer()
+    /// <param name="port">A port of the test's choosing (a Moodle that comes back where it was), else a free one.</param>
+    public FakeMoodleServer(int? port = null)
     {
-        var port = TestPorts.Next();
-        BaseUrl = $"http://127.0.0.1:{port}/moodle";
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        Port = port ?? TestPorts.Next();
+        BaseUrl = $"http://127.0.0.1:{Port}/moodle";
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(LoopAsync);
     }
+
+    public int Port { get; }
 
     /// <summary>The Moodle wwwroot this server pretends to be.</summary>
     public string BaseUrl { get; }
@@ -188,8 +191,12 @@ public sealed class FakeMoodleServer : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
+    /// <summary>Stops answering: the port refuses connections, as a Moodle that is down. Once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stop.CancelAsync();
         _neverAnswered.TrySetResult();
         try
