@@ -57,8 +57,11 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
         if (context.Exception is not InvalidBridgeMessageException)
         {
             // Invalid messages are logged by the consumer with their reason; a trace says nothing more there.
-            logger.LogWarning(context.Exception, "Message {MessageId} on {Queue} faulted; moving it to {ErrorQueue}",
-                delivery.Properties.MessageId ?? "(no message-id)", context.InputAddress.AbsolutePath.Trim('/'), errorQueue);
+            // One line (the copy in _error carries the reason); the stack trace only at Debug.
+            var failure = context.Exception.GetBaseException();
+            logger.LogWarning("Message {MessageId} on {Queue} faulted ({Error}: {Reason}); moving it to {ErrorQueue}",
+                delivery.Properties.MessageId ?? "(no message-id)", context.InputAddress.AbsolutePath.Trim('/'), failure.GetType().Name, failure.Message, errorQueue);
+            logger.LogDebug(context.Exception, "Message {MessageId} faulted with this stack trace", delivery.Properties.MessageId ?? "(no message-id)");
         }
 
         try

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Mofa.Sync.Agents.Notifications.Moodle;
 using Mofa.Sync.Agents.Telemetry;
 using Polly;
@@ -38,10 +39,12 @@ public static class MoodleSiteHttpClients
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
                 // The caller logs what matters itself; the default handler logs every request line.
                 .RemoveAllLoggers()
-                .AddResilienceHandler("moodle", pipeline =>
+                .AddResilienceHandler("moodle", (pipeline, context) =>
                 {
                     if (site.RetryLimit > 0)
                     {
+                        // Polly's own log (every attempt, with a stack trace) is off by default: one short line per retry instead.
+                        var logger = context.ServiceProvider.GetRequiredService<ILogger<MoodleWebServiceCaller>>();
                         pipeline.AddRetry(new HttpRetryStrategyOptions
                         {
                             MaxRetryAttempts = site.RetryLimit,
@@ -50,6 +53,13 @@ public static class MoodleSiteHttpClients
                             Delay = site.RetryDelay,
                             MaxDelay = TimeSpan.FromMinutes(1),
                             ShouldHandle = args => ShouldRetryAsync(args, maxResponseBytes),
+                            OnRetry = args =>
+                            {
+                                logger.LogWarning("Moodle at {Site}: {Reason}; retry {Retry} of {RetryLimit} in {Delay:0.0} s",
+                                    site.Url, site.Redact(args.Outcome.Exception?.Message ?? $"HTTP {(int?)args.Outcome.Result?.StatusCode} with an error answer"),
+                                    args.AttemptNumber + 1, site.RetryLimit, args.RetryDelay.TotalSeconds);
+                                return ValueTask.CompletedTask;
+                            },
                         });
                     }
 
