@@ -84,6 +84,9 @@ public sealed class HealthEndpointTests
         Assert.True(metrics.Sum(FaultRun.Outcomes, kind, ("outcome", "invalid")) >= 1, metrics.Text);
         Assert.True(metrics.Sum("mofa_sync_apply_duration_seconds_count", kind) >= 2, metrics.Text);
         Assert.True(metrics.Has("mofa_sync_apply_duration_seconds_bucket"), metrics.Text);
+        // Buckets made for seconds (the default ones start at 5, made for milliseconds).
+        Assert.Contains(metrics.Text.Split('\n'), l => l.StartsWith("mofa_sync_apply_duration_seconds_bucket{", StringComparison.Ordinal)
+            && l.Contains("le=\"0.005\"", StringComparison.Ordinal));
         // The invalid message went to _error: a dead-lettered message of the course agent's queue.
         Assert.True(metrics.Sum("mofa_sync_dead_lettered_total", ("queue", env.Rabbit.QueuePrefix + ".course-agent")) >= 1, metrics.Text);
         // The embedded store's own instruments, under the names docs/operations.md gives.
