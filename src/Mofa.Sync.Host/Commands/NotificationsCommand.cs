@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Mofa.Sync.Agents.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Host.Hosting;
@@ -38,7 +39,7 @@ public sealed class NotificationsCommand : AsyncCommand<NotificationsCommand.Opt
 
         if (options.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(recent.Select(n => new Line(n, StatusOf(n, parked), parked?.Contains(n.DigestId) == true)), Json));
+            Console.WriteLine(new JsonArray(recent.Select(n => (JsonNode?)JsonLine(n, parked)).ToArray()).ToJsonString(Json));
             return 0;
         }
 
@@ -82,8 +83,14 @@ public sealed class NotificationsCommand : AsyncCommand<NotificationsCommand.Opt
         return 0;
     }
 
-    /// <summary>A notification with what became of it, as --json prints it.</summary>
-    public sealed record Line(NotificationStatus Notification, string Status, bool Parked);
+    /// <summary>A notification as --json prints it: its fields, and what became of it (status, parked).</summary>
+    private static JsonObject JsonLine(NotificationStatus n, IReadOnlySet<string>? parked)
+    {
+        var line = JsonSerializer.SerializeToNode(n, Json)!.AsObject();
+        line["status"] = StatusOf(n, parked);
+        line["parked"] = parked?.Contains(n.DigestId) == true;
+        return line;
+    }
 
     public const string ReplayCommand = Health.NotificationsHealthCheck.ReplayCommand;
 
