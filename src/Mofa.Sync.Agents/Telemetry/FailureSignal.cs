@@ -19,9 +19,9 @@ public sealed class FailureSignal
     /// <summary>Whether anything succeeded since the start.</summary>
     public bool EverSucceeded => Interlocked.Read(ref _successes) > 0;
 
-    public void Failed(string reason, TimeProvider? clock = null)
+    public void Failed(string reason)
     {
-        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        var now = DateTimeOffset.UtcNow;
         Failure? seen, next;
         do
         {

@@ -19,7 +19,4 @@ public sealed class HealthSignals
 
     /// <summary>Calls to the Moodle site with this canonical wwwroot.</summary>
     public FailureSignal Site(string url) => _sites.GetOrAdd(url, _ => new FailureSignal());
-
-    /// <summary>The sites that were called at least once, by wwwroot.</summary>
-    public IReadOnlyDictionary<string, FailureSignal> Sites => _sites;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Commands;
 using Mofa.Sync.Host.Health;
@@ -123,14 +124,33 @@ public sealed class HealthStatesTests
         var check = new ReconcileHealthCheck(metrics, new SecretRedactor(new Host.Settings.MofaSyncSettings()));
         metrics.Course("insync", []);
         metrics.CourseFailed("Moodle at https://moodle.example.edu could not be reached (after 4 retries)");
-        var failed = await check.CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
-        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded, failed.Status);
+        var failed = await check.CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Degraded, failed.Status);
         Assert.Contains("could not be reached", failed.Description, StringComparison.Ordinal);
 
         metrics.Course("repaired", []);
-        var later = await check.CheckHealthAsync(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext());
-        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, later.Status);
+        var later = await check.CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Healthy, later.Status);
         Assert.Contains("1 failed", later.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_bus_reconnecting_is_unhealthy_and_a_degraded_check_of_the_service_is_still_ready()
+    {
+        static HealthReport Report(params (string Name, HealthStatus Status)[] entries) =>
+            new(entries.ToDictionary(e => e.Name, e => new HealthReportEntry(e.Status, "x", TimeSpan.Zero, null, null)), TimeSpan.Zero);
+        var redactor = new SecretRedactor(new Host.Settings.MofaSyncSettings());
+        const HealthStatus healthy = HealthStatus.Healthy, degraded = HealthStatus.Degraded;
+
+        // MassTransit's bus says Degraded while the broker is away: nothing is consumed, so not ready.
+        var reconnecting = HealthReportDocument.From(Report((HealthReportDocument.BusCheck, degraded), (MirrorStoreHealthCheck.Name, healthy)), redactor);
+        Assert.Equal("Unhealthy", reconnecting.Status);
+        Assert.False(reconnecting.IsReady);
+
+        var siteDown = HealthReportDocument.From(Report((HealthReportDocument.BusCheck, healthy), (MoodleSitesHealthCheck.Name, degraded)), redactor);
+        Assert.Equal("Degraded", siteDown.Status);
+        Assert.True(siteDown.IsReady);
+        Assert.Equal("degraded", siteDown.State);
     }
 
     private static string Course(string id, int courseId) => string.Create(CultureInfo.InvariantCulture,
