@@ -95,6 +95,7 @@ public static class SyncHostBuilder
         services.AddHostedService<QueueDeclarationCheck>();
         services.AddHostedService<TombstonePurgeService>();
         services.AddHostedService<MoodleSiteCheck>();
+        services.AddHostedService<ParkedNotificationsCheck>();
         services.AddReceiveEndpointObserver<TransportErrorObserver>();
 
         AddBus(services, settings,

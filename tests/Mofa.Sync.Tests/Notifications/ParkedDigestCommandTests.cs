@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Mofa.Sync.Agents.Telemetry;
 using Mofa.Sync.Host.Commands;
 using Mofa.Sync.Tests.Faults;
 using Mofa.Sync.Tests.Integration.Infrastructure;
@@ -43,9 +45,16 @@ public sealed class ParkedDigestCommandTests
         world.Moodle.Answer = (call, _) => FakeMoodleServer.Reply.Success(call, ids: world.Moodle);
         await using (var service = await world.StartServiceAsync())
         {
+            // A new process counts what an earlier one parked: its notifications are degraded until a delivery succeeds.
+            var signals = service.Services.GetRequiredService<HealthSignals>();
+            var budget = DateTime.UtcNow.AddMinutes(1); // a budget against hangs, not a timing assertion
+            while (signals.Notifications.Current is null && DateTime.UtcNow < budget) await Task.Delay(50);
+            Assert.Contains("already parked", signals.Notifications.Current?.Reason, StringComparison.Ordinal);
+
             (code, var replayed) = await CommandAsync(world, "dlq", "replay", "notifications");
             Assert.True(code == 0, replayed);
             await world.WaitForNotificationsAsync(n => n.Count == 1 && n[0].Delivered == 2, "the replayed digest delivered");
+            Assert.Null(signals.Notifications.Current);
         }
 
         (code, json) = await CommandAsync(world, "notifications", "--json");
