@@ -54,7 +54,7 @@ internal sealed class SqliteCheckpointer(Func<SqliteConnection> open, TimeSpan i
     {
         var started = Stopwatch.GetTimestamp();
         SqliteSchema.Exec(connection, $"PRAGMA wal_checkpoint({mode});");
-        SqliteStoreMetrics.CheckpointDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        SqliteStoreMetrics.CheckpointDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     public async ValueTask DisposeAsync()

@@ -172,7 +172,7 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
         }
         finally
         {
-            SqliteStoreMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            SqliteStoreMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             SqliteStoreMetrics.CommitEvents.Record(batch.Count);
         }
     }

@@ -49,8 +49,10 @@ public sealed class ServiceTailListener : IDisposable
             if (instrument.Meter.Name == SyncMetrics.MeterName && instrument.Name.StartsWith("mofa_sync_store_", StringComparison.Ordinal))
                 listener.EnableMeasurementEvents(instrument);
         };
-        _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        _listener.SetMeasurementEventCallback<double>((instrument, seconds, _, _) =>
         {
+            // The instruments record seconds (Prometheus' unit); the bench reports milliseconds.
+            var value = seconds * 1000;
             lock (_gate)
             {
                 if (instrument.Name == "mofa_sync_store_commit_duration") _commits.Add(value);

@@ -59,8 +59,11 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
         if (context.Exception is not InvalidBridgeMessageException)
         {
             // Invalid messages are logged by the consumer with their reason; a trace says nothing more there.
-            logger.LogWarning(context.Exception, "Message {MessageId} on {Queue} faulted; moving it to {ErrorQueue}",
-                MessageIdOf(delivery), context.InputAddress.AbsolutePath.Trim('/'), errorQueue);
+            // One line (the copy in _error carries the reason); the stack trace only at Debug.
+            var failure = context.Exception.GetBaseException();
+            logger.LogWarning("Message {MessageId} on {Queue} faulted ({Error}: {Reason}); moving it to {ErrorQueue}",
+                MessageIdOf(delivery), context.InputAddress.AbsolutePath.Trim('/'), failure.GetType().Name, Echo.Cut(failure.Message), errorQueue);
+            logger.LogDebug(context.Exception, "Message {MessageId} faulted with this stack trace", MessageIdOf(delivery));
         }
 
         try
@@ -77,6 +80,7 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
             throw;
         }
 
+        metrics.DeadLettered(context.InputAddress, OriginalRoutingKey.Of(delivery), context.Exception is InvalidBridgeMessageException);
         await next.Send(context);
     }
 

@@ -22,14 +22,14 @@ public sealed class BridgeEventHandler(
     BridgeMessageReader reader,
     SyncMetrics metrics,
     CourseContentScope scope,
+    HealthSignals health,
     ILogger<BridgeEventHandler> logger)
 {
     public async Task HandleAsync(ConsumeContext<BridgeMessage> context)
     {
         var parsed = reader.Read(context);
 
-        // Read once: each payload lookup takes a lock that the endpoint's concurrent messages share.
-        var attempt = context.GetRetryAttempt();
+        var attempt = DeliveryAttempts.Next(context);
         if (attempt == 0) metrics.Received(parsed.Kind);
         var ignored = parsed.Event is null ? parsed.IgnoredBecause : scope.Excludes(parsed.Event);
         if (parsed.Event is null || ignored is not null)
@@ -49,9 +49,12 @@ public sealed class BridgeEventHandler(
         {
             logger.LogWarning("Applying {Kind} {EventId} failed (attempt {Attempt}): {Message}",
                 parsed.Kind, parsed.Event.EventId, attempt + 1, ex.Message);
-            if (attempt >= context.GetRetryCount()) metrics.Outcome(parsed.Kind, "faulted");
+            // Counted as faulted once, when it is moved to _error (SyncMetrics.DeadLettered), not per attempt.
+            health.StoreWrites.Failed(ex.Message);
             throw;
         }
+
+        health.StoreWrites.Succeeded();
 
         metrics.ApplyDuration(parsed.Kind, Stopwatch.GetElapsedTime(started));
         metrics.Outcome(parsed.Kind, OutcomeName(result.Outcome));

@@ -38,6 +38,7 @@ public sealed class DigestDelivery(
     MoodleWebServiceClient moodle,
     MoodleSites sites,
     SyncMetrics metrics,
+    HealthSignals health,
     ILogger<DigestDelivery> logger)
 {
     public const string NoMoodleReason = "not sent: no Moodle web service configured";
@@ -141,6 +142,7 @@ public sealed class DigestDelivery(
                 DateTimeOffset.UtcNow, CancellationToken.None);
             metrics.Notifications(NotificationOutcomes.CallFailed, recipients.Count);
             logger.LogWarning("Digest {DigestId}: sending to {Count} teachers failed: {Reason}", digest.NotificationId, recipients.Count, failure.Message);
+            health.Notifications.Failed($"digest {digest.NotificationId} of course {digest.Course.Id} not delivered, parked: {failure.Message}");
             if (failure == ex) throw;
             throw failure;
         }
@@ -162,6 +164,7 @@ public sealed class DigestDelivery(
         }
 
         await store.RecordOutcomesAsync(digest.NotificationId, outcomes, DateTimeOffset.UtcNow, CancellationToken.None);
+        health.Notifications.Succeeded();
         var failed = outcomes.Where(o => o.State == DeliveryStates.Failed).ToList();
         metrics.Notifications(NotificationOutcomes.Delivered, outcomes.Count - failed.Count);
         metrics.Notifications(NotificationOutcomes.Refused, failed.Count);

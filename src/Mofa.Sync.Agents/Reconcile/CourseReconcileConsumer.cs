@@ -27,7 +27,7 @@ public sealed class CourseReconcileConsumer(
     public async Task Consume(ConsumeContext<BridgeMessage> context)
     {
         var parsed = reader.Read(context);
-        var attempt = context.GetRetryAttempt();
+        var attempt = DeliveryAttempts.Next(context);
         if (attempt == 0) metrics.Received(parsed.Kind);
         if (parsed.Event is not CourseContentChanged e)
         {
@@ -53,7 +53,6 @@ public sealed class CourseReconcileConsumer(
         {
             logger.LogWarning("Reconciling course {CourseId} of {Site} after {Kind} {EventId} failed (attempt {Attempt}): {Message}",
                 e.CourseId, site.Url, parsed.Kind, e.EventId, attempt + 1, ex.Message);
-            if (attempt >= context.GetRetryCount()) metrics.Outcome(parsed.Kind, "faulted");
             throw;
         }
 

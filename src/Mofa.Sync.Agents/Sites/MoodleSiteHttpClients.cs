@@ -1,7 +1,10 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Mofa.Sync.Agents.Notifications.Moodle;
+using Mofa.Sync.Agents.Telemetry;
 using Polly;
 using Polly.Retry;
 
@@ -46,10 +49,12 @@ public static class MoodleSiteHttpClients
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
                 // The caller logs what matters itself; the default handler logs every request line.
                 .RemoveAllLoggers();
-            client.AddResilienceHandler("moodle", pipeline =>
+            client.AddResilienceHandler("moodle", (pipeline, context) =>
             {
                 if (site.RetryLimit > 0)
                 {
+                    // Polly's own log (every attempt, with a stack trace) is off by default: one short line per retry instead.
+                    var logger = context.ServiceProvider.GetRequiredService<ILogger<MoodleWebServiceCaller>>();
                     pipeline.AddRetry(new HttpRetryStrategyOptions
                     {
                         MaxRetryAttempts = site.RetryLimit,
@@ -59,6 +64,13 @@ public static class MoodleSiteHttpClients
                         MaxDelay = MaxRetryDelay,
                         ShouldHandle = args => ShouldRetryAsync(args, maxResponseBytes),
                         DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                        OnRetry = args =>
+                        {
+                            logger.LogWarning("Moodle at {Site}: {Reason}; retry {Retry} of {RetryLimit} in {Delay:0.0} s",
+                                site.Url, MoodleWebServiceCaller.Quote(site, args.Outcome.Exception?.Message ?? $"HTTP {(int?)args.Outcome.Result?.StatusCode} with an error answer"),
+                                args.AttemptNumber + 1, site.RetryLimit, args.RetryDelay.TotalSeconds);
+                            return ValueTask.CompletedTask;
+                        },
                     });
                 }
 
@@ -69,6 +81,7 @@ public static class MoodleSiteHttpClients
             client.AddHttpMessageHandler(() => new MoodleAnswerBuffer(maxResponseBytes));
         }
 
+        services.TryAddSingleton<HealthSignals>();
         services.AddSingleton<MoodleWebServiceCaller>();
         services.AddSingleton<MoodleWebServiceClient>();
         return services;

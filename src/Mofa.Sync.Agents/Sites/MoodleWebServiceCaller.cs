@@ -1,6 +1,7 @@
 using System.Text;
 using Mofa.Sync.Agents.Notifications.Moodle;
 using Mofa.Sync.Agents.Validation;
+using Mofa.Sync.Agents.Telemetry;
 using Polly.Timeout;
 
 namespace Mofa.Sync.Agents.Sites;
@@ -16,12 +17,28 @@ namespace Mofa.Sync.Agents.Sites;
 /// read); every text in them that came from the answer is quoted by <see cref="Quote"/>: the
 /// token masked, control characters escaped, cut short.
 /// </summary>
-public sealed class MoodleWebServiceCaller(IHttpClientFactory clients, MoodleSites sites)
+public sealed class MoodleWebServiceCaller(IHttpClientFactory clients, MoodleSites sites, HealthSignals health)
 {
     /// <summary>How much of a text from an answer (a reason phrase, Moodle's error message, a body) a reason quotes.</summary>
     public const int MaxQuotedLength = 300;
 
+    /// <summary>The call, its outcome reported to the site's health signal (a refused token, a site down; a success clears it).</summary>
     public async Task<string> CallAsync(MoodleSite site, string function, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct)
+    {
+        try
+        {
+            var answer = await CallSiteAsync(site, function, parameters, ct);
+            health.Site(site.Url).Succeeded();
+            return answer;
+        }
+        catch (Exception ex) when (ex is MoodleRejectedException or MoodleUnavailableException)
+        {
+            health.Site(site.Url).Failed(ex.Message);
+            throw;
+        }
+    }
+
+    private async Task<string> CallSiteAsync(MoodleSite site, string function, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct)
     {
         // Only a site of the registry: its address, its token and its redirect-free client belong together.
         if (sites.Find(site.Url) != site) throw new InvalidOperationException($"{site.Url} is not a configured Moodle site");

@@ -25,6 +25,7 @@ public sealed class ReconcileMetrics : IDisposable
     public long Done => Interlocked.Read(ref _done);
     public long Failed => Interlocked.Read(ref _failed);
     public long CoursesWithDrift => Interlocked.Read(ref _drifted);
+    /// <summary>The reason the last course reconciled failed; null once a later one succeeded.</summary>
     public string? LastFailure => Volatile.Read(ref _lastFailure);
 
     public void Course(string outcome, IEnumerable<(MirrorCollection Collection, string Kind)> drift)
@@ -39,6 +40,8 @@ public sealed class ReconcileMetrics : IDisposable
 
         Interlocked.Increment(ref _done);
         if (any) Interlocked.Increment(ref _drifted);
+        // The health report tells the last run's outcome: a success clears an older failure.
+        Volatile.Write(ref _lastFailure, null);
     }
 
     public void CourseFailed(string reason)

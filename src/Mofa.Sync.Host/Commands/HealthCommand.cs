@@ -7,14 +7,16 @@ using Spectre.Console.Cli;
 namespace Mofa.Sync.Host.Commands;
 
 /// <summary>
-/// `mofa-sync health`: asks a running service's /health/ready, for scripts and probes.
-/// Exit code 0 ready, 1 not ready, 3 no answer (2 stays the code of bad settings or usage).
+/// `mofa-sync health`: asks a running service's /health/ready, for scripts and probes; the same
+/// states and checks as the endpoint. Exit code 0 ready, 1 unhealthy (not ready), 3 no answer,
+/// 4 degraded (ready, but some work fails); 2 stays the code of bad settings or usage.
 /// </summary>
 public sealed class HealthCommand : AsyncCommand<HealthCommand.Options>
 {
     public const int Ready = 0;
     public const int NotReady = 1;
     public const int NoAnswer = 3;
+    public const int Degraded = 4;
 
     public sealed class Options : CommonSettings
     {
@@ -67,7 +69,8 @@ public sealed class HealthCommand : AsyncCommand<HealthCommand.Options>
 
             if (options.Json) Console.WriteLine(report.ToJson());
             else Print(report);
-            return response.IsSuccessStatusCode && report.IsReady ? Ready : NotReady;
+            if (!response.IsSuccessStatusCode || !report.IsReady) return NotReady;
+            return report.IsDegraded ? Degraded : Ready;
         }
     }
 
@@ -100,7 +103,8 @@ public sealed class HealthCommand : AsyncCommand<HealthCommand.Options>
 
     private static void Print(HealthReportDocument report)
     {
-        AnsiConsole.MarkupLine(report.IsReady ? "[green]ready[/]" : "[red]not ready[/]");
+        var colour = report.IsDegraded ? "yellow" : report.IsReady ? "green" : "red";
+        AnsiConsole.MarkupLine($"[{colour}]{Markup.Escape(report.State)}[/]");
         var table = new Table().AddColumn("check").AddColumn("status").AddColumn("description");
         foreach (var check in report.Checks)
         {

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Mofa.Sync.Agents.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Host.Hosting;
@@ -31,10 +32,14 @@ public sealed class NotificationsCommand : AsyncCommand<NotificationsCommand.Opt
         var (_, settings) = options.Load();
         await using var store = await NotificationServices.OpenStoreAsync(settings, cancellationToken);
         var recent = await store.RecentAsync(options.Limit, cancellationToken);
+        // Only a digest still waiting can be parked: the broker is asked only then.
+        var (parked, unknown) = recent.Any(n => n.Waiting > 0)
+            ? await ParkedDigests.ReadAsync(settings.RabbitMq, cancellationToken)
+            : (new HashSet<string>(), null);
 
         if (options.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(recent, Json));
+            Console.WriteLine(new JsonArray(recent.Select(n => (JsonNode?)JsonLine(n, parked)).ToArray()).ToJsonString(Json));
             return 0;
         }
 
@@ -47,7 +52,7 @@ public sealed class NotificationsCommand : AsyncCommand<NotificationsCommand.Opt
         var table = new Table().AddColumns("received (UTC)", "site", "course", "change", "status", "teachers", "delivered", "failed", "why");
         foreach (var n in recent)
         {
-            var status = StatusOf(n);
+            var status = StatusOf(n, parked);
             table.AddRow(
                 Markup.Escape(n.ReceivedAt.UtcDateTime.ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
                 Markup.Escape(n.Site),
@@ -61,16 +66,48 @@ public sealed class NotificationsCommand : AsyncCommand<NotificationsCommand.Opt
         }
 
         AnsiConsole.Write(table);
+        var parkedCount = recent.Count(n => StatusOf(n, parked) == ParkedStatus);
+        if (parkedCount > 0)
+        {
+            // A plain line (not wrapped like the table's cells), so the command can be copied.
+            Console.WriteLine($"{parkedCount} notification(s) parked in {NotificationTopology.ErrorQueueName(settings.RabbitMq.QueuePrefix)}: "
+                + $"fix the cause (the why column), then run: {ReplayCommand}");
+        }
+
+        if (unknown is not null)
+        {
+            var queue = NotificationTopology.ErrorQueueName(settings.RabbitMq.QueuePrefix);
+            AnsiConsole.MarkupLine($"[yellow]{SafeText.Markup($"Could not read {queue} ({unknown}): \"being sent\" may also mean parked there.")}[/]");
+        }
+
         return 0;
     }
 
-    /// <summary>One phrase for the notification's digest.</summary>
-    public static string StatusOf(NotificationStatus n) => n switch
+    /// <summary>A notification as --json prints it: its fields, and what became of it (status, parked).</summary>
+    private static JsonObject JsonLine(NotificationStatus n, IReadOnlySet<string>? parked)
+    {
+        var line = JsonSerializer.SerializeToNode(n, Json)!.AsObject();
+        line["status"] = StatusOf(n, parked);
+        line["parked"] = parked?.Contains(n.DigestId) == true;
+        return line;
+    }
+
+    public const string ReplayCommand = Health.NotificationsHealthCheck.ReplayCommand;
+
+    /// <summary>What to do with a parked digest.</summary>
+    public const string ParkedStatus = "parked (delivery failed): fix the cause, then " + ReplayCommand;
+
+    /// <summary>One phrase for the notification's digest, without knowing which digests are parked.</summary>
+    public static string StatusOf(NotificationStatus n) => StatusOf(n, null);
+
+    /// <summary>One phrase for the notification's digest; <paramref name="parked"/>: the digests in the notifications' _error queue (null: unknown).</summary>
+    public static string StatusOf(NotificationStatus n, IReadOnlySet<string>? parked) => n switch
     {
         { DigestState: "open" } => "waiting for the digest window",
         { Recipients: 0 } => "no teachers in the mirror",
         // Why: no site configured, a site that is not configured, a site without a token.
         { NotSent: > 0, Delivered: 0, Failed: 0 } => n.Reasons.Count > 0 ? n.Reasons[0] : DigestDelivery.NoMoodleReason,
+        { Waiting: > 0 } when parked?.Contains(n.DigestId) == true => ParkedStatus,
         { Waiting: > 0 } => "being sent (or retrying)",
         { Interrupted: > 0 } => "interrupted while sending (not resent, so nobody gets it twice)",
         { Failed: > 0, Delivered: 0 } => "failed",

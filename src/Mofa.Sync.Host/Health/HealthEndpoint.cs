@@ -31,6 +31,9 @@ public sealed class HealthEndpoint(
     /// <summary>Checks with this tag make up readiness (MassTransit tags its bus check "ready" too).</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>What every path answers; any other method gets 405.</summary>
+    private static readonly string[] ScrapeMethods = [HttpMethods.Get, HttpMethods.Head];
+
     private readonly ILogger _logger = loggers.CreateLogger<HealthEndpoint>();
     private WebApplication? _app;
 
@@ -49,11 +52,12 @@ public sealed class HealthEndpoint(
         builder.Services.AddSingleton(loggers);
 
         var app = builder.Build();
-        app.MapGet(LivePath, (RequestDelegate)WriteLiveAsync);
-        app.MapGet(ReadyPath, (RequestDelegate)WriteReadyAsync);
+        // HEAD answers as GET does, without the body (Kestrel drops it): the status code is the answer.
+        app.MapMethods(LivePath, ScrapeMethods, (RequestDelegate)WriteLiveAsync);
+        app.MapMethods(ReadyPath, ScrapeMethods, (RequestDelegate)WriteReadyAsync);
         // The exporter answers any method; a scrape is a GET (or HEAD), anything else gets 405.
         app.MapPrometheusScrapingEndpoint(MetricsPath, services.GetRequiredService<MeterProvider>(), configureBranchedPipeline: null, optionsName: null)
-            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
+            .WithMetadata(new HttpMethodMetadata(ScrapeMethods));
 
         try
         {
@@ -86,7 +90,10 @@ public sealed class HealthEndpoint(
     private static Task WriteLiveAsync(HttpContext http) =>
         WriteAsync(http, new HealthReportDocument(nameof(HealthStatus.Healthy), []));
 
-    /// <summary>Ready: the broker connection and the mirror store both work, and the service is not stopping.</summary>
+    /// <summary>
+    /// Ready (200, Healthy or Degraded): the broker connection and the mirror store work and the service is
+    /// not stopping; Degraded names the work that fails meanwhile. Not ready: 503, Unhealthy.
+    /// </summary>
     private async Task WriteReadyAsync(HttpContext http)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)

@@ -1,10 +1,15 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Mofa.Sync.Agents.Telemetry;
 using Mofa.Sync.Mirror;
 
 namespace Mofa.Sync.Host.Health;
 
-/// <summary>Part of readiness: the mirror store answers a trivial query (IMirrorStore.PingAsync).</summary>
-public sealed class MirrorStoreHealthCheck(IMirrorStore store, SecretRedactor redactor) : IHealthCheck
+/// <summary>
+/// The mirror store: unhealthy when it does not answer a trivial query (IMirrorStore.PingAsync);
+/// degraded when it answers but the events' writes fail (a SQLite file locked by another program,
+/// a full disk): a ping alone reads fine while every write fails. A later successful write clears it.
+/// </summary>
+public sealed class MirrorStoreHealthCheck(IMirrorStore store, HealthSignals signals, SecretRedactor redactor) : IHealthCheck
 {
     public const string Name = "mirror-store";
 
@@ -18,7 +23,6 @@ public sealed class MirrorStoreHealthCheck(IMirrorStore store, SecretRedactor re
         try
         {
             await store.PingAsync(timeout.Token);
-            return HealthCheckResult.Healthy($"{store.Kind} reachable");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -30,5 +34,12 @@ public sealed class MirrorStoreHealthCheck(IMirrorStore store, SecretRedactor re
             // a connection string, so known secrets are cut out of it.
             return HealthCheckResult.Unhealthy($"{store.Kind} unreachable: {redactor.Redact(ex.Message)}");
         }
+
+        if (signals.StoreWrites.Current is { } failing)
+        {
+            return HealthCheckResult.Degraded($"{store.Kind} reachable, but writing events fails: {HealthText.Failure(failing, redactor)}");
+        }
+
+        return HealthCheckResult.Healthy($"{store.Kind} reachable" + (signals.StoreWrites.EverSucceeded ? ", writes succeed" : ""));
     }
 }

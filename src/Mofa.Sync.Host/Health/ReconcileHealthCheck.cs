@@ -5,9 +5,9 @@ using Mofa.Sync.Agents.Telemetry;
 namespace Mofa.Sync.Host.Health;
 
 /// <summary>
-/// A line in the health report about the reconcile agent since the start: courses reconciled, with
-/// drift, failed, and the last failure. Always healthy: Moodle being down makes reconciling wait and
-/// retry, it does not make the service unready for the events it applies.
+/// The reconcile agent since the start: courses reconciled, with drift, failed. Degraded while the
+/// last course reconciled failed (Moodle down, a token refused); a later success clears it. Never
+/// unhealthy: reconciling waits and retries, the events keep being applied.
 /// </summary>
 public sealed class ReconcileHealthCheck(ReconcileMetrics metrics, SecretRedactor redactor) : IHealthCheck
 {
@@ -17,7 +17,8 @@ public sealed class ReconcileHealthCheck(ReconcileMetrics metrics, SecretRedacto
     {
         var text = string.Create(CultureInfo.InvariantCulture,
             $"{metrics.Done} course(s) reconciled, {metrics.CoursesWithDrift} with drift, {metrics.Failed} failed read(s)");
-        if (metrics.LastFailure is { } last) text += $"; last failure: {redactor.Redact(last)}";
-        return Task.FromResult(HealthCheckResult.Healthy(text));
+        return Task.FromResult(metrics.LastFailure is { } last
+            ? HealthCheckResult.Degraded($"{text}; the last one failed: {redactor.Redact(last)}")
+            : HealthCheckResult.Healthy(text));
     }
 }

@@ -46,10 +46,17 @@ public static class SyncHostBuilder
     public static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration)
     {
         logging.ClearProviders();
+        // Defaults that the settings (Logging:LogLevel:…) can override, being read after them:
+        // Polly logs every attempt of a Moodle call (with a stack trace when it fails); the caller
+        // logs one line per retry instead. The host logs a start-up failure with its stack trace
+        // ("Hosting failed to start") before the command prints it as one line.
+        logging.AddFilter("Polly", LogLevel.None);
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         logging.AddConfiguration(configuration.GetSection("Logging"));
         if (string.Equals(configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
         {
-            logging.AddJsonConsole(o => o.TimestampFormat = "O");
+            logging.AddConsole(o => o.FormatterName = JsonLineFormatter.FormatterName)
+                .AddConsoleFormatter<JsonLineFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         }
         else
         {
@@ -74,6 +81,7 @@ public static class SyncHostBuilder
         services.AddSingleton(CourseContentScope.From(settings.Sync));
         services.AddSingleton<BridgeEventHandler>();
         services.AddSingleton<ActivityMonitor>();
+        services.AddHostedService<LifetimeLog>();
         // The mirror store and the notification store, of the configured kind (the SQLite ones share the file's writer).
         services.AddStore(settings.Store);
         services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet(), sp.GetService<IChangeOutbox>()));
@@ -87,6 +95,8 @@ public static class SyncHostBuilder
         services.AddHostedService<StoreInitializer>();
         services.AddHostedService<QueueDeclarationCheck>();
         services.AddHostedService<TombstonePurgeService>();
+        services.AddHostedService<MoodleSiteCheck>();
+        services.AddHostedService<ParkedNotificationsCheck>();
         services.AddReceiveEndpointObserver<TransportErrorObserver>();
 
         AddBus(services, settings,

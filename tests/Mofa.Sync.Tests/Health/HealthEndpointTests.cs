@@ -82,11 +82,23 @@ public sealed class HealthEndpointTests
         Assert.True(metrics.Sum(FaultRun.Outcomes, kind, ("outcome", "applied")) >= 1, metrics.Text);
         Assert.True(metrics.Sum(FaultRun.Outcomes, kind, ("outcome", "duplicate")) >= 1, metrics.Text);
         Assert.True(metrics.Sum(FaultRun.Outcomes, kind, ("outcome", "invalid")) >= 1, metrics.Text);
-        Assert.True(metrics.Sum("mofa_sync_apply_duration_milliseconds_count", kind) >= 2, metrics.Text);
-        Assert.True(metrics.Has("mofa_sync_apply_duration_milliseconds_bucket"), metrics.Text);
+        Assert.True(metrics.Sum("mofa_sync_apply_duration_seconds_count", kind) >= 2, metrics.Text);
+        Assert.True(metrics.Has("mofa_sync_apply_duration_seconds_bucket"), metrics.Text);
+        // Buckets made for seconds (the default ones start at 5, made for milliseconds).
+        Assert.Contains(metrics.Text.Split('\n'), l => l.StartsWith("mofa_sync_apply_duration_seconds_bucket{", StringComparison.Ordinal)
+            && l.Contains("le=\"0.005\"", StringComparison.Ordinal));
+        // The invalid message went to _error: a dead-lettered message of the course agent's queue.
+        Assert.True(metrics.Sum("mofa_sync_dead_lettered_total", ("queue", env.Rabbit.QueuePrefix + ".course-agent")) >= 1, metrics.Text);
         // The embedded store's own instruments, under the names docs/operations.md gives.
-        Assert.True(metrics.Has("mofa_sync_store_commit_duration_milliseconds_bucket"), metrics.Text);
+        Assert.True(metrics.Has("mofa_sync_store_commit_duration_seconds_bucket"), metrics.Text);
         Assert.True(metrics.Has("mofa_sync_store_commit_events_bucket"), metrics.Text);
+        Assert.DoesNotContain("_milliseconds", metrics.Text, StringComparison.Ordinal);
+
+        // The running version, and the .NET runtime's and the process's own metrics.
+        // At least one series (other tests' services in this process have their own), each of value 1.
+        Assert.True(metrics.Sum("mofa_sync_build_info", ("version", Mofa.Sync.Agents.Telemetry.ServiceVersion.Current)) >= 1, metrics.Text);
+        Assert.True(metrics.Has("dotnet_gc_collections_total") || metrics.Has("process_runtime_dotnet_gc_collections_count_total"), metrics.Text);
+        Assert.True(metrics.Has("process_cpu_time_seconds_total"), metrics.Text);
     }
 
     [Fact]
@@ -115,21 +127,25 @@ public sealed class HealthEndpointTests
     [InlineData("DELETE")]
     [InlineData("TRACE")]
     [InlineData("PUT")]
-    public async Task Metrics_answer_only_GET_and_HEAD(string method)
+    public async Task Every_path_answers_only_GET_and_HEAD(string method)
     {
         var port = TestPorts.Next();
         await using var env = new TestEnvironment(new() { ["Service:HealthPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         await using var service = await TestService.StartAsync(env);
 
-        using (var other = await Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), Url(port, HealthEndpoint.MetricsPath))))
+        foreach (var path in new[] { HealthEndpoint.MetricsPath, HealthEndpoint.LivePath, HealthEndpoint.ReadyPath })
         {
-            Assert.Equal(HttpStatusCode.MethodNotAllowed, other.StatusCode);
-        }
+            using (var other = await Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), Url(port, path))))
+            {
+                Assert.Equal(HttpStatusCode.MethodNotAllowed, other.StatusCode);
+            }
 
-        using var head = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, Url(port, HealthEndpoint.MetricsPath)));
-        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
-        using var get = await Http.GetAsync(Url(port, HealthEndpoint.MetricsPath));
-        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+            using var head = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, Url(port, path)));
+            Assert.True(head.StatusCode == HttpStatusCode.OK, $"HEAD {path}: {head.StatusCode}");
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+            using var get = await Http.GetAsync(Url(port, path));
+            Assert.True(get.StatusCode == HttpStatusCode.OK, $"GET {path}: {get.StatusCode}");
+        }
     }
 
     /// <summary>An IPv4 address of this machine other than loopback, or null when it has none.</summary>

@@ -32,11 +32,40 @@ public sealed class UnplugStore(IMirrorStore real) : IMirrorStore
         services.AddSingleton<IMirrorStore>(sp => sp.GetRequiredService<UnplugStore>());
     }
 
+    /// <summary>The next this many writes fail (then writes work again): a fault that strikes a chosen attempt.</summary>
+    public int FailingWrites
+    {
+        get => Volatile.Read(ref _failingWrites);
+        set => Volatile.Write(ref _failingWrites, value);
+    }
+
+    private int _failingWrites;
+    private int _writesFailed;
+
+    /// <summary>How many writes <see cref="FailingWrites"/> made fail.</summary>
+    public int WritesFailed => Volatile.Read(ref _writesFailed);
+
     public string Kind => real.Kind;
 
     public Task InitializeAsync(CancellationToken ct) => real.InitializeAsync(ct);
 
-    public Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct) => Plugged(() => real.WriteAsync(work, ct));
+    public Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct) =>
+        TakeFailingWrite()
+            ? Task.FromException<T>(new IOException("disk I/O error: this write was made to fail"))
+            : Plugged(() => real.WriteAsync(work, ct));
+
+    private bool TakeFailingWrite()
+    {
+        int left;
+        do
+        {
+            left = Volatile.Read(ref _failingWrites);
+            if (left <= 0) return false;
+        }
+        while (Interlocked.CompareExchange(ref _failingWrites, left - 1, left) != left);
+        Interlocked.Increment(ref _writesFailed);
+        return true;
+    }
 
     public Task<IReadOnlyList<MirrorDocument>> ReadAllAsync(MirrorCollection collection, CancellationToken ct) => Plugged(() => real.ReadAllAsync(collection, ct));
 

@@ -22,17 +22,22 @@ public sealed class FakeMoodleServer : IAsyncDisposable
     private readonly Task _loop;
     private readonly ConcurrentQueue<Call> _calls = new();
     private readonly TaskCompletionSource _neverAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<Call> _siteInfoCalls = new();
     private long _nextMsgId = 1000;
     private long _trickled;
+    private int _number;
 
-    public FakeMoodleServer()
+    /// <param name="port">A port of the test's choosing (a Moodle that comes back where it was), else a free one.</param>
+    public FakeMoodleServer(int? port = null)
     {
-        var port = TestPorts.Next();
-        BaseUrl = $"http://127.0.0.1:{port}/moodle";
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        Port = port ?? TestPorts.Next();
+        BaseUrl = $"http://127.0.0.1:{Port}/moodle";
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(LoopAsync);
     }
+
+    public int Port { get; }
 
     /// <summary>The Moodle wwwroot this server pretends to be.</summary>
     public string BaseUrl { get; }
@@ -40,7 +45,17 @@ public sealed class FakeMoodleServer : IAsyncDisposable
     /// <summary>How call number n (from 1) is answered; default: every message delivered.</summary>
     public Func<Call, int, Reply> Answer { get; set; } = (call, _) => Reply.Success(call);
 
+    /// <summary>The calls answered by <see cref="Answer"/>, numbered from 1 (the service's start-up token check is not among them).</summary>
     public IReadOnlyList<Call> Calls => _calls.ToList();
+
+    /// <summary>
+    /// How core_webservice_get_site_info (the service's token check at start) is answered, outside
+    /// <see cref="Answer"/> and <see cref="Calls"/>; default: Moodle's answer for a token that may send
+    /// messages. Null: it goes to <see cref="Answer"/> like any other call.
+    /// </summary>
+    public Func<Call, Reply>? SiteInfo { get; set; } = _ => Reply.SiteInfo(["core_webservice_get_site_info", "core_message_send_instant_messages"]);
+
+    public IReadOnlyList<Call> SiteInfoCalls => _siteInfoCalls.ToList();
 
     /// <summary>A message that reached the server (the call may still have been answered with an error).</summary>
     public sealed record Message(long ToUserId, string Text, int TextFormat, string ClientMsgId);
@@ -73,6 +88,16 @@ public sealed class FakeMoodleServer : IAsyncDisposable
         public static Reply Exception(string errorCode, string message) =>
             new(200, JsonSerializer.Serialize(new { exception = "moodle_exception", errorcode = errorCode, message }));
 
+        /// <summary>core_webservice_get_site_info's answer (webservice/externallib.php) for a token whose service has <paramref name="functions"/>.</summary>
+        public static Reply SiteInfo(IEnumerable<string> functions) => new(200, JsonSerializer.Serialize(new
+        {
+            sitename = "Fake Moodle", username = "mofa-sync", firstname = "Mofa", lastname = "Sync", fullname = "Mofa Sync", lang = "en",
+            userid = 2, siteurl = "http://fake", userpictureurl = "", functions = functions.Order().Select(f => new { name = f, version = "2024100700" }),
+            downloadfiles = 0, uploadfiles = 0, release = "4.5 (Build: 20241007)", version = "2024100700", mobilecssurl = "",
+            advancedfeatures = Array.Empty<object>(), usercanmanageownfiles = true, userquota = 0, usermaxuploadfilesize = -1,
+            userhomepage = 1, siteid = 1, sitecalendartype = "gregorian", usercalendartype = "gregorian", theme = "boost",
+        }));
+
         public static Reply Unavailable => new(503, "<html><body>Service Unavailable</body></html>");
 
         /// <summary>Holds the call open until the server is disposed, like a Moodle that hangs.</summary>
@@ -99,7 +124,6 @@ public sealed class FakeMoodleServer : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        var number = 0;
         while (!_stop.IsCancellationRequested)
         {
             HttpListenerContext context;
@@ -120,12 +144,11 @@ public sealed class FakeMoodleServer : IAsyncDisposable
                 return;
             }
 
-            var n = Interlocked.Increment(ref number);
-            _ = Task.Run(() => HandleAsync(context, n));
+            _ = Task.Run(() => HandleAsync(context));
         }
     }
 
-    private async Task HandleAsync(HttpListenerContext context, int number)
+    private async Task HandleAsync(HttpListenerContext context)
     {
         try
         {
@@ -144,15 +167,17 @@ public sealed class FakeMoodleServer : IAsyncDisposable
             }
 
             var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k] ?? "");
+            var siteInfo = form["wsfunction"] == "core_webservice_get_site_info" ? SiteInfo : null;
+            var number = siteInfo is null ? Interlocked.Increment(ref _number) : 0;
             var call = new Call(number, context.Request.Url!.AbsolutePath, form["wstoken"], form["wsfunction"], form["moodlewsrestformat"], messages, headers)
             {
                 Form = form.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => form[k] ?? "", StringComparer.Ordinal),
             };
-            _calls.Enqueue(call);
+            (siteInfo is null ? _calls : _siteInfoCalls).Enqueue(call);
 
-            var reply = call.Path.EndsWith("/webservice/rest/server.php", StringComparison.Ordinal)
-                ? Answer(call, number)
-                : new Reply(404, "not found");
+            var reply = !call.Path.EndsWith("/webservice/rest/server.php", StringComparison.Ordinal) ? new Reply(404, "not found")
+                : siteInfo is not null ? siteInfo(call)
+                : Answer(call, number);
             if (reply.Never) await _neverAnswered.Task;
             if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, _stop.Token);
 
@@ -194,8 +219,12 @@ public sealed class FakeMoodleServer : IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
+    /// <summary>Stops answering: the port refuses connections, as a Moodle that is down. Once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stop.CancelAsync();
         _neverAnswered.TrySetResult();
         try

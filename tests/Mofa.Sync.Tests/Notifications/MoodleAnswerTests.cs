@@ -1,3 +1,4 @@
+using Mofa.Sync.Tests.Health;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
@@ -120,7 +121,7 @@ public sealed class MoodleAnswerTests(ITestOutputHelper output)
         world.Moodle.Answer = (call, _) => Reply(answer, call);
         var logs = new CapturedLogs();
         await using var service = await world.StartServiceAsync(s => s.AddSingleton<ILoggerProvider>(logs));
-        using var outcomes = new MeterCounts(service.Services.GetRequiredService<IMeterFactory>().Create(SyncMetrics.MeterName), "mofa_sync_notifications", "outcome");
+        using var outcomes = new MeterCounts(service.Services.GetRequiredService<IMeterFactory>().Create(SyncMetrics.MeterName));
         await world.CreateCourseWithTeachersAsync(service, Teachers);
 
         await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(322, "Lab"))]);
@@ -135,14 +136,14 @@ public sealed class MoodleAnswerTests(ITestOutputHelper output)
         Assert.Contains(status.Reasons, r => r.Contains(reason, StringComparison.Ordinal));
         if (retried)
         {
-            Assert.Equal(2, outcomes.Of(NotificationOutcomes.CallFailed));
+            Assert.Equal(2, outcomes.Of("mofa_sync_notifications", ("outcome", NotificationOutcomes.CallFailed)));
             Assert.Contains(reason, Assert.Single(await world.WaitForErrorQueueAsync(1)).Reason, StringComparison.Ordinal);
             Assert.Contains(logs.Lines, l => l.StartsWith("Warning: Digest", StringComparison.Ordinal) && l.Contains("sending to 2 teachers failed", StringComparison.Ordinal));
         }
         else
         {
             // Moodle answered 2xx: the messages may have gone out, so they are never sent again.
-            Assert.Equal(2, outcomes.Of(NotificationOutcomes.Unconfirmed));
+            Assert.Equal(2, outcomes.Of("mofa_sync_notifications", ("outcome", NotificationOutcomes.Unconfirmed)));
             Assert.All(status.Reasons, r => Assert.EndsWith(DigestDelivery.UnconfirmedReason, r, StringComparison.Ordinal));
             Assert.Contains(logs.Lines, l => l.StartsWith("Warning: Digest", StringComparison.Ordinal) && l.Contains("ended unconfirmed", StringComparison.Ordinal));
             Assert.Empty(await world.ErrorQueueAsync());

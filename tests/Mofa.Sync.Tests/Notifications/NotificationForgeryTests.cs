@@ -1,3 +1,4 @@
+using Mofa.Sync.Tests.Health;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,8 +27,7 @@ public sealed class NotificationForgeryTests
         world.Moodle.Answer = (call, n) => n == 1 ? FakeMoodleServer.Reply.Unavailable : FakeMoodleServer.Reply.Success(call, ids: world.Moodle);
         var logs = new CapturedLogs();
         await using var service = await world.StartServiceAsync(s => s.AddSingleton<ILoggerProvider>(logs));
-        using var refusals = new MeterCounts(service.Services.GetRequiredService<IMeterFactory>().Create(SyncMetrics.MeterName),
-            "mofa_sync_notification_requests_refused", "reason");
+        using var refusals = new MeterCounts(service.Services.GetRequiredService<IMeterFactory>().Create(SyncMetrics.MeterName));
         await world.CreateCourseWithTeachersAsync(service, [11, 12, 13]);
         await using var subscriber = await Subscriber.BindAsync(world);
 
@@ -48,8 +48,8 @@ public sealed class NotificationForgeryTests
         await world.Consumed.WaitForAsync(1 + forgeries.Length);
 
         Assert.Single(world.Moodle.Calls);
-        Assert.Equal(2, refusals.Of(NotificationRequestRefusals.Differs));
-        Assert.Equal(1, refusals.Of(NotificationRequestRefusals.UnknownDigest));
+        Assert.Equal(2, refusals.Of("mofa_sync_notification_requests_refused", ("reason", NotificationRequestRefusals.Differs)));
+        Assert.Equal(1, refusals.Of("mofa_sync_notification_requests_refused", ("reason", NotificationRequestRefusals.UnknownDigest)));
         var warnings = logs.Lines.Where(l => l.Contains("refused, nobody messaged", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, warnings.Count);
         Assert.Contains(warnings, w => w.Contains("its text is not the digest's", StringComparison.Ordinal));

@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Mofa.Sync.Agents.Notifications;
 using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Tests.Health;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 
@@ -13,6 +15,8 @@ namespace Mofa.Sync.Tests.Notifications;
 /// </summary>
 public sealed class NotificationMetricsTests
 {
+    private const string Notifications = "mofa_sync_notifications";
+
     [Fact]
     public async Task Delivered_and_refused_messages_are_counted_by_outcome()
     {
@@ -20,16 +24,16 @@ public sealed class NotificationMetricsTests
         world.Moodle.Answer = (call, _) => FakeMoodleServer.Reply.Success(call,
             m => m.ToUserId == 13 ? "The message could not be sent: the user can not receive messages" : null, world.Moodle);
         await using var service = await world.StartServiceAsync();
-        using var counts = Outcomes(service);
+        using var counts = new MeterCounts(service.Services.GetRequiredService<IMeterFactory>().Create(SyncMetrics.MeterName));
         await world.CreateCourseWithTeachersAsync(service, [11, 12, 13]);
 
         await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(301, "Midterm"))]);
         await world.WaitForNotificationsAsync(n => n.Count == 1 && n[0].Delivered + n[0].Failed == 3, "3 deliveries recorded");
         await world.Consumed.WaitForAsync(1);
 
-        Assert.Equal(2, counts.Of(NotificationOutcomes.Delivered));
-        Assert.Equal(1, counts.Of(NotificationOutcomes.Refused));
-        Assert.Equal(0, counts.Of(NotificationOutcomes.CallFailed));
+        Assert.Equal(2, counts.Of(Notifications, ("outcome", NotificationOutcomes.Delivered)));
+        Assert.Equal(1, counts.Of(Notifications, ("outcome", NotificationOutcomes.Refused)));
+        Assert.Equal(0, counts.Of(Notifications, ("outcome", NotificationOutcomes.CallFailed)));
     }
 
     [Fact]
@@ -38,17 +42,17 @@ public sealed class NotificationMetricsTests
         await using var world = new NotificationWorld([]);
         world.Moodle.Answer = (_, _) => FakeMoodleServer.Reply.Exception("invalidtoken", "Invalid token - token not found");
         await using var service = await world.StartServiceAsync();
-        using var counts = Outcomes(service);
+        using var counts = new MeterCounts(service.Services.GetRequiredService<IMeterFactory>().Create(SyncMetrics.MeterName));
         await world.CreateCourseWithTeachersAsync(service, [11, 12]);
 
         await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(302, "Essay"))]);
         await world.WaitForErrorQueueAsync(1);
 
         // A bad token is permanent: one call, not retried, so each teacher counts once.
-        Assert.Equal(2, counts.Of(NotificationOutcomes.CallFailed));
-        Assert.Equal(0, counts.Of(NotificationOutcomes.Delivered));
+        Assert.Equal(2, counts.Of(Notifications, ("outcome", NotificationOutcomes.CallFailed)));
+        Assert.Equal(0, counts.Of(Notifications, ("outcome", NotificationOutcomes.Delivered)));
+        // The parked digest is a dead-lettered message of the notification queue, and no bridge event's outcome.
+        Assert.Equal(1, counts.Of("mofa_sync_dead_lettered", ("queue", NotificationTopology.QueueName(world.Env.Rabbit.QueuePrefix))));
+        Assert.Equal(0, counts.Of("mofa_sync_events", ("outcome", SyncMetrics.Faulted)));
     }
-
-    private static MeterCounts Outcomes(TestService service) =>
-        new(service.Services.GetRequiredService<IMeterFactory>().Create(SyncMetrics.MeterName), "mofa_sync_notifications", "outcome");
 }

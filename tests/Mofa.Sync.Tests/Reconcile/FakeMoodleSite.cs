@@ -69,14 +69,7 @@ public sealed class FakeMoodleSite
 
         return call.Function switch
         {
-            "core_webservice_get_site_info" => Json(new
-            {
-                sitename = "Fake Moodle", username = "mofa-sync", firstname = "Mofa", lastname = "Sync", fullname = "Mofa Sync", lang = "en",
-                userid = 2, siteurl = "http://fake", userpictureurl = "", functions = Functions.Order().Select(f => new { name = f, version = "2024100700" }),
-                downloadfiles = 0, uploadfiles = 0, release = "4.5 (Build: 20241007)", version = "2024100700", mobilecssurl = "",
-                advancedfeatures = Array.Empty<object>(), usercanmanageownfiles = true, userquota = 0, usermaxuploadfilesize = -1,
-                userhomepage = 1, siteid = 1, sitecalendartype = "gregorian", usercalendartype = "gregorian", theme = "boost",
-            }),
+            "core_webservice_get_site_info" => Reply.SiteInfo(Functions),
             "core_course_get_courses_by_field" => CoursesByField(call),
             "core_course_get_contents" => Contents(call),
             "core_enrol_get_enrolled_users" => EnrolledUsers(call),

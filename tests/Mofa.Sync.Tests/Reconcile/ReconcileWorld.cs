@@ -25,6 +25,8 @@ public sealed class ReconcileWorld : IAsyncDisposable
     {
         Moodle.BaseUrl = Server.BaseUrl;
         Server.Answer = Moodle.Answer;
+        // The site's own answer (its token, its functions), for the reconcile command's check too.
+        Server.SiteInfo = null;
     }
 
     /// <summary>The site as the events and the mirror spell it (canonical).</summary>
