@@ -26,7 +26,8 @@ public static class QueueMigration
 
     public sealed record Result(string Queue, long Moved);
 
-    public static async Task<IReadOnlyList<Result>> MigrateAsync(RabbitMqOptions rabbit, Action<string>? log, CancellationToken ct)
+    /// <param name="dryRun">Only say which queues would move, with their messages now, and change nothing.</param>
+    public static async Task<IReadOnlyList<Result>> MigrateAsync(RabbitMqOptions rabbit, Action<string>? log, CancellationToken ct, bool dryRun = false)
     {
         var results = new List<Result>();
         await using var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync migrate queues", automaticRecovery: false, ct);
@@ -35,6 +36,19 @@ public static class QueueMigration
             var holding = queue + HoldingSuffix;
             var interrupted = await QueueDeclarationCheck.ExistsAsync(connection, holding, ct);
             if (!interrupted && await MatchesAsync(connection, queue, arguments, ct)) continue;
+            if (dryRun)
+            {
+                long depth = 0;
+                if (await QueueDeclarationCheck.ExistsAsync(connection, queue, ct))
+                {
+                    await WithChannelAsync(connection, async c => depth = (await c.QueueDeclarePassiveAsync(queue, ct)).MessageCount, ct);
+                }
+
+                results.Add(new Result(queue, depth));
+                log?.Invoke(interrupted ? $"{queue}: would finish an interrupted migration ({depth} messages in it now, more in {holding})" : $"{queue}: would move {depth} messages to the new arguments");
+                continue;
+            }
+
 
             log?.Invoke(interrupted ? $"{queue}: finishing an interrupted migration" : $"{queue}: moving to the new arguments");
             await MigrateOneAsync(connection, queue, holding, arguments, ct);

@@ -13,6 +13,7 @@ public static class CommandLineExit
 {
     public static async Task<int> RunAsync(ICommandApp app, string[] args, string name)
     {
+        ConsoleWidth.Apply();
         try
         {
             return await app.RunAsync(args);
@@ -23,6 +24,11 @@ public static class CommandLineExit
             return 2;
         }
         catch (QueueMismatchException ex)
+        {
+            Console.Error.WriteLine($"{name}: {ex.Message}");
+            return 2;
+        }
+        catch (UsageException ex)
         {
             Console.Error.WriteLine($"{name}: {ex.Message}");
             return 2;
@@ -54,4 +60,5 @@ public static class CommandLineExit
             return 1;
         }
     }
+
 }

@@ -10,7 +10,7 @@ public sealed class MirrorShowCommand : AsyncCommand<CommonSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, CommonSettings options, CancellationToken cancellationToken)
     {
         var (_, settings) = options.Load();
-        await using var store = await CommonSettings.OpenStoreAsync(settings, cancellationToken);
+        await using var store = await CommonSettings.OpenExistingStoreAsync(settings, cancellationToken);
         var mirror = await MirrorExport.ReadAsync(store, includeTombstones: false, cancellationToken);
 
         if (mirror.Courses.Count == 0)
