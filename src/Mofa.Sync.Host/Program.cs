@@ -6,6 +6,7 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("mofa-sync");
+    config.SetApplicationVersion(Mofa.Sync.Host.Hosting.ServiceVersion.Informational);
     config.PropagateExceptions();
     // Lenient parsing hands unknown options to UnknownOptionGuard, which refuses them naming the closest.
     config.Settings.StrictParsing = false;

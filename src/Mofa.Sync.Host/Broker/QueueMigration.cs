@@ -91,7 +91,7 @@ public static class QueueMigration
     private static async Task MigrateOneAsync(IConnection connection, string queue, string holding, Dictionary<string, object?> arguments, CancellationToken ct)
     {
         // MassTransit publishes to an exchange named like the queue, bound to it; the bridge's exchange feeds that one.
-        var exchange = await ExchangeExistsAsync(connection, queue, ct) ? queue : null;
+        var exchange = await QueueInspector.ExchangeExistsAsync(connection, queue, ct) ? queue : null;
         await WithChannelAsync(connection, c => c.QueueDeclareAsync(holding, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct), ct);
         if (exchange is not null) await WithChannelAsync(connection, c => c.QueueBindAsync(holding, exchange, string.Empty, cancellationToken: ct), ct);
 
@@ -174,20 +174,6 @@ public static class QueueMigration
     {
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
         return await channel.QueueDeclarePassiveAsync(queue, ct);
-    }
-
-    private static async Task<bool> ExchangeExistsAsync(IConnection connection, string exchange, CancellationToken ct)
-    {
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        try
-        {
-            await channel.ExchangeDeclarePassiveAsync(exchange, ct);
-            return true;
-        }
-        catch (OperationInterruptedException)
-        {
-            return false;
-        }
     }
 
     private static async Task WithChannelAsync(IConnection connection, Func<IChannel, Task> action, CancellationToken ct)

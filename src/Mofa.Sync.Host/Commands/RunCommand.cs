@@ -24,8 +24,8 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Options>
         if (settings.Store.Kind == Settings.StoreKind.Sqlite) Settings.StorePath.CheckUsable(settings.Store.Sqlite.Path);
         var host = SyncHostBuilder.Build(configuration, settings);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mofa.Sync");
-        logger.LogInformation("Starting: broker {Broker}, exchange {Exchange}, store {Store}",
-            settings.RabbitMq, settings.RabbitMq.Exchange, settings.Store.Kind);
+        logger.LogInformation("Starting mofa-sync {Version}: broker {Broker}, exchange {Exchange}, store {Store}",
+            ServiceVersion.Informational, settings.RabbitMq, settings.RabbitMq.Exchange, settings.Store.Kind == Settings.StoreKind.Sqlite ? settings.Store.Sqlite.Path : settings.Store.Kind);
         var sites = host.Services.GetRequiredService<Mofa.Sync.Agents.Sites.MoodleSites>();
         logger.LogInformation("Moodle sites: {Sites}", sites.AreConfigured
             ? string.Join(", ", sites.All.Select(s => s.HasToken ? s.Url : s.Url + " (no token: notifications not sent)"))

@@ -59,10 +59,11 @@ public sealed class TopologyCommand : AsyncCommand<TopologyCommand.Options>
         }
 
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, cancellationToken);
+        var exchangeExists = await inspector.ExchangeExistsAsync(rabbit.Exchange, cancellationToken);
         var rows = new List<object>();
         var table = new Table().AddColumns("agent", "queue", "messages", "consumers", "error queue");
         var bindings = new List<string>();
-        var complete = true;
+        var complete = exchangeExists;
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
             var queue = BridgeRoutes.QueueName(rabbit.QueuePrefix, agent);
@@ -78,15 +79,20 @@ public sealed class TopologyCommand : AsyncCommand<TopologyCommand.Options>
 
         if (options.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { exchange = rabbit.Exchange, broker = rabbit.ToString(), complete, agents = rows }, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine(JsonSerializer.Serialize(new { exchange = rabbit.Exchange, exchangeExists, broker = rabbit.ToString(), complete, agents = rows }, new JsonSerializerOptions { WriteIndented = true }));
         }
         else
         {
-            AnsiConsole.MarkupLine($"Exchange [bold]{Markup.Escape(rabbit.Exchange)}[/] (topic, durable) on {Markup.Escape(rabbit.ToString())}");
+            AnsiConsole.MarkupLine(exchangeExists
+                ? $"Exchange [bold]{Markup.Escape(rabbit.Exchange)}[/] (topic, durable) on {Markup.Escape(rabbit.ToString())}"
+                : $"Exchange [bold]{Markup.Escape(rabbit.Exchange)}[/] [red]missing[/] on {Markup.Escape(rabbit.ToString())}");
             AnsiConsole.Write(table);
-            AnsiConsole.WriteLine($"Bindings from {rabbit.Exchange}:");
-            foreach (var line in bindings) AnsiConsole.WriteLine(line);
-            AnsiConsole.MarkupLine(complete ? "[green]The sync agents' topology is complete.[/]" : "[red]Some queues are missing: run `mofa-sync topology` without --check-only.[/]");
+            if (exchangeExists)
+            {
+                AnsiConsole.WriteLine($"Bindings from {rabbit.Exchange}:");
+                foreach (var line in bindings) AnsiConsole.WriteLine(line);
+            }
+            AnsiConsole.MarkupLine(complete ? "[green]The sync agents' topology is complete.[/]" : "[red]The exchange or some queues are missing: run `mofa-sync topology` without --check-only.[/]");
         }
 
         return complete ? 0 : 1;
