@@ -52,6 +52,21 @@ public sealed class SettingKeysTests : IDisposable
         Assert.Equal("", run.Out);
     }
 
+    [Theory]
+    [InlineData("Store:PurgeInterval=00:00:00.0000001", "Store:PurgeInterval must be between 00:00:01 and 7.00:00:00")]
+    [InlineData("Notifications:FlushInterval=00:00:00.0000001", "Notifications:FlushInterval must be between 00:00:00.1000000 and 00:10:00")]
+    [InlineData("Service:ShutdownTimeout=10675199.00:00:00", "Service:ShutdownTimeout must be between 00:00:01 and 01:00:00")]
+    [InlineData("Store:TombstoneRetention=10675199.00:00:00", "Store:TombstoneRetention must be between 00:01:00 and 3650.00:00:00")]
+    public async Task A_value_the_code_cannot_run_with_stops_the_service_before_it_starts(string setting, string expected)
+    {
+        var run = await CommandLine.RunInAsync(_folder, null, "run", "--setting", setting, "--setting", $"Store:Sqlite:Path={Path.Combine(_folder, "m.db")}");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(expected, run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Err, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
     [Fact]
     public async Task A_broken_settings_file_is_named_with_its_line()
     {
