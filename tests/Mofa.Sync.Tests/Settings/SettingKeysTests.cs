@@ -110,6 +110,18 @@ public sealed class SettingKeysTests : IDisposable
         Assert.Equal("file " + Path.Combine(AppContext.BaseDirectory, "appsettings.json"), rows["RabbitMq:Exchange"].Source);
     }
 
+    [Fact]
+    public async Task The_deploy_example_settings_file_passes_the_start_up_checks_with_its_store_outside_the_build_folder()
+    {
+        var file = Contracts.RepoPaths.Of("deploy/site.example.json");
+
+        var run = await CommandLine.RunInAsync(_folder, null, "config", "show", "--json", "--config", file);
+
+        Assert.True(run.ExitCode == 0, run.Err);
+        var path = JsonDocument.Parse(run.Out).RootElement.EnumerateArray().Single(r => r.GetProperty("key").GetString() == "Store:Sqlite:Path");
+        Assert.Equal(("/var/lib/mofa-sync/mirror.db", $"file {file}"), (path.GetProperty("value").GetString(), path.GetProperty("source").GetString()));
+    }
+
     private static MofaSyncSettings Bind(params (string Key, string Value)[] values) =>
         MofaSyncSettings.Bind(new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(v => v.Key, v => (string?)v.Value)).Build());
 }
