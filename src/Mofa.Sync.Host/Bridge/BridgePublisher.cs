@@ -42,7 +42,7 @@ public sealed class BridgePublisher : IAsyncDisposable
     public static async Task<BridgePublisher> ConnectAsync(RabbitMqOptions rabbit, CancellationToken ct, bool declareExchange = true)
     {
         var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync publish", ct: ct);
-        if (!declareExchange && !await QueueInspector.ExchangeExistsAsync(connection, rabbit.Exchange, ct))
+        if (!declareExchange && !await QueueDeclarationCheck.ExchangeExistsAsync(connection, rabbit.Exchange, ct))
         {
             await connection.CloseAsync(ct);
             await connection.DisposeAsync();

@@ -33,21 +33,7 @@ public sealed class QueueInspector : IAsyncDisposable
     }
 
     /// <summary>Whether the exchange exists, by a passive declare (which never creates it).</summary>
-    public Task<bool> ExchangeExistsAsync(string exchange, CancellationToken ct) => ExchangeExistsAsync(_connection, exchange, ct);
-
-    public static async Task<bool> ExchangeExistsAsync(IConnection connection, string exchange, CancellationToken ct)
-    {
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        try
-        {
-            await channel.ExchangeDeclarePassiveAsync(exchange, ct);
-            return true;
-        }
-        catch (OperationInterruptedException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> ExchangeExistsAsync(string exchange, CancellationToken ct) => QueueDeclarationCheck.ExchangeExistsAsync(_connection, exchange, ct);
 
     /// <summary>Ready messages waiting in the four agent queues.</summary>
     public async Task<long> AgentBacklogAsync(string prefix, CancellationToken ct)

@@ -91,7 +91,7 @@ public static class QueueMigration
     private static async Task MigrateOneAsync(IConnection connection, string queue, string holding, Dictionary<string, object?> arguments, CancellationToken ct)
     {
         // MassTransit publishes to an exchange named like the queue, bound to it; the bridge's exchange feeds that one.
-        var exchange = await QueueInspector.ExchangeExistsAsync(connection, queue, ct) ? queue : null;
+        var exchange = await QueueDeclarationCheck.ExchangeExistsAsync(connection, queue, ct) ? queue : null;
         await WithChannelAsync(connection, c => c.QueueDeclareAsync(holding, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct), ct);
         if (exchange is not null) await WithChannelAsync(connection, c => c.QueueBindAsync(holding, exchange, string.Empty, cancellationToken: ct), ct);
 

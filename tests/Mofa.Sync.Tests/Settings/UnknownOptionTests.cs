@@ -65,7 +65,7 @@ public sealed class UnknownOptionTests
     }
 
     [Theory]
-    [InlineData("mirror show --fooo", "--fooo", "its options are --config, --setting")]
+    [InlineData("mirror show --fooo", "--fooo", "its options are --json, --config, --setting")]
     [InlineData("dlq replay course --reasn x --dry-run", "--reasn", "did you mean --reason?")]
     [InlineData("mirror export --json --include-tombstone", "--include-tombstone", "did you mean --include-tombstones?")]
     [InlineData("topology --check-onyl", "--check-onyl", "did you mean --check-only?")]
