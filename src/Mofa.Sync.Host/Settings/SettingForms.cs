@@ -21,8 +21,13 @@ public static class SettingForms
         {
             foreach (var key in SettingSources.KeysOf(provider))
             {
-                if (SettingsSchema.Find(key) is not null || SettingsSchema.IsSection(key) || IsFree(key)) continue;
-                problems.Add(Unknown(key, provider));
+                if (SettingsSchema.Find(key) is not null || IsFree(key)) continue;
+                if (!SettingsSchema.IsSection(key)) problems.Add(Unknown(key, provider));
+                else if (provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value))
+                {
+                    // MOFASYNC__SYNC__TEACHERROLES=editingteacher would otherwise be dropped without a word.
+                    problems.Add($"{key} holds settings, not one value (from {SettingSources.Describe(provider, key)}): set its keys, like {SettingsSchema.FirstUnder(key)}");
+                }
             }
         }
 

@@ -40,6 +40,14 @@ public static class SettingsSchema
         return Entries.Any(e => e.Key.Split(':') is var p && p.Length > parts.Length && Matches(p[..parts.Length], parts));
     }
 
+    /// <summary>The first setting under a section or list, as an example: Sync:TeacherRoles → Sync:TeacherRoles:0.</summary>
+    public static string FirstUnder(string key)
+    {
+        var parts = key.Split(':');
+        var entry = Entries.Select(e => e.Key.Split(':')).First(p => p.Length > parts.Length && Matches(p[..parts.Length], parts));
+        return string.Join(':', parts.Concat(entry[parts.Length..].Select(s => s == "#" ? "0" : s)));
+    }
+
     /// <summary>The known key nearest to a mistyped one, with the list indexes of the typed one kept.</summary>
     public static string? Closest(string key)
     {

@@ -37,6 +37,13 @@ public sealed class SettingKeysTests : IDisposable
         Assert.Equal([file], Directory.GetFileSystemEntries(_folder));
     }
 
+    [Fact]
+    public void One_value_for_a_list_is_refused_instead_of_dropped()
+    {
+        var error = Assert.Throws<SettingsException>(() => Bind(("SYNC:TEACHERROLES", "editingteacher")));
+        Assert.Contains("SYNC:TEACHERROLES holds settings, not one value (from option --setting): set its keys, like SYNC:TEACHERROLES:0", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Logging:Format=xml", "Logging:Format (environment variable MOFASYNC__LOGGING__FORMAT) must be one of simple, json (got 'xml', from option --setting)")]
     [InlineData("RabbitMq:QueueType=Mirrored", "RabbitMq:QueueType (environment variable MOFASYNC__RABBITMQ__QUEUETYPE) must be one of Classic, Quorum")]
