@@ -8,9 +8,8 @@ app.Configure(config =>
     config.SetApplicationName("mofa-sync");
     config.SetApplicationVersion(Mofa.Sync.Host.Hosting.ServiceVersion.Informational);
     config.PropagateExceptions();
-    // Lenient parsing hands unknown options to UnknownOptionGuard, which refuses them naming the closest.
-    config.Settings.StrictParsing = false;
-    config.SetInterceptor(new UnknownOptionGuard());
+    // An unknown option stops the command before it is validated or run, naming the option meant.
+    OptionSuggestions.Install(config);
     config.AddCommand<RunCommand>("run").WithDescription("Run the service: consume Moodle events and keep the mirror true");
     config.AddCommand<TopologyCommand>("topology").WithDescription("Declare and check the exchange, the agents' queues and bindings");
     config.AddBranch("mirror", mirror =>

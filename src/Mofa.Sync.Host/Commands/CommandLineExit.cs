@@ -34,14 +34,10 @@ public static class CommandLineExit
             Console.Error.WriteLine($"{name}: {ex.Message}");
             return 2;
         }
-        catch (UsageException ex)
-        {
-            Console.Error.WriteLine($"{name}: {ex.Message}");
-            return 2;
-        }
         catch (CommandParseException ex)
         {
-            Console.Error.WriteLine($"{name}: {ex.Message}");
+            var explained = OptionSuggestions.Installed is { } suggestions ? await suggestions.ExplainAsync(app, args, ex) : null;
+            Console.Error.WriteLine($"{name}: {explained ?? ex.Message}");
             return 2;
         }
         catch (CommandRuntimeException ex)

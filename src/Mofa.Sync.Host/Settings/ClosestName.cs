@@ -19,7 +19,8 @@ public static class ClosestName
             }
         }
 
-        return best is not null && bestDistance <= Math.Max(2, typed.Length / 3) ? best : null;
+        // A one-letter option (-x) is near every other one: no guess there.
+        return best is not null && typed.TrimStart('-').Length > 1 && bestDistance <= Math.Max(2, typed.Length / 3) ? best : null;
     }
 
     /// <summary>Levenshtein distance, ignoring case.</summary>

@@ -21,6 +21,10 @@ public sealed class UnknownOptionTests
         var queue = await DeadLettersAsync(env, 5);
 
         var typo = await MofaSyncCli.RunAsync(env, "dlq", "purge", "course", "--older", "7d", "--yes");
+        // Refused before the command is checked: without --yes, the typo is what is named too.
+        var typoUnconfirmed = await MofaSyncCli.RunAsync(env, "dlq", "purge", "course", "--older", "7d");
+        Assert.Equal(2, typoUnconfirmed.ExitCode);
+        Assert.Contains("did you mean --older-than?", typoUnconfirmed.Err, StringComparison.Ordinal);
 
         Assert.Equal(2, typo.ExitCode);
         var line = Assert.Single(typo.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -65,11 +69,13 @@ public sealed class UnknownOptionTests
     }
 
     [Theory]
-    [InlineData("mirror show --fooo", "--fooo", "its options are --json, --config, --setting")]
+    [InlineData("mirror show --fooo", "--fooo", "its options are --config, --setting, --json")]
     [InlineData("dlq replay course --reasn x --dry-run", "--reasn", "did you mean --reason?")]
     [InlineData("mirror export --json --include-tombstone", "--include-tombstone", "did you mean --include-tombstones?")]
     [InlineData("topology --check-onyl", "--check-onyl", "did you mean --check-only?")]
-    [InlineData("mirror show -- extra", "extra", "takes no arguments")]
+    [InlineData("mirror show -- extra", "extra", "takes nothing after --")]
+    [InlineData("reconcile --sites x", "--sites", "did you mean --site?")]
+    [InlineData("mirror show extra", "extra", "Unknown command")]
     public async Task Every_command_refuses_an_option_it_does_not_know(string commandLine, string named, string hint)
     {
         var run = await Validate.CommandLine.RunAsync(commandLine.Split(' '));
