@@ -21,7 +21,7 @@ public static class SettingForms
         {
             foreach (var key in SettingSources.KeysOf(provider))
             {
-                if (SettingsSchema.Find(key) is not null || IsFree(key)) continue;
+                if (SettingsSchema.Find(key) is not null || IsFree(key) || SettingsSchema.IsOthers(key)) continue;
                 if (!SettingsSchema.IsSection(key)) problems.Add(Unknown(key, provider));
                 else if (provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value))
                 {

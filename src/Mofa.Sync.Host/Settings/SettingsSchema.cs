@@ -26,6 +26,17 @@ public static class SettingsSchema
     /// <summary>The sections the service owns: every key under them must be known.</summary>
     public static readonly IReadOnlyList<string> Sections = [.. Entries.Select(e => e.Key.Split(':')[0]).Distinct()];
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Others = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A section a program built on the service reads itself (the bench's Bench:…): its keys are
+    /// passed on unchecked. Any other section is refused, being most likely a mistyped one.
+    /// </summary>
+    public static void AllowSection(string section) => Others[section] = true;
+
+    /// <summary>Whether the key lies in a section another program registered with <see cref="AllowSection"/>.</summary>
+    public static bool IsOthers(string key) => Others.ContainsKey(key.Split(':')[0]);
+
     /// <summary>The schema entry a concrete key (Moodle:Sites:0:Url) is an instance of, or null for an unknown key.</summary>
     public static Entry? Find(string key)
     {
