@@ -6,7 +6,10 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("mofa-sync");
+    config.SetApplicationVersion(Mofa.Sync.Agents.Telemetry.ServiceVersion.Informational);
     config.PropagateExceptions();
+    // An unknown option stops the command before it is validated or run, naming the option meant.
+    OptionSuggestions.Install(config);
     config.AddCommand<RunCommand>("run").WithDescription("Run the service: consume Moodle events and keep the mirror true");
     config.AddCommand<TopologyCommand>("topology").WithDescription("Declare and check the exchange, the agents' queues and bindings");
     config.AddBranch("mirror", mirror =>
@@ -21,6 +24,11 @@ app.Configure(config =>
     config.AddCommand<ValidateCommand>("validate").WithDescription("Check a file of bridge messages (.jsonl) with the service's parser and validators, without a broker");
     config.AddCommand<PublishCommand>("publish").WithDescription("Send a file of recorded bridge messages (.jsonl) to the exchange");
     config.AddDlqBranch();
+    config.AddBranch("config", settings =>
+    {
+        settings.SetDescription("The settings");
+        settings.AddCommand<ConfigShowCommand>("show").WithDescription("Print the settings in force, each with where it came from (default, file, environment, option); secrets masked");
+    });
 });
 
 return await CommandLineExit.RunAsync(app, args, "mofa-sync");

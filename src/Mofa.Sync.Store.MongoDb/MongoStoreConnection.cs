@@ -82,9 +82,7 @@ public sealed partial class MongoStoreConnection : IDisposable
         }
         catch (Exception ex)
         {
-            // The driver's message may quote the connection string: never pass it (or the exception) on.
-            var reason = UserInfo().Replace(ex.Message.Replace(options.ConnectionString, "(the connection string)", StringComparison.Ordinal), "$1***@");
-            throw new ArgumentException($"Store:MongoDb:ConnectionString is not a valid MongoDB connection string: {reason}", nameof(options));
+            throw new ArgumentException($"Store:MongoDb:ConnectionString is not a valid MongoDB connection string: {Redacted(ex, options.ConnectionString)}", nameof(options));
         }
 
         _password = url.Password;
@@ -164,6 +162,31 @@ public sealed partial class MongoStoreConnection : IDisposable
             return null;
         }
     }
+
+    /// <summary>
+    /// Why the connection string cannot be used, redacted, or null: it must parse as the store will
+    /// parse it (escapes included) and name ports between 1 and 65535 (for the settings check at start-up).
+    /// </summary>
+    public static string? ParseProblem(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString)) return null;
+        try
+        {
+            var url = new MongoUrl(connectionString);
+            MongoClientSettings.FromUrl(url);
+            return url.Servers.FirstOrDefault(s => s.Port is < 1 or > 65535) is { } server
+                ? $"a server's port must be between 1 and 65535 (got {server.Port})"
+                : null;
+        }
+        catch (Exception ex)
+        {
+            return Redacted(ex, connectionString);
+        }
+    }
+
+    /// <summary>The driver's message may quote the connection string: never pass it (or the exception) on.</summary>
+    private static string Redacted(Exception ex, string connectionString) =>
+        UserInfo().Replace(ex.Message.Replace(connectionString, "(the connection string)", StringComparison.Ordinal), "$1***@");
 
     private static bool Unacknowledged(WriteConcern concern) => concern.W is WriteConcern.WCount { Value: 0 };
 

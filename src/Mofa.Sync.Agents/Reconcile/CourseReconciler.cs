@@ -9,7 +9,7 @@ namespace Mofa.Sync.Agents.Reconcile;
 /// <summary>What reconciling one course did.</summary>
 public sealed record CourseReconciliation(string Site, long CourseId, string Outcome, SnapshotDrift Drift, int Written, string? Detail)
 {
-    public const string InSync = "insync", Repaired = "repaired", DriftFound = "driftfound", Gone = "gone", Refused = "refused", DeletedSince = "deletedsince";
+    public const string InSync = "insync", Repaired = "repaired", DriftFound = "driftfound", Gone = "gone", Refused = "refused", DeletedSince = "deletedsince", NotFound = "notfound";
 
     public bool HasDrift => Drift.Any;
 }
@@ -54,6 +54,7 @@ public sealed class CourseReconciler(MoodleCourseReader reader, CourseSnapshotRu
         {
             SnapshotStatus.InSync => CourseReconciliation.InSync,
             SnapshotStatus.DeletedSince => CourseReconciliation.DeletedSince,
+            SnapshotStatus.NotFound => CourseReconciliation.NotFound,
             _ when gone => CourseReconciliation.Gone,
             SnapshotStatus.DriftFound => CourseReconciliation.DriftFound,
             _ => CourseReconciliation.Repaired,

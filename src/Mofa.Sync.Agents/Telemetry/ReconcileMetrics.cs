@@ -18,7 +18,7 @@ public sealed class ReconcileMetrics : IDisposable
     public ReconcileMetrics(IMeterFactory? factory = null)
     {
         _meter = factory?.Create(SyncMetrics.MeterName) ?? new Meter(SyncMetrics.MeterName);
-        _courses = _meter.CreateCounter<long>("mofa_sync_reconciliations", description: "Courses reconciled against Moodle by outcome: insync, repaired, driftfound, gone, refused, deletedsince, failed");
+        _courses = _meter.CreateCounter<long>("mofa_sync_reconciliations", description: "Courses reconciled against Moodle by outcome: insync, repaired, driftfound, gone, notfound, refused, deletedsince, failed");
         _drift = _meter.CreateCounter<long>("mofa_sync_reconcile_drift", description: "Differences between the mirror and Moodle found by reconciling, by collection and kind (missing, extra, changed)");
     }
 

@@ -2,16 +2,17 @@ using System.Reflection;
 
 namespace Mofa.Sync.Agents.Telemetry;
 
-/// <summary>The running service's version (the assemblies' informational version, without a source revision): in the build-info metric and the start line.</summary>
+/// <summary>
+/// The running build's version, from the assemblies' informational version: <see cref="Informational"/>
+/// (version+commit) for `mofa-sync --version` and the start line, <see cref="Current"/> (without the
+/// commit) for the build-info metric's label.
+/// </summary>
 public static class ServiceVersion
 {
-    public static string Current { get; } = Of(typeof(ServiceVersion).Assembly);
+    public static string Informational { get; } =
+        typeof(ServiceVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(ServiceVersion).Assembly.GetName().Version?.ToString()
+        ?? "unknown";
 
-    private static string Of(Assembly assembly)
-    {
-        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? assembly.GetName().Version?.ToString() ?? "unknown";
-        var plus = version.IndexOf('+', StringComparison.Ordinal);
-        return plus < 0 ? version : version[..plus];
-    }
+    public static string Current { get; } = Informational.Split('+')[0];
 }

@@ -34,12 +34,24 @@ public sealed class BridgePublisher : IAsyncDisposable
     /// <summary>Messages the broker returned because no queue was bound for their routing key.</summary>
     public long Unroutable => Interlocked.Read(ref _returned);
 
-    public static async Task<BridgePublisher> ConnectAsync(RabbitMqOptions rabbit, CancellationToken ct)
+    /// <param name="declareExchange">
+    /// Declare the exchange when missing (tests and the bench); `mofa-sync publish` passes false: a
+    /// missing exchange means a mistyped RabbitMq:Exchange or a topology not declared yet, and a
+    /// new exchange with no queue bound would swallow every message.
+    /// </param>
+    public static async Task<BridgePublisher> ConnectAsync(RabbitMqOptions rabbit, CancellationToken ct, bool declareExchange = true)
     {
         var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync publish", ct: ct);
+        if (!declareExchange && !await QueueDeclarationCheck.ExchangeExistsAsync(connection, rabbit.Exchange, ct))
+        {
+            await connection.CloseAsync(ct);
+            await connection.DisposeAsync();
+            throw new MissingExchangeException(rabbit.Exchange);
+        }
+
         var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
             publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
-        await channel.ExchangeDeclareAsync(rabbit.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct);
+        if (declareExchange) await channel.ExchangeDeclareAsync(rabbit.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct);
         return new BridgePublisher(connection, channel, rabbit.Exchange);
     }
 
@@ -116,3 +128,7 @@ public sealed record BridgeLine(string RoutingKey, byte[] Body, string? MessageI
         return new BridgeLine(routingKey, Encoding.UTF8.GetBytes(line), eventId);
     }
 }
+
+/// <summary>The exchange is not there: nothing is published and nothing is declared.</summary>
+public sealed class MissingExchangeException(string exchange)
+    : Exception($"the exchange {exchange} does not exist on the broker: check RabbitMq:Exchange, or declare the exchange and the agents' queues with `mofa-sync topology`");

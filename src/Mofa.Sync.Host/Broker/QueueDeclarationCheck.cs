@@ -54,13 +54,20 @@ public sealed class QueueDeclarationCheck(RabbitMqOptions rabbit, ILogger<QueueD
         await connection.CloseAsync(ct);
     }
 
-    public static async Task<bool> ExistsAsync(IConnection connection, string queue, CancellationToken ct)
+    public static Task<bool> ExistsAsync(IConnection connection, string queue, CancellationToken ct) =>
+        PassiveDeclareAsync(connection, c => c.QueueDeclarePassiveAsync(queue, ct), ct);
+
+    /// <summary>Whether the exchange exists (a passive declare never creates it).</summary>
+    public static Task<bool> ExchangeExistsAsync(IConnection connection, string exchange, CancellationToken ct) =>
+        PassiveDeclareAsync(connection, c => c.ExchangeDeclarePassiveAsync(exchange, ct), ct);
+
+    private static async Task<bool> PassiveDeclareAsync(IConnection connection, Func<IChannel, Task> declare, CancellationToken ct)
     {
         // A failed passive declare closes its channel, so each check gets its own.
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
         try
         {
-            await channel.QueueDeclarePassiveAsync(queue, ct);
+            await declare(channel);
             return true;
         }
         catch (OperationInterruptedException)

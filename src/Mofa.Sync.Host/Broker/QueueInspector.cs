@@ -32,6 +32,9 @@ public sealed class QueueInspector : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the exchange exists, by a passive declare (which never creates it).</summary>
+    public Task<bool> ExchangeExistsAsync(string exchange, CancellationToken ct) => QueueDeclarationCheck.ExchangeExistsAsync(_connection, exchange, ct);
+
     /// <summary>Ready messages waiting in the four agent queues.</summary>
     public async Task<long> AgentBacklogAsync(string prefix, CancellationToken ct)
     {

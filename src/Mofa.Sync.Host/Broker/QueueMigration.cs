@@ -26,7 +26,8 @@ public static class QueueMigration
 
     public sealed record Result(string Queue, long Moved);
 
-    public static async Task<IReadOnlyList<Result>> MigrateAsync(RabbitMqOptions rabbit, Action<string>? log, CancellationToken ct)
+    /// <param name="dryRun">Only say which queues would move, with their messages now, and change nothing.</param>
+    public static async Task<IReadOnlyList<Result>> MigrateAsync(RabbitMqOptions rabbit, Action<string>? log, CancellationToken ct, bool dryRun = false)
     {
         var results = new List<Result>();
         await using var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync migrate queues", automaticRecovery: false, ct);
@@ -35,6 +36,19 @@ public static class QueueMigration
             var holding = queue + HoldingSuffix;
             var interrupted = await QueueDeclarationCheck.ExistsAsync(connection, holding, ct);
             if (!interrupted && await MatchesAsync(connection, queue, arguments, ct)) continue;
+            if (dryRun)
+            {
+                long depth = 0;
+                if (await QueueDeclarationCheck.ExistsAsync(connection, queue, ct))
+                {
+                    await WithChannelAsync(connection, async c => depth = (await c.QueueDeclarePassiveAsync(queue, ct)).MessageCount, ct);
+                }
+
+                results.Add(new Result(queue, depth));
+                log?.Invoke(interrupted ? $"{queue}: would finish an interrupted migration ({depth} messages in it now, more in {holding})" : $"{queue}: would move {depth} messages to the new arguments");
+                continue;
+            }
+
 
             log?.Invoke(interrupted ? $"{queue}: finishing an interrupted migration" : $"{queue}: moving to the new arguments");
             await MigrateOneAsync(connection, queue, holding, arguments, ct);
@@ -77,7 +91,7 @@ public static class QueueMigration
     private static async Task MigrateOneAsync(IConnection connection, string queue, string holding, Dictionary<string, object?> arguments, CancellationToken ct)
     {
         // MassTransit publishes to an exchange named like the queue, bound to it; the bridge's exchange feeds that one.
-        var exchange = await ExchangeExistsAsync(connection, queue, ct) ? queue : null;
+        var exchange = await QueueDeclarationCheck.ExchangeExistsAsync(connection, queue, ct) ? queue : null;
         await WithChannelAsync(connection, c => c.QueueDeclareAsync(holding, durable: true, exclusive: false, autoDelete: false, cancellationToken: ct), ct);
         if (exchange is not null) await WithChannelAsync(connection, c => c.QueueBindAsync(holding, exchange, string.Empty, cancellationToken: ct), ct);
 
@@ -160,20 +174,6 @@ public static class QueueMigration
     {
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
         return await channel.QueueDeclarePassiveAsync(queue, ct);
-    }
-
-    private static async Task<bool> ExchangeExistsAsync(IConnection connection, string exchange, CancellationToken ct)
-    {
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-        try
-        {
-            await channel.ExchangeDeclarePassiveAsync(exchange, ct);
-            return true;
-        }
-        catch (OperationInterruptedException)
-        {
-            return false;
-        }
     }
 
     private static async Task WithChannelAsync(IConnection connection, Func<IChannel, Task> action, CancellationToken ct)

@@ -6,13 +6,15 @@ namespace Mofa.Sync.Host.Commands;
 
 /// <summary>
 /// Runs a command line (mofa-sync, mofa-sync-bench) and turns what operators meet into one plain
-/// line on stderr and an exit code: 2 for a bad setting or argument, 3 for an unreachable broker,
+/// line on stderr and an exit code: 2 for a bad setting or argument (credentials the broker refuses
+/// included), 3 for an unreachable broker,
 /// 130 when cancelled, 1 otherwise.
 /// </summary>
 public static class CommandLineExit
 {
     public static async Task<int> RunAsync(ICommandApp app, string[] args, string name)
     {
+        ConsoleWidth.Apply();
         try
         {
             return await app.RunAsync(args);
@@ -22,6 +24,11 @@ public static class CommandLineExit
             Console.Error.WriteLine($"{name}: {ex.Message}");
             return 2;
         }
+        catch (Bridge.MissingExchangeException ex)
+        {
+            Console.Error.WriteLine($"{name}: {ex.Message}");
+            return 1;
+        }
         catch (QueueMismatchException ex)
         {
             Console.Error.WriteLine($"{name}: {ex.Message}");
@@ -29,7 +36,8 @@ public static class CommandLineExit
         }
         catch (CommandParseException ex)
         {
-            Console.Error.WriteLine($"{name}: {ex.Message}");
+            var explained = OptionSuggestions.Installed is { } suggestions ? await suggestions.ExplainAsync(app, args, ex) : null;
+            Console.Error.WriteLine($"{name}: {explained ?? ex.Message}");
             return 2;
         }
         catch (CommandRuntimeException ex)
@@ -40,6 +48,12 @@ public static class CommandLineExit
         catch (OperationCanceledException)
         {
             return 130;
+        }
+        catch (Exception ex) when (BrokerRefusal.Explain(ex) is { } refusal)
+        {
+            // Not an outage: the broker answered and said no. Retrying will not help; the settings must change.
+            Console.Error.WriteLine($"{name}: {refusal}");
+            return 2;
         }
         catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.OperationInterruptedException)
         {
@@ -54,4 +68,5 @@ public static class CommandLineExit
             return 1;
         }
     }
+
 }

@@ -30,6 +30,10 @@ public class CommonSettings : CommandSettings
     public static ILoggerFactory QuietLoggers() => LoggerFactory.Create(b =>
         b.SetMinimumLevel(LogLevel.Warning).AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Warning));
 
+    /// <summary>The mirror for a command that only reads it: an SQLite file that is not there is an error, never created.</summary>
+    internal static Task<Mirror.IMirrorStore> OpenExistingStoreAsync(MofaSyncSettings settings, CancellationToken ct) =>
+        StoreFactory.OpenExistingAsync(settings, QuietLoggers(), ct);
+
     internal static Task<Mirror.IMirrorStore> OpenStoreAsync(MofaSyncSettings settings, CancellationToken ct) =>
         StoreFactory.OpenAsync(settings, QuietLoggers(), ct);
 }

@@ -23,14 +23,26 @@ public sealed class DlqPurgeCommand : AsyncCommand<DlqPurgeCommand.Options>
         [Description("Confirm the deletion (required: purged messages cannot be recovered)")]
         public bool Yes { get; set; }
 
+        [CommandOption("--dry-run")]
+        [Description("List every message the purge would delete and delete nothing (no --yes needed)")]
+        public bool DryRun { get; set; }
+
+        /// <summary>The oldest age --older-than takes: a cut-off further back than this is no failure time.</summary>
+        public static readonly TimeSpan MaxAge = TimeSpan.FromDays(3650);
+
         public override ValidationResult Validate()
         {
             if (OlderThan is not null && !Durations.TryParse(OlderThan, out _))
             {
-                return ValidationResult.Error($"--older-than '{OlderThan}' is not a duration such as 30m, 2h or 7d");
+                return ValidationResult.Error($"--older-than '{SafeText.Plain(OlderThan)}' is not a duration such as 30m, 2h or 7d");
             }
 
-            return Yes ? ValidationResult.Success() : ValidationResult.Error("purging deletes messages for good: add --yes to confirm (see what would go with `dlq show`)");
+            if (OlderThan is not null && Durations.TryParse(OlderThan, out var age) && age > MaxAge)
+            {
+                return ValidationResult.Error($"--older-than must be between 0s and {MaxAge.TotalDays:0}d (got {SafeText.Plain(OlderThan)})");
+            }
+
+            return Yes || DryRun ? ValidationResult.Success() : ValidationResult.Error("purging deletes messages for good: add --yes to confirm (see what would go with --dry-run)");
         }
 
         public DeadLetterFilter Filter(DateTimeOffset now) =>
@@ -47,12 +59,28 @@ public sealed class DlqPurgeCommand : AsyncCommand<DlqPurgeCommand.Options>
         if (depth is null) return DlqQueueSettings.ReportMissing(queue);
 
         var purger = new DeadLetterPurger(broker);
-        var result = await DlqProgress.RunAsync(options.Json, $"purging {queue}", depth.Messages,
-            examined => purger.PurgeAsync(queue, filter, examined, cancellationToken));
+        var taken = new List<DeadLetterMessage>();
+        var result = await DlqProgress.RunAsync(options.Json, options.DryRun ? $"reading {queue}" : $"purging {queue}", depth.Messages,
+            examined => purger.PurgeAsync(queue, filter, examined, cancellationToken, options.DryRun ? taken.Add : null, options.DryRun));
 
         if (options.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { queue, filter = filter.ToString(), examined = result.Examined, purged = result.Purged }, DlqOutput.Json));
+            Console.WriteLine(options.DryRun
+                ? JsonSerializer.Serialize(new
+                {
+                    queue, filter = filter.ToString(), dryRun = true, examined = result.Examined, wouldPurge = result.Purged,
+                    messages = taken.Select(m => new { eventId = m.EventId, reason = m.Reason.Text, failedAt = m.FailedAt }),
+                }, DlqOutput.Json)
+                : JsonSerializer.Serialize(new { queue, filter = filter.ToString(), examined = result.Examined, purged = result.Purged }, DlqOutput.Json));
+        }
+        else if (options.DryRun)
+        {
+            foreach (var m in taken)
+            {
+                Console.WriteLine($"would purge\t{SafeText.Plain(m.EventId ?? "(no event id)")}\t{m.FailedAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "(no failure time)"}\t{SafeText.Plain(m.Reason.Text)}");
+            }
+
+            AnsiConsole.WriteLine($"Dry run: {result.Purged} of {result.Examined} message(s) examined in {queue} would be purged ({filter}). Nothing was deleted.");
         }
         else
         {

@@ -25,7 +25,7 @@ public sealed class MirrorExportCommand : AsyncCommand<MirrorExportCommand.Optio
     public override async Task<int> ExecuteAsync(CommandContext context, Options options, CancellationToken cancellationToken)
     {
         var (_, settings) = options.Load();
-        await using var store = await CommonSettings.OpenStoreAsync(settings, cancellationToken);
+        await using var store = await CommonSettings.OpenExistingStoreAsync(settings, cancellationToken);
         var json = (await MirrorExport.ReadAsync(store, options.IncludeTombstones, cancellationToken)).ToJson();
         if (options.Output is null) Console.WriteLine(json);
         else await File.WriteAllTextAsync(options.Output, json + "\n", cancellationToken);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Mofa.Sync.Mirror;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -5,13 +6,25 @@ using Spectre.Console.Cli;
 namespace Mofa.Sync.Host.Commands;
 
 /// <summary>`mofa-sync mirror show`: the mirror for people: each course with its modules and teachers.</summary>
-public sealed class MirrorShowCommand : AsyncCommand<CommonSettings>
+public sealed class MirrorShowCommand : AsyncCommand<MirrorShowCommand.Options>
 {
-    public override async Task<int> ExecuteAsync(CommandContext context, CommonSettings options, CancellationToken cancellationToken)
+    public sealed class Options : CommonSettings
+    {
+        [CommandOption("--json")]
+        [Description("Print the mirror as JSON, as `mirror export` does (for scripts)")]
+        public bool Json { get; set; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Options options, CancellationToken cancellationToken)
     {
         var (_, settings) = options.Load();
-        await using var store = await CommonSettings.OpenStoreAsync(settings, cancellationToken);
+        await using var store = await CommonSettings.OpenExistingStoreAsync(settings, cancellationToken);
         var mirror = await MirrorExport.ReadAsync(store, includeTombstones: false, cancellationToken);
+        if (options.Json)
+        {
+            Console.WriteLine(mirror.ToJson());
+            return 0;
+        }
 
         if (mirror.Courses.Count == 0)
         {

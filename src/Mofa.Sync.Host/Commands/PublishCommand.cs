@@ -51,7 +51,7 @@ public sealed class PublishCommand : AsyncCommand<PublishCommand.Options>
             }
         }
 
-        await using var publisher = await BridgePublisher.ConnectAsync(settings.RabbitMq, cancellationToken);
+        await using var publisher = await BridgePublisher.ConnectAsync(settings.RabbitMq, cancellationToken, declareExchange: false);
         if (AnsiConsole.Profile.Capabilities.Interactive)
         {
             await AnsiConsole.Progress().StartAsync(async progress =>

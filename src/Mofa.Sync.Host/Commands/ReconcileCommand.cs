@@ -119,7 +119,8 @@ public sealed class ReconcileCommand : AsyncCommand<ReconcileCommand.Options>
         });
 
         var summary = Summary.Of(results);
-        var exit = summary.Failed + summary.Refused > 0 ? SomeCoursesFailed : summary.WithDrift > 0 ? DriftFound : NoDrift;
+        // A course in neither Moodle nor the mirror is a wrong id, not a course in sync.
+        var exit = summary.Failed + summary.Refused + summary.NotFound > 0 ? SomeCoursesFailed : summary.WithDrift > 0 ? DriftFound : NoDrift;
         if (options.Json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new { site = site.Url, dryRun = options.DryRun, courses = results, summary, exitCode = exit }, Json));
@@ -150,7 +151,7 @@ public sealed class ReconcileCommand : AsyncCommand<ReconcileCommand.Options>
 
     private static void Print(IReadOnlyList<CourseResult> results, Summary summary, bool dryRun)
     {
-        foreach (var r in results.Where(r => r.Drift is not null || r.Outcome is "failed" or CourseReconciliation.Refused or CourseReconciliation.DeletedSince))
+        foreach (var r in results.Where(r => r.Drift is not null || r.Outcome is "failed" or CourseReconciliation.Refused or CourseReconciliation.DeletedSince or CourseReconciliation.NotFound))
         {
             AnsiConsole.MarkupLine($"[bold]course {r.CourseId}[/]: {Markup.Escape(r.Outcome)}{(r.Written > 0 ? $", {r.Written} written" : "")}{(r.Detail is null ? "" : " — " + Markup.Escape(r.Detail))}");
             if (r.Drift is null) continue;
@@ -165,7 +166,7 @@ public sealed class ReconcileCommand : AsyncCommand<ReconcileCommand.Options>
 
         AnsiConsole.MarkupLine(Markup.Escape(
             $"{summary.Courses} course(s): {summary.InSync} in sync, {summary.WithDrift} with drift ({(dryRun ? "not changed: --dry-run" : $"{summary.Written} document(s) written")}), " +
-            $"{summary.Gone} gone from Moodle, {summary.Refused} refused, {summary.Failed} failed"));
+            $"{summary.Gone} gone from Moodle, {summary.NotFound} not found, {summary.Refused} refused, {summary.Failed} failed"));
         static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
     }
 
@@ -190,13 +191,14 @@ public sealed class ReconcileCommand : AsyncCommand<ReconcileCommand.Options>
         }
     }
 
-    public sealed record Summary(int Courses, int InSync, int WithDrift, int Gone, int Refused, int Failed, int Written)
+    public sealed record Summary(int Courses, int InSync, int WithDrift, int Gone, int NotFound, int Refused, int Failed, int Written)
     {
         public static Summary Of(IReadOnlyList<CourseResult> r) => new(
             r.Count,
             r.Count(c => c.Outcome == CourseReconciliation.InSync),
             r.Count(c => c.Drift is not null),
             r.Count(c => c.Outcome == CourseReconciliation.Gone),
+            r.Count(c => c.Outcome == CourseReconciliation.NotFound),
             r.Count(c => c.Outcome == CourseReconciliation.Refused),
             r.Count(c => c.Outcome == "failed"),
             r.Sum(c => c.Written));

@@ -21,15 +21,16 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Options>
     public override async Task<int> ExecuteAsync(CommandContext context, Options options, CancellationToken cancellationToken)
     {
         var (configuration, settings) = options.Load();
+        if (settings.Store.Kind == Settings.StoreKind.Sqlite) Settings.StorePath.CheckUsable(settings.Store.Sqlite.Path);
         var host = SyncHostBuilder.Build(configuration, settings);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mofa.Sync");
         logger.LogInformation("Starting mofa-sync {Version}: broker {Broker}, exchange {Exchange}, store {Store}",
-            Mofa.Sync.Agents.Telemetry.ServiceVersion.Current, settings.RabbitMq, settings.RabbitMq.Exchange, settings.Store.Kind);
+            Mofa.Sync.Agents.Telemetry.ServiceVersion.Informational, settings.RabbitMq, settings.RabbitMq.Exchange, settings.Store.Kind == Settings.StoreKind.Sqlite ? settings.Store.Sqlite.Path : settings.Store.Kind);
         var sites = host.Services.GetRequiredService<Mofa.Sync.Agents.Sites.MoodleSites>();
         logger.LogInformation("Moodle sites: {Sites}", sites.AreConfigured
             ? string.Join(", ", sites.All.Select(s => s.HasToken ? s.Url : s.Url + " (no token: notifications not sent)"))
             : "none configured (every site is mirrored, notifications are not sent)");
-        await host.StartAsync(cancellationToken);
+        await StoreFactory.InitializeAsync(host.StartAsync, settings.Store, cancellationToken, sqliteOnly: true);
 
         if (options.UntilIdle is { } idleSeconds)
         {

@@ -26,9 +26,16 @@ public sealed class TopologyCommand : AsyncCommand<TopologyCommand.Options>
         [Description("Move queues the broker holds with other arguments (another RabbitMq:QueueType or RabbitMq:DeliveryLimit) into queues declared as the settings say, with their messages. Stop the services first")]
         public bool MigrateQueues { get; set; }
 
+        [CommandOption("--dry-run")]
+        [Description("With --migrate-queues: print the queues it would move and their messages, and change nothing (declares nothing either)")]
+        public bool DryRun { get; set; }
+
         [CommandOption("--json")]
         [Description("Print the report as JSON")]
         public bool Json { get; set; }
+
+        public override Spectre.Console.ValidationResult Validate() =>
+            DryRun && !MigrateQueues ? Spectre.Console.ValidationResult.Error("--dry-run goes with --migrate-queues (to only report the topology, use --check-only)") : Spectre.Console.ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Options options, CancellationToken cancellationToken)
@@ -38,22 +45,25 @@ public sealed class TopologyCommand : AsyncCommand<TopologyCommand.Options>
         if (options.MigrateQueues)
         {
             if (options.CheckOnly) throw new Settings.SettingsException("--migrate-queues changes queues: it cannot go with --check-only");
-            var moved = await QueueMigration.MigrateAsync(rabbit, line => Console.Error.WriteLine(line), cancellationToken);
+            var moved = await QueueMigration.MigrateAsync(rabbit, line => Console.Error.WriteLine(line), cancellationToken, options.DryRun);
             Console.Error.WriteLine(moved.Count == 0
                 ? $"Every queue already has the arguments of RabbitMq:QueueType={rabbit.QueueType}: nothing to migrate."
-                : $"Migrated {moved.Count} queue(s) to RabbitMq:QueueType={rabbit.QueueType}, {moved.Sum(m => m.Moved)} message(s) moved.");
+                : options.DryRun
+                    ? $"Dry run: {moved.Count} queue(s) would move to RabbitMq:QueueType={rabbit.QueueType}, {moved.Sum(m => m.Moved)} message(s) in them now; nothing was changed."
+                    : $"Migrated {moved.Count} queue(s) to RabbitMq:QueueType={rabbit.QueueType}, {moved.Sum(m => m.Moved)} message(s) moved.");
         }
 
-        if (!options.CheckOnly)
+        if (!options.CheckOnly && !options.DryRun)
         {
             await AgentTopology.DeclareAsync(rabbit, cancellationToken);
         }
 
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, cancellationToken);
+        var exchangeExists = await inspector.ExchangeExistsAsync(rabbit.Exchange, cancellationToken);
         var rows = new List<object>();
         var table = new Table().AddColumns("agent", "queue", "messages", "consumers", "error queue");
         var bindings = new List<string>();
-        var complete = true;
+        var complete = exchangeExists;
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
             var queue = BridgeRoutes.QueueName(rabbit.QueuePrefix, agent);
@@ -69,15 +79,20 @@ public sealed class TopologyCommand : AsyncCommand<TopologyCommand.Options>
 
         if (options.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { exchange = rabbit.Exchange, broker = rabbit.ToString(), complete, agents = rows }, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine(JsonSerializer.Serialize(new { exchange = rabbit.Exchange, exchangeExists, broker = rabbit.ToString(), complete, agents = rows }, new JsonSerializerOptions { WriteIndented = true }));
         }
         else
         {
-            AnsiConsole.MarkupLine($"Exchange [bold]{Markup.Escape(rabbit.Exchange)}[/] (topic, durable) on {Markup.Escape(rabbit.ToString())}");
+            AnsiConsole.MarkupLine(exchangeExists
+                ? $"Exchange [bold]{Markup.Escape(rabbit.Exchange)}[/] (topic, durable) on {Markup.Escape(rabbit.ToString())}"
+                : $"Exchange [bold]{Markup.Escape(rabbit.Exchange)}[/] [red]missing[/] on {Markup.Escape(rabbit.ToString())}");
             AnsiConsole.Write(table);
-            AnsiConsole.WriteLine($"Bindings from {rabbit.Exchange}:");
-            foreach (var line in bindings) AnsiConsole.WriteLine(line);
-            AnsiConsole.MarkupLine(complete ? "[green]The sync agents' topology is complete.[/]" : "[red]Some queues are missing: run `mofa-sync topology` without --check-only.[/]");
+            if (exchangeExists)
+            {
+                AnsiConsole.WriteLine($"Bindings from {rabbit.Exchange}:");
+                foreach (var line in bindings) AnsiConsole.WriteLine(line);
+            }
+            AnsiConsole.MarkupLine(complete ? "[green]The sync agents' topology is complete.[/]" : "[red]The exchange or some queues are missing: run `mofa-sync topology` without --check-only.[/]");
         }
 
         return complete ? 0 : 1;

@@ -5,7 +5,10 @@ public sealed class DeadLetterPurger(DeadLetterBroker broker)
 {
     public sealed record Result(string Queue, long Examined, long Purged);
 
-    public async Task<Result> PurgeAsync(string queue, DeadLetterFilter filter, Action<int>? examined, CancellationToken ct)
+    /// <param name="taken">Told of each message the filter takes, before it is deleted (or, in a dry run, instead).</param>
+    /// <param name="dryRun">Delete nothing: every message goes back to its place when the pass closes.</param>
+    public async Task<Result> PurgeAsync(string queue, DeadLetterFilter filter, Action<int>? examined, CancellationToken ct,
+        Action<DeadLetterMessage>? taken = null, bool dryRun = false)
     {
         long purged = 0;
         await using var lease = await broker.TakeLeaseAsync(queue, ct);
@@ -14,7 +17,8 @@ public sealed class DeadLetterPurger(DeadLetterBroker broker)
         {
             examined?.Invoke(1);
             if (!filter.Matches(message)) continue;
-            await pass.AcknowledgeAsync(message, ct);
+            taken?.Invoke(message);
+            if (!dryRun) await pass.AcknowledgeAsync(message, ct);
             purged++;
         }
 

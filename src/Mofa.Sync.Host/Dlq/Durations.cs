@@ -14,15 +14,18 @@ public static partial class Durations
         var match = Short().Match(text.Trim());
         if (match.Success)
         {
-            var n = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            duration = match.Groups[2].Value.ToLowerInvariant() switch
+            var seconds = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) * match.Groups[2].Value.ToLowerInvariant() switch
             {
-                "s" => TimeSpan.FromSeconds(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "h" => TimeSpan.FromHours(n),
-                "d" => TimeSpan.FromDays(n),
-                _ => TimeSpan.FromDays(7 * n),
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                "d" => 86400,
+                _ => 7 * 86400,
             };
+
+            // Beyond TimeSpan's range (some 29,000 years) is no duration anyone means.
+            if (!(seconds < TimeSpan.MaxValue.TotalSeconds)) return false;
+            duration = TimeSpan.FromSeconds(seconds);
             return true;
         }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Mirror;
 
 namespace Mofa.Sync.Host.Hosting;
@@ -8,11 +9,11 @@ namespace Mofa.Sync.Host.Hosting;
 /// Creates the store's tables or collections before the bus starts (it is registered first), so
 /// no message is consumed against a store that is not there; an unreachable store stops start-up.
 /// </summary>
-public sealed class StoreInitializer(IMirrorStore store, ILogger<StoreInitializer> logger) : IHostedService
+public sealed class StoreInitializer(IMirrorStore store, StoreOptions options, ILogger<StoreInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.InitializeAsync(cancellationToken);
+        await StoreFactory.InitializeAsync(store.InitializeAsync, options, cancellationToken);
         logger.LogInformation("Mirror store ready ({Kind})", store.Kind);
     }
 

@@ -19,6 +19,16 @@ public sealed class MofaSyncSettings
 
     public static MofaSyncSettings Bind(IConfiguration configuration)
     {
+        var durations = SettingForms.Check(configuration);
+        var read = durations.Count == 0 ? configuration : new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(durations).Build();
+        var settings = Read(read);
+        settings.Store.Sqlite.Path = StorePath.Resolve(settings.Store.Sqlite.Path, configuration);
+        SettingsValidator.Validate(settings);
+        return settings;
+    }
+
+    private static MofaSyncSettings Read(IConfiguration configuration)
+    {
         var settings = new MofaSyncSettings();
         try
         {
@@ -40,7 +50,6 @@ public sealed class MofaSyncSettings
                 : $"a setting could not be read: {ex.Message}");
         }
 
-        SettingsValidator.Validate(settings);
         return settings;
     }
 }

@@ -39,16 +39,16 @@ public static class NotificationSettingsRules
 
             check(site.Timeout is null || Within(site.Timeout.Value), key + ":Timeout", "must be positive and at most 00:10:00, like 00:00:30 (or empty: Moodle:Timeout)");
             check(site.RetryLimit is null or (>= 0 and <= 20), key + ":RetryLimit", $"must be between 0 and 20 (got {site.RetryLimit}), or empty: Moodle:RetryLimit");
-            check(site.RetryDelay is null || site.RetryDelay > TimeSpan.Zero, key + ":RetryDelay", "must be positive, like 00:00:01 (or empty: Moodle:RetryDelay)");
+            check(site.RetryDelay is null || (site.RetryDelay > TimeSpan.Zero && site.RetryDelay <= TimeSpan.FromMinutes(10)), key + ":RetryDelay",
+                "must be positive and at most 00:10:00, like 00:00:01 (or empty: Moodle:RetryDelay)");
         }
 
         check(Within(moodle.Timeout), "Moodle:Timeout", "must be positive and at most 00:10:00, like 00:00:30");
         check(moodle.RetryLimit is >= 0 and <= 20, "Moodle:RetryLimit", $"must be between 0 and 20 (got {moodle.RetryLimit})");
         check(moodle.MaxResponseMegabytes is >= 1 and <= 1024, "Moodle:MaxResponseMegabytes", $"must be between 1 and 1024 (got {moodle.MaxResponseMegabytes})");
-        check(moodle.RetryDelay > TimeSpan.Zero, "Moodle:RetryDelay", "must be positive, like 00:00:01");
+        check(moodle.RetryDelay > TimeSpan.Zero && moodle.RetryDelay <= TimeSpan.FromMinutes(10), "Moodle:RetryDelay", "must be positive and at most 00:10:00, like 00:00:01");
         check(s.Notifications.DigestWindow >= TimeSpan.Zero && s.Notifications.DigestWindow <= TimeSpan.FromDays(1),
             "Notifications:DigestWindow", "must be between 00:00:00 (send at once) and 1.00:00:00, like 00:01:00");
-        check(s.Notifications.FlushInterval > TimeSpan.Zero, "Notifications:FlushInterval", "must be positive, like 00:00:05");
         check(s.Notifications.MaxDigestsPerSecond is >= 1 and <= 1000, "Notifications:MaxDigestsPerSecond",
             $"must be between 1 and 1000 (got {s.Notifications.MaxDigestsPerSecond})");
     }

@@ -133,6 +133,11 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
         var plan = new Plan(version);
         var courseRef = MirrorKeys.Course(site, courseId);
         var course = (await w.ListChildrenAsync(new ChildSelector(MirrorCollection.Courses, site, CourseId: courseId), ct)).FirstOrDefault(d => d.Key == courseRef.Key);
+        if (course is null && !(await AnyChildAsync(w, site, courseId, ct)))
+        {
+            return new SnapshotOutcome(SnapshotStatus.NotFound, SnapshotDrift.None, 0, $"course {courseId} is in neither Moodle nor the mirror: check the course id");
+        }
+
         if (course is { Deleted: false }) plan.Tombstone(course, $"course {courseId}{(MirrorData.As<CourseData>(course) is { } c ? $" '{c.FullName}'" : "")}");
         foreach (var collection in CourseChildren)
         {
@@ -151,6 +156,17 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
         }
 
         return plan.Outcome(dryRun: false, written);
+    }
+
+    /// <summary>Whether the mirror holds anything of the course (a placeholder-less module or role counts).</summary>
+    private static async Task<bool> AnyChildAsync(IMirrorWriter w, string site, long courseId, CancellationToken ct)
+    {
+        foreach (var collection in CourseChildren)
+        {
+            if ((await w.ListChildrenAsync(new ChildSelector(collection, site, CourseId: courseId), ct)).Count > 0) return true;
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -213,7 +229,11 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
             DriftKind kind;
             if (stored is null || stored.Deleted || stored.Placeholder || stored.Data is null) kind = DriftKind.Missing;
             else if (JsonNode.DeepEquals(stored.Data, Normalised(document.Data!, stored.Data))) return;
-            else kind = DriftKind.Changed;
+            else
+            {
+                kind = DriftKind.Changed;
+                what = $"{what}: {Changes(stored.Data, Normalised(document.Data!, stored.Data))}";
+            }
 
             if (kind != DriftKind.Missing || reportMissing) _items.Add(new DriftItem(document.Collection, kind, document.Key, what));
             if (namedFirst is not null && _upserted.Add(namedFirst.Key)) _writes.Add((w, ct) => w.UpsertIfNewerAsync(namedFirst, ct));
@@ -252,6 +272,18 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
         /// The wanted fields in the stored document's shape: a store may hand back fields in another
         /// order or the envelope ids among them (MongoDB), which is no difference.
         /// </summary>
+        /// <summary>The fields that differ, mirror's value → Moodle's: "fullName "Old" → "New"" (values as JSON, control characters escaped, long ones cut).</summary>
+        private static string Changes(JsonObject stored, JsonObject wanted) =>
+            string.Join(", ", stored.Select(p => p.Key).Union(wanted.Select(p => p.Key), StringComparer.Ordinal)
+                .Where(k => !JsonNode.DeepEquals(stored[k], wanted[k]))
+                .Select(k => $"{k} {Shown(stored[k])} → {Shown(wanted[k])}"));
+
+        private static string Shown(JsonNode? value)
+        {
+            var json = value?.ToJsonString() ?? "(none)";
+            return json.Length <= 60 ? json : json[..59] + "…";
+        }
+
         private static JsonObject Normalised(JsonObject wanted, JsonObject stored)
         {
             var ordered = new JsonObject();

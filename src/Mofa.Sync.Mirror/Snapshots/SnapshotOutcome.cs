@@ -16,4 +16,7 @@ public enum SnapshotStatus
 
     /// <summary>The mirror deleted the course after the snapshot was taken: a snapshot never brings it back.</summary>
     DeletedSince,
+
+    /// <summary>Moodle has no such course and the mirror never had it: nothing to do, and most likely a wrong course id.</summary>
+    NotFound,
 }

@@ -23,22 +23,31 @@ public sealed class SettingsValidationTests
 
     [Theory]
     [InlineData("RabbitMq:Port", "0", "RabbitMq:Port must be between 1 and 65535")]
-    [InlineData("RabbitMq:Port", "not-a-number", "setting RabbitMq:Port has a value of the wrong type")]
+    [InlineData("RabbitMq:Port", "not-a-number", "RabbitMq:Port (environment variable MOFASYNC__RABBITMQ__PORT) must be a whole number, like 5672 (got 'not-a-number'")]
     [InlineData("RabbitMq:PrefetchCount", "-1", "RabbitMq:PrefetchCount must be between 1 and 65535")]
     [InlineData("RabbitMq:MaxBodyBytes", "100", "RabbitMq:MaxBodyBytes must be between 1024 and 134217728 bytes")]
     [InlineData("RabbitMq:MaxBodyBytes", "200000000", "RabbitMq:MaxBodyBytes must be between 1024 and 134217728 bytes")]
     [InlineData("RabbitMq:MaxHeaderBytes", "131072", "RabbitMq:MaxHeaderBytes must be between 1024 and 65536 bytes")]
     [InlineData("RabbitMq:QueuePrefix", "has space", "RabbitMq:QueuePrefix must be a non-empty name without spaces")]
     [InlineData("Store:Kind", "Oracle", "Store:Kind")]
-    [InlineData("Store:TombstoneRetention", "-1.00:00:00", "Store:TombstoneRetention must be positive")]
+    [InlineData("Store:TombstoneRetention", "-1.00:00:00", "Store:TombstoneRetention (environment variable MOFASYNC__STORE__TOMBSTONERETENTION) must be a duration such as 30s")]
+    [InlineData("Store:TombstoneRetention", "10675199.00:00:00", "Store:TombstoneRetention must be between 00:01:00 and 3650.00:00:00 (got 10675199.00:00:00)")]
+    [InlineData("Store:PurgeInterval", "00:00:00.0000001", "Store:PurgeInterval must be between 00:00:01 and 7.00:00:00")]
+    [InlineData("Store:PurgeInterval", "60.00:00:00", "Store:PurgeInterval must be between 00:00:01 and 7.00:00:00")]
+    [InlineData("Notifications:FlushInterval", "00:00:00.0000001", "Notifications:FlushInterval must be between 00:00:00.1000000 and 00:10:00")]
+    [InlineData("Service:ShutdownTimeout", "10675199.00:00:00", "Service:ShutdownTimeout must be between 00:00:01 and 01:00:00")]
+    [InlineData("Store:Sqlite:BusyTimeout", "30.00:00:00", "Store:Sqlite:BusyTimeout must be between 00:00:00.1000000 and 00:10:00")]
+    [InlineData("Sync:RetryMaxInterval", "10.00:00:00", "Sync:RetryMaxInterval must be between 00:00:00.0010000 and 01:00:00")]
+    [InlineData("Moodle:RetryDelay", "1.00:00:00", "Moodle:RetryDelay must be positive and at most 00:10:00")]
+    [InlineData("RabbitMq:ConcurrentMessageLimit", "2147483647", "RabbitMq:ConcurrentMessageLimit must be between 1 and 10000")]
     [InlineData("Sync:RetryLimit", "1000", "Sync:RetryLimit must be between 0 and 100")]
-    [InlineData("Service:ShutdownTimeout", "00:00:00", "Service:ShutdownTimeout must be positive")]
+    [InlineData("Service:ShutdownTimeout", "00:00:00", "Service:ShutdownTimeout must be between 00:00:01 and 01:00:00 (got 00:00:00)")]
     [InlineData("Notifications:MaxDigestsPerSecond", "0", "Notifications:MaxDigestsPerSecond must be between 1 and 1000")]
     [InlineData("RabbitMq:Hosts:0", "rabbit1:99999", "RabbitMq:Hosts:0 must be host or host:port")]
     [InlineData("RabbitMq:Hosts:0", "rabbit one:5672", "RabbitMq:Hosts:0 must be host or host:port")]
-    [InlineData("RabbitMq:QueueType", "Mirrored", "setting RabbitMq:QueueType has a value of the wrong type")]
+    [InlineData("RabbitMq:QueueType", "Mirrored", "RabbitMq:QueueType (environment variable MOFASYNC__RABBITMQ__QUEUETYPE) must be one of Classic, Quorum (got 'Mirrored'")]
     [InlineData("RabbitMq:DeliveryLimit", "0", "RabbitMq:DeliveryLimit must be between 1 and 10000")]
-    [InlineData("Reconcile:SafetyMargin", "-00:00:01", "Reconcile:SafetyMargin must be between 00:00:00 and 1.00:00:00")]
+    [InlineData("Reconcile:SafetyMargin", "2.00:00:00", "Reconcile:SafetyMargin must be between 00:00:00 and 1.00:00:00")]
     [InlineData("Reconcile:PageSize", "0", "Reconcile:PageSize must be between 1 and 10000")]
     [InlineData("Reconcile:CallsPerSecond", "0", "Reconcile:CallsPerSecond must be above 0 and at most 1000")]
     [InlineData("Reconcile:ConcurrentCourses", "100", "Reconcile:ConcurrentCourses must be between 1 and 64")]
@@ -60,6 +69,17 @@ public sealed class SettingsValidationTests
         var wrong = Assert.Throws<SettingsException>(() => Bind(("Store:Kind", "MongoDb"), ("Store:MongoDb:ConnectionString", "postgres://admin:S3cr3t-pw@db")));
         Assert.Contains("must start with mongodb://", wrong.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("S3cr3t-pw", wrong.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("mongodb://localhost:99999/", "Host 'localhost:99999' is not valid")]
+    [InlineData("mongodb://mofa:S3cr3t%zz-pw@localhost/", "contains an invalid '%' escape sequence")]
+    public void A_MongoDB_URL_the_driver_cannot_use_stops_start_up_without_its_password(string url, string expected)
+    {
+        var error = Assert.Throws<SettingsException>(() => Bind(("Store:Kind", "MongoDb"), ("Store:MongoDb:ConnectionString", url)));
+        Assert.Contains("Store:MongoDb:ConnectionString is not a valid MongoDB connection string", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("S3cr3t", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
