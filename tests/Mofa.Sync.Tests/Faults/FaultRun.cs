@@ -19,6 +19,9 @@ public static class FaultRun
     public const string Outcomes = "mofa_sync_events_total";
     public const string Received = "mofa_sync_events_received_total";
 
+    /// <summary>A safety limit against a hang for one step of a fault test (a fault point reached, a process gone); generous for a loaded machine.</summary>
+    public static readonly TimeSpan HangBudget = TimeSpan.FromMinutes(2);
+
     public static (IReadOnlyList<MoodleEvent> History, MirrorExport Expected) History(int seed, int length)
     {
         var history = new HistoryGenerator(seed).Generate(length);
