@@ -41,7 +41,7 @@ public sealed class BrokerRestartTests
             ["Logging:LogLevel:MassTransit"] = "Warning",
             ["RabbitMq:PrefetchCount"] = "4",
             ["RabbitMq:ConcurrentMessageLimit"] = "1",
-        }, new ChildFaults { HoldWritesAfter = 200 });
+        }, new ChildFaults { HoldWritesAfter = [200] });
         await service.WaitUntilReadyAsync();
         await service.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget);
         var waiting = await FaultRun.BacklogAsync(env);

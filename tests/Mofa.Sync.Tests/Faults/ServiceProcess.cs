@@ -132,13 +132,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the process has written a line containing <paramref name="text"/> (a fault
-    /// point reached); <paramref name="budget"/> is a safety limit against a hang, not a timing assertion.
+    /// Waits until the process has written <paramref name="text"/> <paramref name="occurrences"/>
+    /// times (a fault point reached); <paramref name="budget"/> is a safety limit against a hang, not a timing assertion.
     /// </summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan budget)
+    public async Task WaitForOutputAsync(string text, TimeSpan budget, int occurrences = 1)
     {
         var deadline = DateTime.UtcNow + budget;
-        while (!Output.Contains(text, StringComparison.Ordinal))
+        while (Output.Split(text).Length - 1 < occurrences)
         {
             if (HasExited) throw new InvalidOperationException($"the service exited ({ExitCode}) before it wrote '{text}':\n{Tail()}");
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"the service did not write '{text}' within {budget} (budget against a hang):\n{Tail()}");
@@ -146,8 +146,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Lets the writes held by <see cref="ChildFaults.HoldWritesAfter"/> go on.</summary>
-    public void ReleaseHeldWrites() => File.WriteAllText(_releaseFile ?? throw new InvalidOperationException("this process holds no writes"), "");
+    private int _releases;
+
+    /// <summary>Lets the writes held by <see cref="ChildFaults.HoldWritesAfter"/> go on (the gate closes again at its next count).</summary>
+    public void ReleaseHeldWrites()
+    {
+        var file = _releaseFile ?? throw new InvalidOperationException("this process holds no writes");
+        // Written aside and moved into place, so the process never reads half a number.
+        File.WriteAllText(file + ".new", (++_releases).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.Move(file + ".new", file, overwrite: true);
+    }
 
     /// <summary>The service's Prometheus text.</summary>
     public async Task<PrometheusText> ScrapeAsync()

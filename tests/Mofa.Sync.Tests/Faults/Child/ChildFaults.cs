@@ -19,10 +19,11 @@ public sealed record ChildFaults
     private const string KillAtVariable = "MOFASYNC_FAULTS_KILL_AT";
 
     /// <summary>
-    /// After this many writes the store holds every write (<see cref="HoldingStore"/>): one first
-    /// application commits and then waits, unacknowledged; the others wait before they commit.
+    /// After each of these numbers of writes the store holds every write (<see cref="HoldingStore"/>)
+    /// until released: one first application commits and then waits, unacknowledged; the others
+    /// wait before they commit.
     /// </summary>
-    public int? HoldWritesAfter { get; init; }
+    public int[]? HoldWritesAfter { get; init; }
 
     /// <summary>The held writes go on when the host starts stopping (SIGTERM), so the messages in flight can finish.</summary>
     public bool ReleaseAtStop { get; init; }
@@ -30,13 +31,13 @@ public sealed record ChildFaults
     /// <summary>The digest publisher's point (OutboxFaultPoint.AfterClose, .AfterPublish) where the process kills itself.</summary>
     public string? KillAtOutboxPoint { get; init; }
 
-    /// <summary>The held writes go on once this file exists (<see cref="ServiceProcess.ReleaseHeldWrites"/>); set by ServiceProcess.</summary>
+    /// <summary>Where the test counts its releases of the held writes (<see cref="ServiceProcess.ReleaseHeldWrites"/>); set by ServiceProcess.</summary>
     internal string? ReleaseFile { get; init; }
 
     internal void Apply(ProcessStartInfo info)
     {
         info.Environment["DOTNET_STARTUP_HOOKS"] = typeof(FaultStartupHook).Assembly.Location;
-        if (HoldWritesAfter is { } hold) info.Environment[HoldVariable] = hold.ToString(CultureInfo.InvariantCulture);
+        if (HoldWritesAfter is { } hold) info.Environment[HoldVariable] = string.Join(',', hold.Select(n => n.ToString(CultureInfo.InvariantCulture)));
         if (ReleaseFile is not null) info.Environment[ReleaseFileVariable] = ReleaseFile;
         if (ReleaseAtStop) info.Environment[ReleaseAtStopVariable] = "1";
         if (KillAtOutboxPoint is not null) info.Environment[KillAtVariable] = KillAtOutboxPoint;
@@ -45,7 +46,7 @@ public sealed record ChildFaults
     /// <summary>In the child: what the test asked for.</summary>
     internal static ChildFaults FromEnvironment() => new()
     {
-        HoldWritesAfter = Environment.GetEnvironmentVariable(HoldVariable) is { } hold ? int.Parse(hold, CultureInfo.InvariantCulture) : null,
+        HoldWritesAfter = Environment.GetEnvironmentVariable(HoldVariable) is { } hold ? hold.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray() : null,
         ReleaseFile = Environment.GetEnvironmentVariable(ReleaseFileVariable),
         ReleaseAtStop = Environment.GetEnvironmentVariable(ReleaseAtStopVariable) == "1",
         KillAtOutboxPoint = Environment.GetEnvironmentVariable(KillAtVariable),
