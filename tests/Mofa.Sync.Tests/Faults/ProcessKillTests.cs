@@ -35,7 +35,8 @@ public sealed class ProcessKillTests
             ["RabbitMq:ConcurrentMessageLimit"] = "1",
         });
         await second.WaitUntilReadyAsync();
-        await FaultRun.WaitUntilSettledAsync(env, 1, second);
+        // Settled with whatever it found (none at all, had the kill missed): the check of the duplicates says which.
+        await FaultRun.WaitUntilSettledAsync(env, 0, second);
         var duplicates = (await second.ScrapeAsync()).Sum(FaultRun.Outcomes, ("outcome", "duplicate"));
         Assert.True(duplicates >= 1, "the kill should have hit a delivery committed and not yet acknowledged; the restarted service found none applied already");
         await FaultRun.AssertMirrorCompleteAsync(env, expected);
