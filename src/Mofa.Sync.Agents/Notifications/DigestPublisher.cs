@@ -32,7 +32,8 @@ public sealed class DigestPublisher(
     INotificationStore store,
     IPublishEndpoint bus,
     NotificationOptions options,
-    ILogger<DigestPublisher> logger) : BackgroundService
+    ILogger<DigestPublisher> logger,
+    OutboxFaultPoint faultPoint) : BackgroundService
 {
     /// <summary>How long a publish may wait for the broker before the batch is tried again at the next flush.</summary>
     public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
@@ -96,7 +97,7 @@ public sealed class DigestPublisher(
     public async Task PublishAsync(IReadOnlyList<string> digestIds, CancellationToken ct)
     {
         var closed = await Task.WhenAll(digestIds.Select(id => store.CloseAsync(id, DateTimeOffset.UtcNow, ct)));
-        OutboxFaultPoint.Reached(OutboxFaultPoint.AfterClose);
+        faultPoint.Reached(OutboxFaultPoint.AfterClose);
 
         // Bounded: while the broker is away a publish waits for the connection; the batch is tried again later.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -112,7 +113,7 @@ public sealed class DigestPublisher(
                     d.DigestId, d.CourseId, d.Notifications.Count);
             }
         }));
-        OutboxFaultPoint.Reached(OutboxFaultPoint.AfterPublish);
+        faultPoint.Reached(OutboxFaultPoint.AfterPublish);
 
         // One write for the batch: published and not yet marked (a crash in between) means published again later.
         await store.MarkPublishedAsync(digestIds, DateTimeOffset.UtcNow, ct);

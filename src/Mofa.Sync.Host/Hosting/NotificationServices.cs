@@ -28,11 +28,13 @@ public static class NotificationServices
         services.AddSingleton<IChangeOutbox, NotificationChangeOutbox>();
         services.AddTransient<DigestDelivery>();
         services.AddHostedService<NotificationStoreInitializer>();
+        services.AddSingleton<OutboxFaultPoint>();
         services.AddSingleton(sp => new DigestPublisher(
             sp.GetRequiredService<INotificationStore>(),
             sp.GetRequiredService<IBus>(),
             settings.Notifications,
-            sp.GetRequiredService<ILogger<DigestPublisher>>()));
+            sp.GetRequiredService<ILogger<DigestPublisher>>(),
+            sp.GetRequiredService<OutboxFaultPoint>()));
         services.AddHostedService(sp => sp.GetRequiredService<DigestPublisher>());
         return services;
     }

@@ -1,5 +1,7 @@
 using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Faults;
+using Mofa.Sync.Tests.Faults.Child;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 
@@ -19,28 +21,31 @@ public sealed class NodeLossTests(LocalCluster cluster)
     public async Task Losing_the_connected_node_and_then_the_queue_leader_mid_stream_loses_nothing()
     {
         Skip.If(cluster.SkipReason is not null, cluster.SkipReason);
-        var (history, expected) = FaultRun.History(seed: 17, length: 20_000);
+        var (history, expected) = FaultRun.History(seed: 17, length: 8000);
         var firstHalf = history.Take(history.Count / 2).Select(BridgeBody.Of).ToList();
         var secondHalf = history.Skip(history.Count / 2).Select(BridgeBody.Of).ToList();
 
         await using var env = LocalCluster.NewEnvironment();
         var courseQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
-        await using var service = ServiceProcess.Run(env, Logging);
-        await service.WaitUntilReadyAsync();
-        // Asked before the stream starts, so that the node goes away mid-stream, not after it.
-        var connected = await LocalCluster.NodeConsumingAsync(courseQueue);
+        await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
         await env.PublishAsync(firstHalf);
-        await FaultRun.WaitUntilReceivedAsync(service, 1_000);
+
+        // Each loss strikes where the test put it: after 1,000 writes, and again after 5,000, the
+        // store holds a committed delivery, unacknowledged, and every other write waits
+        // (HoldingStore) until the test releases them, once the node is gone.
+        await using var service = ServiceProcess.Run(env, Logging, new ChildFaults { HoldWritesAfter = [1_000, 5_000] });
+        await service.WaitUntilReadyAsync();
+        await service.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget);
+        var connected = await LocalCluster.NodeConsumingAsync(courseQueue);
+        Assert.True(await FaultRun.BacklogAsync(env) > 0, "messages should wait in the queues at the first loss: the held writes stop the drain");
 
         // 1. The node the service is connected to goes away: it reconnects to another and carries on.
-        double receivedAtLoss;
         try
         {
-            receivedAtLoss = (await service.ScrapeAsync()).Sum(FaultRun.Received);
             await LocalCluster.StopNodeAsync(connected);
-            // 2,000 more deliveries, or on a loaded machine, where the loss may come late in the first
-            // half, as many as it still holds (the redeliveries aside): the second half follows anyway.
-            await FaultRun.WaitUntilReceivedAsync(service, Math.Min((long)receivedAtLoss + 2_000, firstHalf.Count));
+            // The loss has struck the held deliveries; they go on (their acknowledgements have no
+            // channel left), and the endpoints, which wait for their consumers, can reconnect.
+            service.ReleaseHeldWrites();
             // Every agent consumes again, through another node (not only the busiest ones).
             foreach (var agent in Enum.GetValues<SyncAgent>())
             {
@@ -55,11 +60,13 @@ public sealed class NodeLossTests(LocalCluster cluster)
 
         // 2. Later, with every node back, the node leading the agent queues goes away.
         await env.PublishAsync(secondHalf);
-        await FaultRun.WaitUntilReceivedAsync(service, history.Count / 2 + 1_000);
+        await service.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget, occurrences: 2);
+        Assert.True(await FaultRun.BacklogAsync(env) > 0, "messages should wait in the queues at the second loss: the held writes stop the drain");
         var leader = await LocalCluster.LeaderOfAsync(courseQueue);
         try
         {
             await LocalCluster.StopNodeAsync(leader);
+            service.ReleaseHeldWrites();
             await FaultRun.WaitUntilSettledAsync(env, history.Count, service);
         }
         finally
@@ -82,17 +89,27 @@ public sealed class NodeLossTests(LocalCluster cluster)
         var deliveries = history.Concat(history.Where(_ => random.NextDouble() < 0.2)).OrderBy(_ => random.Next()).ToList();
 
         await using var env = LocalCluster.NewEnvironment();
-        await using var first = ServiceProcess.Run(env, Logging);
-        await using var second = ServiceProcess.Run(env, Logging);
-        await Task.WhenAll(first.WaitUntilReadyAsync(), second.WaitUntilReadyAsync());
+        await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
         await env.PublishAsync(deliveries.Select(BridgeBody.Of));
-        await FaultRun.WaitUntilReceivedAsync(first, 300);
 
-        var lost = await LocalCluster.NodeConsumingAsync(BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Module));
+        // The node goes while both processes hold a committed delivery, unacknowledged, and the
+        // rest waits (HoldingStore); the writes go on once it is gone.
+        var faults = new ChildFaults { HoldWritesAfter = [300] };
+        await using var first = ServiceProcess.Run(env, Logging, faults);
+        await using var second = ServiceProcess.Run(env, Logging, faults);
+        await Task.WhenAll(first.WaitUntilReadyAsync(), second.WaitUntilReadyAsync());
+        await Task.WhenAll(first.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget), second.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget));
+        Assert.True(await FaultRun.BacklogAsync(env) > 0, "messages should wait in the queues at the loss: the held writes stop the drain");
+
+        var moduleQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Module);
+        var lost = await LocalCluster.NodeConsumingAsync(moduleQueue);
         try
         {
             await LocalCluster.StopNodeAsync(lost);
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            first.ReleaseHeldWrites();
+            second.ReleaseHeldWrites();
+            // The node comes back once the processes consume again without it.
+            Assert.NotEqual(lost, await LocalCluster.NodeConsumingAsync(moduleQueue, askNode: LocalCluster.Nodes.First(n => n != lost)));
         }
         finally
         {

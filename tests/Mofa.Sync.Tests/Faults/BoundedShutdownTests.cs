@@ -14,6 +14,9 @@ public sealed class BoundedShutdownTests
 {
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>BridgeEventHandler's warning for a failed first attempt (the message then waits for its retry).</summary>
+    private const string FailedAttempt = "failed (attempt 1)";
+
     [Fact]
     public async Task Sigterm_ends_the_process_in_bounded_time_while_a_message_waits_in_a_long_retry()
     {
@@ -25,6 +28,8 @@ public sealed class BoundedShutdownTests
             ["Sync:RetryLimit"] = "3",
             ["Sync:RetryMinInterval"] = "00:02:00",
             ["Sync:RetryMaxInterval"] = "00:02:00",
+            // The failed attempt's warning is the test's sign that the message is in its back-off.
+            ["Logging:LogLevel:Mofa.Sync.Agents.Consuming"] = "Warning",
         });
         await service.WaitUntilReadyAsync();
 
@@ -38,12 +43,15 @@ public sealed class BoundedShutdownTests
         }
 
         await env.PublishAsync([new PhpBridge("https://moodle.example.edu").Event(CourseCreated, new { courseId = 101, fullName = "Stuck", shortName = "S" })]);
-        await FaultRun.WaitUntilReceivedAsync(service, 1);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await service.WaitForOutputAsync(FailedAttempt, FaultRun.HangBudget);
 
         // The bound is ShutdownTimeout + 5 s; the margin is a safety limit for process tear-down, as in GracefulShutdownTests.
         service.Terminate();
         var exitCode = await service.WaitForExitAsync(ShutdownTimeout + TimeSpan.FromSeconds(5) + TimeSpan.FromSeconds(20));
         Assert.True(exitCode == 0, $"exit code {exitCode}:\n{service.Tail()}");
+
+        // The SIGTERM hit the message in flight: it was neither applied nor dead-lettered, and waits in its queue again.
+        await FaultRun.WaitForBacklogAsync(env, 1, "the message should have been in flight, unacknowledged, at the SIGTERM, and be queued again after the exit");
+        Assert.Empty(await env.ErrorQueueAsync(Agents.Routing.SyncAgent.Course));
     }
 }

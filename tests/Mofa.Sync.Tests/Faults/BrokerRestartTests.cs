@@ -1,4 +1,6 @@
 using System.Net;
+using Mofa.Sync.Host.Broker;
+using Mofa.Sync.Tests.Faults.Child;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 
@@ -27,10 +29,23 @@ public sealed class BrokerRestartTests
         var secondHalf = history.Skip(history.Count / 2).Select(BridgeBody.Of).ToList();
 
         await using var env = new TestEnvironment();
-        await using var service = ServiceProcess.Run(env, new Dictionary<string, string> { ["Logging:LogLevel:MassTransit"] = "Warning" });
-        await service.WaitUntilReadyAsync();
+        await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
         await env.PublishAsync(firstHalf);
-        await FaultRun.WaitUntilReceivedAsync(service, 200);
+
+        // The restart strikes where the test put it: after 200 writes the store holds a committed
+        // delivery, unacknowledged, and every other write waits (HoldingStore) until the test
+        // releases them, after the broker is back. One message at a time per queue, so the held
+        // delivery comes back before any later event of its document can overtake it.
+        await using var service = ServiceProcess.Run(env, new Dictionary<string, string>
+        {
+            ["Logging:LogLevel:MassTransit"] = "Warning",
+            ["RabbitMq:PrefetchCount"] = "4",
+            ["RabbitMq:ConcurrentMessageLimit"] = "1",
+        }, new ChildFaults { HoldWritesAfter = [200] });
+        await service.WaitUntilReadyAsync();
+        await service.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget);
+        var waiting = await FaultRun.BacklogAsync(env);
+        Assert.True(waiting > 0, "messages should wait in the queues at the restart: the held writes stop the drain");
 
         try
         {
@@ -44,15 +59,20 @@ public sealed class BrokerRestartTests
         }
 
         Assert.Equal(HttpStatusCode.OK, await WaitForReadinessAsync(service, HttpStatusCode.OK));
+        service.ReleaseHeldWrites();
         await env.PublishAsync(secondHalf);
         await FaultRun.WaitUntilSettledAsync(env, history.Count, service);
+
+        // The held delivery's acknowledgement had no channel left: it came back and was found applied.
+        var duplicates = (await service.ScrapeAsync()).Sum(FaultRun.Outcomes, ("outcome", "duplicate"));
+        Assert.True(duplicates >= 1, "the restart should have hit a delivery committed and not yet acknowledged; none came back applied already");
         await FaultRun.AssertMirrorCompleteAsync(env, expected);
 
         service.Terminate();
         Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));
     }
 
-    /// <summary>Polls /health/ready until it answers <paramref name="wanted"/> (safety limit 90 s); returns the last answer.</summary>
+    /// <summary>Polls /health/ready until it answers <paramref name="wanted"/> (a budget of 90 s against a hang); returns the last answer.</summary>
     private static async Task<HttpStatusCode> WaitForReadinessAsync(ServiceProcess service, HttpStatusCode wanted)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

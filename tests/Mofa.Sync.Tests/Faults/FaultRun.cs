@@ -19,6 +19,9 @@ public static class FaultRun
     public const string Outcomes = "mofa_sync_events_total";
     public const string Received = "mofa_sync_events_received_total";
 
+    /// <summary>A safety limit against a hang for one step of a fault test (a fault point reached, a process gone); generous for a loaded machine.</summary>
+    public static readonly TimeSpan HangBudget = TimeSpan.FromMinutes(2);
+
     public static (IReadOnlyList<MoodleEvent> History, MirrorExport Expected) History(int seed, int length)
     {
         var history = new HistoryGenerator(seed).Generate(length);
@@ -66,6 +69,23 @@ public static class FaultRun
     {
         await using var inspector = await QueueInspector.ConnectAsync(env.Rabbit, CancellationToken.None);
         return await inspector.AgentBacklogAsync(env.Rabbit.QueuePrefix, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Waits until exactly <paramref name="count"/> messages are ready in the agents' queues (the
+    /// broker requeues a dead connection's deliveries soon after it notices; a passive declare, not
+    /// the management API's sampled counts); fails with <paramref name="why"/> after <see cref="HangBudget"/>.
+    /// </summary>
+    public static async Task WaitForBacklogAsync(TestEnvironment env, long count, string why)
+    {
+        var deadline = DateTime.UtcNow + HangBudget;
+        await using var inspector = await QueueInspector.ConnectAsync(env.Rabbit, CancellationToken.None);
+        long backlog;
+        while ((backlog = await inspector.AgentBacklogAsync(env.Rabbit.QueuePrefix, CancellationToken.None)) != count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{why}: {backlog} messages waiting, not {count}, after {HangBudget}");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Waits until the service has received at least this many messages (the fault then strikes mid-stream).</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Configuration;
+using Mofa.Sync.Tests.Faults.Child;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 
 namespace Mofa.Sync.Tests.Faults;
@@ -17,10 +18,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private ServiceProcess(Process process, int healthPort)
+    private readonly string? _releaseFile;
+
+    private ServiceProcess(Process process, int healthPort, string? releaseFile)
     {
         _process = process;
         HealthPort = healthPort;
+        _releaseFile = releaseFile;
     }
 
     /// <summary>0 when the process has no health endpoint.</summary>
@@ -44,15 +48,19 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Uri BaseUrl => new($"http://127.0.0.1:{HealthPort}/");
 
     /// <summary>Starts `mofa-sync run` with the environment's settings and a health endpoint on a free port.</summary>
-    public static ServiceProcess Run(TestEnvironment env, IReadOnlyDictionary<string, string>? settings = null, params string[] extraArguments)
+    public static ServiceProcess Run(TestEnvironment env, IReadOnlyDictionary<string, string>? settings = null, params string[] extraArguments) =>
+        Run(env, settings, faults: null, extraArguments);
+
+    /// <summary>The same, with <paramref name="faults"/> placed in the process.</summary>
+    public static ServiceProcess Run(TestEnvironment env, IReadOnlyDictionary<string, string>? settings, ChildFaults? faults, params string[] extraArguments)
     {
         var port = TestPorts.Next();
         var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["Service:HealthPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        return Start(env, ["run", .. extraArguments], all, port);
+        return Start(env, ["run", .. extraArguments], all, port, faults);
     }
 
-    /// <summary>Starts any command with the environment's settings plus <paramref name="settings"/>.</summary>
-    public static ServiceProcess Start(TestEnvironment env, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> settings, int healthPort = 0)
+    /// <summary>Starts any command with the environment's settings plus <paramref name="settings"/> (and <paramref name="faults"/> placed in it).</summary>
+    public static ServiceProcess Start(TestEnvironment env, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> settings, int healthPort = 0, ChildFaults? faults = null)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -74,8 +82,15 @@ public sealed class ServiceProcess : IAsyncDisposable
             info.ArgumentList.Add($"{key}={value}");
         }
 
+        string? releaseFile = null;
+        if (faults is not null)
+        {
+            releaseFile = faults.HoldWritesAfter is null ? null : Path.Combine(Path.GetTempPath(), $"mofa-sync-release-{Guid.NewGuid():N}");
+            (faults with { ReleaseFile = releaseFile }).Apply(info);
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var child = new ServiceProcess(process, healthPort);
+        var child = new ServiceProcess(process, healthPort, releaseFile);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         process.Start();
@@ -114,6 +129,32 @@ public sealed class ServiceProcess : IAsyncDisposable
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"the service was not ready within {limit ?? TimeSpan.FromSeconds(60)}:\n{Tail()}");
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>
+    /// Waits until the process has written <paramref name="text"/> <paramref name="occurrences"/>
+    /// times (a fault point reached); <paramref name="budget"/> is a safety limit against a hang, not a timing assertion.
+    /// </summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan budget, int occurrences = 1)
+    {
+        var deadline = DateTime.UtcNow + budget;
+        while (Output.Split(text).Length - 1 < occurrences)
+        {
+            if (HasExited) throw new InvalidOperationException($"the service exited ({ExitCode}) before it wrote '{text}':\n{Tail()}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the service did not write '{text}' within {budget} (budget against a hang):\n{Tail()}");
+            await Task.Delay(50);
+        }
+    }
+
+    private int _releases;
+
+    /// <summary>Lets the writes held by <see cref="ChildFaults.HoldWritesAfter"/> go on (the gate closes again at its next count).</summary>
+    public void ReleaseHeldWrites()
+    {
+        var file = _releaseFile ?? throw new InvalidOperationException("this process holds no writes");
+        // Written aside and moved into place, so the process never reads half a number.
+        File.WriteAllText(file + ".new", (++_releases).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.Move(file + ".new", file, overwrite: true);
     }
 
     /// <summary>The service's Prometheus text.</summary>
@@ -171,6 +212,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (_releaseFile is not null) File.Delete(_releaseFile);
     }
 
     /// <summary>The dotnet host that runs the tests (the CLI sets DOTNET_HOST_PATH for its children).</summary>

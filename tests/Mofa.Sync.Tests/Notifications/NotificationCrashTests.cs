@@ -1,7 +1,7 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Mofa.Sync.Agents.Notifications;
 using Mofa.Sync.Store.Sqlite;
+using Mofa.Sync.Tests.Faults;
+using Mofa.Sync.Tests.Faults.Child;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 
@@ -22,12 +22,12 @@ public sealed class NotificationCrashTests
 
         // The first call (100 recipients) hangs: the service is killed while Moodle holds it.
         world.Moodle.Answer = (call, n) => n == 1 ? FakeMoodleServer.Reply.Hang : FakeMoodleServer.Reply.Success(call, ids: world.Moodle);
-        using (var process = StartServiceProcess(world.Env))
+        await using (var process = StartServiceProcess(world.Env))
         {
             await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(401, "Final exam"))]);
             await world.Moodle.WaitForCallsAsync(1);
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            process.Kill();
+            await process.WaitForExitAsync(FaultRun.HangBudget);
         }
 
         Assert.Equal(100, world.Moodle.Calls.Single().Messages.Count);
@@ -54,13 +54,13 @@ public sealed class NotificationCrashTests
             await world.CreateCourseWithTeachersAsync(setup, teachers);
         }
 
-        // The process kills itself (SIGKILL) at that point of the digest's publishing.
-        using (var process = StartServiceProcess(world.Env, killAt))
+        // The process kills itself (SIGKILL) at that point of the digest's publishing (a fault
+        // point only this test registers, in the process it starts).
+        await using (var process = StartServiceProcess(world.Env, killAt))
         {
             await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(402, "Take-home exam"))]);
-            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await process.WaitForExitAsync(limit.Token);
-            Assert.Equal(137, process.ExitCode);
+            var exitCode = await process.WaitForExitAsync(FaultRun.HangBudget);
+            Assert.True(exitCode == 137, $"the process should have killed itself at {killAt} (SIGKILL, 137); it exited with {exitCode}:\n{process.Tail()}");
         }
 
         var digest = Assert.Single(await world.NotificationsAsync());
@@ -92,26 +92,7 @@ public sealed class NotificationCrashTests
         }
     }
 
-    /// <summary>`mofa-sync run` as its own process, with the test's settings (and the outbox's test-only kill point, if any).</summary>
-    private static Process StartServiceProcess(TestEnvironment env, string? killAt = null)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "mofa-sync.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (killAt is not null) start.Environment[OutboxFaultPoint.Variable] = killAt;
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("run");
-        foreach (var (key, value) in env.Configuration().AsEnumerable().Where(p => p.Value is not null))
-        {
-            start.ArgumentList.Add("--setting");
-            start.ArgumentList.Add($"{key}={value}");
-        }
-
-        var process = Process.Start(start)!;
-        // Drain the output so the child never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    /// <summary>`mofa-sync run` as its own process, with the test's settings (and the outbox's kill point, if any).</summary>
+    private static ServiceProcess StartServiceProcess(TestEnvironment env, string? killAt = null) =>
+        ServiceProcess.Start(env, ["run"], new Dictionary<string, string>(), faults: killAt is null ? null : new ChildFaults { KillAtOutboxPoint = killAt });
 }

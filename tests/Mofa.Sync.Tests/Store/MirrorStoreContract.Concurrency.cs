@@ -180,25 +180,36 @@ public abstract partial class MirrorStoreContract
         var cut = DateTimeOffset.UtcNow;
         await Task.Delay(50);
 
+        // The purger runs pass after pass; each assignment waits, before the next, until a whole pass
+        // has begun after it began: every assignment is raced by a purge, on any machine.
         using var assigning = new CancellationTokenSource();
+        var passes = 0;
         var purger = Task.Run(async () =>
         {
             var store = await StoreAsync();
-            var runs = 0;
-            while (!assigning.IsCancellationRequested || runs == 0)
+            while (!assigning.IsCancellationRequested)
             {
                 await store.PurgeTombstonesAsync(cut, Ct);
-                runs++;
+                Interlocked.Increment(ref passes);
             }
-
-            return runs;
         });
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
         {
-            foreach (var u in users.Where(u => u % Writers == w)) await Apply(f.RoleAssigned(5, 1, u, "editingteacher", EventFactory.Profile($"user{u}-v5")));
+            foreach (var u in users.Where(u => u % Writers == w))
+            {
+                var before = Volatile.Read(ref passes);
+                await Apply(f.RoleAssigned(5, 1, u, "editingteacher", EventFactory.Profile($"user{u}-v5")));
+                // Two more passes ended: the second of them began after this assignment began.
+                while (Volatile.Read(ref passes) < before + 2)
+                {
+                    if (purger.IsCompleted) await purger; // a purge failed: its exception, not a hang
+                    await Task.Delay(1);
+                }
+            }
         })));
         await assigning.CancelAsync();
-        Assert.True(await purger > 0);
+        await purger;
+        Assert.True(passes >= users.Count / Writers * 2, $"the purge should have raced every assignment; it ran {passes} passes for {users.Count} assignments");
 
         // Every teacher keeps a profile (the stored one, or the one their role's event carried), now and after one more purge.
         foreach (var round in new[] { "after the race", "after another purge" })
