@@ -88,7 +88,7 @@ public static class FaultRun
         }
     }
 
-    /// <summary>Waits until the service has received at least this many messages (the fault then strikes mid-stream).</summary>
+    /// <summary>Waits until the service has received at least this many messages (not a point to strike at: how many are still waiting then depends on the machine).</summary>
     public static async Task WaitUntilReceivedAsync(ServiceProcess service, long count)
     {
         var deadline = DateTime.UtcNow.AddMinutes(2);
