@@ -88,18 +88,6 @@ public static class FaultRun
         }
     }
 
-    /// <summary>Waits until the service has received at least this many messages (not a point to strike at: how many are still waiting then depends on the machine).</summary>
-    public static async Task WaitUntilReceivedAsync(ServiceProcess service, long count)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while ((await service.ScrapeAsync()).Sum(Received) < count)
-        {
-            if (service.HasExited) throw new InvalidOperationException($"the service exited ({service.ExitCode}):\n{service.Tail()}");
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"fewer than {count} messages received within 2 minutes:\n{service.Tail()}");
-            await Task.Delay(50);
-        }
-    }
-
     /// <summary>The mirror equals the in-order meaning of the history, and nothing was dead-lettered.</summary>
     public static async Task AssertMirrorCompleteAsync(TestEnvironment env, MirrorExport expected)
     {
