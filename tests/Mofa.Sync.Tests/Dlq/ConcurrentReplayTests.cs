@@ -130,7 +130,7 @@ public sealed class ConcurrentReplayTests
         await using var env = new TestEnvironment(DlqTestKit.QuickStoreTimeout());
         await using var service = await TestService.StartAsync(env);
         var errorQueue = DlqTestKit.ErrorQueue(env, SyncAgent.Course);
-        var courses = Enumerable.Range(1, count).Select(i => DlqTestKit.Course(i, $"Course {i}", $"locked-{i}", 1_788_000_000, i)).ToList();
+        var courses = Enumerable.Range(1, count).Select(i => DlqTestKit.Course(100 + i, $"Course {i}", $"locked-{i}", 1_788_000_000, i)).ToList();
         using (new SqliteWriteLock(env.DatabasePath))
         {
             await env.PublishAsync(courses.Select(BridgeBody.Of));
