@@ -6,6 +6,7 @@ using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
+using RabbitMQ.Client;
 
 namespace Mofa.Sync.Tests.Dlq;
 
@@ -29,6 +30,16 @@ internal static class DlqTestKit
     public static Dictionary<string, string?> QuickStoreTimeout() => new() { ["Store:Sqlite:BusyTimeout"] = "00:00:01" };
 
     public static string ErrorQueue(TestEnvironment env, SyncAgent agent) => BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, agent) + "_error";
+
+    /// <summary>Declares the course agent's queue and its _error queue as the service does, for tests that run no service.</summary>
+    public static async Task<(string AgentQueue, string ErrorQueue)> DeclareCourseQueuesAsync(IChannel channel, TestEnvironment env)
+    {
+        var agentQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
+        var errorQueue = agentQueue + DeadLetterQueues.ErrorSuffix;
+        await channel.QueueDeclareAsync(agentQueue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false);
+        return (agentQueue, errorQueue);
+    }
 
     /// <summary>Publishes bodies like the bridge: persistent, JSON, message-id = the event id, confirmed.</summary>
     public static async Task PublishAsync(TestEnvironment env, IEnumerable<(string RoutingKey, string Body, string? EventId)> messages)

@@ -1,5 +1,4 @@
 using System.Text;
-using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
@@ -18,13 +17,11 @@ public sealed class DuplicateCopyTests
     public async Task Two_copies_of_a_message_are_listed_as_one_and_replayed_once()
     {
         await using var env = new TestEnvironment();
-        var agentQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
-        var errorQueue = agentQueue + DeadLetterQueues.ErrorSuffix;
+        string agentQueue, errorQueue;
         await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
         await using (var setup = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
         {
-            await setup.QueueDeclareAsync(agentQueue, durable: true, exclusive: false, autoDelete: false);
-            await setup.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false);
+            (agentQueue, errorQueue) = await DlqTestKit.DeclareCourseQueuesAsync(setup, env);
             async Task ParkAsync(string messageId, string body, string reason)
             {
                 var props = new BasicProperties

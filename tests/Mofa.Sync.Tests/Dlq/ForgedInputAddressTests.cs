@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
@@ -20,14 +19,12 @@ public sealed class ForgedInputAddressTests
     public async Task A_forged_input_address_sends_nothing_to_the_named_queue_and_the_message_goes_back_to_its_own()
     {
         await using var env = new TestEnvironment();
-        var agentQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
-        var errorQueue = agentQueue + DeadLetterQueues.ErrorSuffix;
+        string agentQueue, errorQueue;
         var victim = env.Rabbit.QueuePrefix + "-victim";
         await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
         await using (var setup = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
         {
-            await setup.QueueDeclareAsync(agentQueue, durable: true, exclusive: false, autoDelete: false);
-            await setup.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false);
+            (agentQueue, errorQueue) = await DlqTestKit.DeclareCourseQueuesAsync(setup, env);
             await setup.QueueDeclareAsync(victim, durable: false, exclusive: false, autoDelete: false);
             var props = new BasicProperties
             {

@@ -1,6 +1,5 @@
 using System.Text;
 using Mofa.Sync.Agents.Consuming;
-using Mofa.Sync.Agents.Routing;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
@@ -15,15 +14,13 @@ public sealed class ReplayedMessageTests
     public async Task A_replayed_message_keeps_its_properties_and_body_loses_the_fault_headers_and_carries_its_routing_key()
     {
         await using var env = new TestEnvironment();
-        var agentQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
-        var errorQueue = agentQueue + DeadLetterQueues.ErrorSuffix;
+        string agentQueue, errorQueue;
         var body = Encoding.UTF8.GetBytes("{\"eventId\":\"evt-1\",\"eventName\":\"\\\\core\\\\event\\\\course_updated\"}");
 
         await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
         await using (var setup = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
         {
-            await setup.QueueDeclareAsync(agentQueue, durable: true, exclusive: false, autoDelete: false);
-            await setup.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false);
+            (agentQueue, errorQueue) = await DlqTestKit.DeclareCourseQueuesAsync(setup, env);
             var parked = new BasicProperties
             {
                 ContentType = "application/json",
