@@ -6,7 +6,7 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("mofa-sync");
-    config.SetApplicationVersion(Mofa.Sync.Agents.Telemetry.ServiceVersion.Informational);
+    config.SetApplicationVersion(Mofa.Sync.Consumers.Telemetry.ServiceVersion.Informational);
     config.PropagateExceptions();
     // An unknown option stops the command before it is validated or run, naming the option meant.
     OptionSuggestions.Install(config);

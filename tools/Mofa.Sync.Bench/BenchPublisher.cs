@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Broker;

@@ -1,5 +1,5 @@
 using MassTransit;
-using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Consumers.Consuming;
 
 namespace Mofa.Sync.Bench;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Telemetry;
 
 namespace Mofa.Sync.Bench;
 

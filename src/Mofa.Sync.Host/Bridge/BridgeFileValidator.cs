@@ -1,6 +1,5 @@
 using System.Text;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Agents.Parsing;
 
 namespace Mofa.Sync.Host.Bridge;
 

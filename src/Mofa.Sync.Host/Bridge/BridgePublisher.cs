@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;

@@ -1,8 +1,8 @@
-using Mofa.Sync.Agents.Configuration;
-using Mofa.Sync.Agents.Consuming;
-using Mofa.Sync.Agents.Routing;
-using Mofa.Sync.Agents.Sites;
-using Mofa.Sync.Agents.Validation;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Settings;
 

@@ -1,8 +1,8 @@
 using MassTransit;
-using Mofa.Sync.Agents.Configuration;
-using Mofa.Sync.Agents.Consuming;
-using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Hosting;
 using RabbitMQ.Client;

@@ -1,9 +1,9 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Agents.Consuming;
-using Mofa.Sync.Agents.Configuration;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Telemetry;
 using RabbitMQ.Client;
 
 namespace Mofa.Sync.Host.Broker;

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Consumers.Configuration;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 

@@ -1,5 +1,5 @@
-using Mofa.Sync.Agents.Configuration;
-using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Consuming;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 

@@ -1,7 +1,7 @@
 using MassTransit;
-using Mofa.Sync.Agents.Configuration;
-using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Routing;
 
 namespace Mofa.Sync.Host.Broker;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using Mofa.Sync.Agents.Validation;
+using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Host.Settings;
 using Spectre.Console;
 using Spectre.Console.Cli;

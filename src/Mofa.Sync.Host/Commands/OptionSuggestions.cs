@@ -43,7 +43,7 @@ public sealed partial class OptionSuggestions(ICommandAppSettings settings) : IH
     {
         if (context.Remaining.Raw.Count > 0)
         {
-            throw new SettingsException($"`{context.Name}` takes nothing after --: '{Agents.Validation.PlainText.Escape(context.Remaining.Raw[0])}'");
+            throw new SettingsException($"`{context.Name}` takes nothing after --: '{Consumers.Validation.PlainText.Escape(context.Remaining.Raw[0])}'");
         }
     }
 

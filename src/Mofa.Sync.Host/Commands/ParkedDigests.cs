@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Mofa.Sync.Agents.Configuration;
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Host.Dlq;
 
 namespace Mofa.Sync.Host.Commands;

@@ -25,8 +25,8 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Options>
         var host = SyncHostBuilder.Build(configuration, settings);
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mofa.Sync");
         logger.LogInformation("Starting mofa-sync {Version}: broker {Broker}, exchange {Exchange}, store {Store}",
-            Mofa.Sync.Agents.Telemetry.ServiceVersion.Informational, settings.RabbitMq, settings.RabbitMq.Exchange, settings.Store.Kind == Settings.StoreKind.Sqlite ? settings.Store.Sqlite.Path : settings.Store.Kind);
-        var sites = host.Services.GetRequiredService<Mofa.Sync.Agents.Sites.MoodleSites>();
+            Mofa.Sync.Consumers.Telemetry.ServiceVersion.Informational, settings.RabbitMq, settings.RabbitMq.Exchange, settings.Store.Kind == Settings.StoreKind.Sqlite ? settings.Store.Sqlite.Path : settings.Store.Kind);
+        var sites = host.Services.GetRequiredService<Mofa.Sync.Consumers.Sites.MoodleSites>();
         logger.LogInformation("Moodle sites: {Sites}", sites.AreConfigured
             ? string.Join(", ", sites.All.Select(s => s.HasToken ? s.Url : s.Url + " (no token: notifications not sent)"))
             : "none configured (every site is mirrored, notifications are not sent)");

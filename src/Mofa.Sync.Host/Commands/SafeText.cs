@@ -1,4 +1,4 @@
-using Mofa.Sync.Agents.Validation;
+using Mofa.Sync.Consumers.Validation;
 
 namespace Mofa.Sync.Host.Commands;
 

@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json;
 using MassTransit;
-using Mofa.Sync.Agents.Consuming;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
 using Spectre.Console;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Unicode;
-using Mofa.Sync.Agents.Validation;
+using Mofa.Sync.Consumers.Validation;
 
 namespace Mofa.Sync.Host.Dlq;
 

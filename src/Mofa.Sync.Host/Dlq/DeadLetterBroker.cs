@@ -1,4 +1,4 @@
-using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;

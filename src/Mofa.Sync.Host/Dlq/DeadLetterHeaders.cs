@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Consumers.Consuming;
 
 namespace Mofa.Sync.Host.Dlq;
 

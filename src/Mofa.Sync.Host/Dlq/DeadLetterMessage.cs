@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Consumers.Consuming;
 using RabbitMQ.Client;
 
 namespace Mofa.Sync.Host.Dlq;
@@ -57,7 +57,7 @@ public sealed record DeadLetterMessage(
     /// the tool that did not record it: its delivery's routing key is then the queue's name).
     /// </summary>
     public string? OriginalRoutingKey =>
-        Agents.Consuming.OriginalRoutingKey.Read(Properties.Headers)
+        Consumers.Consuming.OriginalRoutingKey.Read(Properties.Headers)
         ?? (RoutingKey.Length > 0 && RoutingKey != ReplayQueue ? RoutingKey : null);
 
     /// <summary>

@@ -1,5 +1,5 @@
-using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Routing;
 
 namespace Mofa.Sync.Host.Dlq;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Consumers.Consuming;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 

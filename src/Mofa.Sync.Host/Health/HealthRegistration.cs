@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Settings;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;

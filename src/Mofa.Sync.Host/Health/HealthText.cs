@@ -1,5 +1,5 @@
 using System.Globalization;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Telemetry;
 
 namespace Mofa.Sync.Host.Health;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Mofa.Sync.Agents.Sites;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Consumers.Telemetry;
 
 namespace Mofa.Sync.Host.Health;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Telemetry;
 
 namespace Mofa.Sync.Host.Health;
 

@@ -1,4 +1,4 @@
-using Mofa.Sync.Agents.Notifications.Moodle;
+using Mofa.Sync.Consumers.Notifications.Moodle;
 using Mofa.Sync.Host.Settings;
 
 namespace Mofa.Sync.Host.Health;

@@ -10,7 +10,7 @@ public sealed class ActivityObserver(ActivityMonitor monitor) : IReceiveObserver
     public Task PostReceive(ReceiveContext context)
     {
         // Handled counts bridge messages (the tests wait on it); the notification endpoint's own messages are not.
-        if (Mofa.Sync.Agents.Notifications.NotificationTopology.IsNotificationEndpoint(context.InputAddress)) return Task.CompletedTask;
+        if (Mofa.Sync.Consumers.Notifications.NotificationTopology.IsNotificationEndpoint(context.InputAddress)) return Task.CompletedTask;
         monitor.Touch();
         return Task.CompletedTask;
     }
@@ -21,7 +21,7 @@ public sealed class ActivityObserver(ActivityMonitor monitor) : IReceiveObserver
 
     public Task ReceiveFault(ReceiveContext context, Exception exception)
     {
-        if (Mofa.Sync.Agents.Notifications.NotificationTopology.IsNotificationEndpoint(context.InputAddress)) return Task.CompletedTask;
+        if (Mofa.Sync.Consumers.Notifications.NotificationTopology.IsNotificationEndpoint(context.InputAddress)) return Task.CompletedTask;
         monitor.Touch();
         return Task.CompletedTask;
     }

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Agents.Notifications.Moodle;
-using Mofa.Sync.Agents.Sites;
-using Mofa.Sync.Agents.Validation;
+using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Consumers.Validation;
 
 namespace Mofa.Sync.Host.Hosting;
 

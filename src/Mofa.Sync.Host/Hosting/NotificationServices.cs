@@ -1,12 +1,12 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Agents.Configuration;
-using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
-using Mofa.Sync.Agents.Sites;
+using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Settings;

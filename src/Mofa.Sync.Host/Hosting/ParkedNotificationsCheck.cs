@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Health;
 using Mofa.Sync.Host.Settings;

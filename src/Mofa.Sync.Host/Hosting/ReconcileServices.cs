@@ -2,9 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Snapshots;
-using Mofa.Sync.Agents.Reconcile;
-using Mofa.Sync.Agents.Routing;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Reconcile;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Settings;
 
 namespace Mofa.Sync.Host.Hosting;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Telemetry;
 
 namespace Mofa.Sync.Host.Hosting;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
-using Mofa.Sync.Agents.Configuration;
-using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Agents.Notifications.Moodle;
-using Mofa.Sync.Agents.Reconcile;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Consumers.Reconcile;
 
 namespace Mofa.Sync.Host.Settings;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Mofa.Sync.Agents.Sites;
+using Mofa.Sync.Consumers.Sites;
 
 namespace Mofa.Sync.Host.Settings;
 

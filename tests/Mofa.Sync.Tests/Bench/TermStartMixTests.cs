@@ -1,4 +1,4 @@
-using Mofa.Sync.Agents.Parsing;
+using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Bench;
 using Xunit;

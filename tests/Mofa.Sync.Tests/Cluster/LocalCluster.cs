@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Tests.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;

@@ -1,4 +1,4 @@
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Faults;
 using Mofa.Sync.Tests.Faults.Child;

@@ -1,6 +1,6 @@
 using System.Text;
-using Mofa.Sync.Agents.Configuration;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Dlq;
 using Mofa.Sync.Tests.Faults;

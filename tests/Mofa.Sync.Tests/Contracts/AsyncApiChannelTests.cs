@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Mofa.Sync.Agents.Routing;
-using Mofa.Sync.Agents.Schema;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Schema;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Contracts;

@@ -2,10 +2,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Agents.Schema;
+using Mofa.Sync.Consumers.Schema;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Contracts;

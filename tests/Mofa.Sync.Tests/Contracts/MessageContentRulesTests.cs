@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Agents.Parsing;
-using Mofa.Sync.Agents.Validation;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;

@@ -1,5 +1,5 @@
-using Mofa.Sync.Agents.Routing;
-using Mofa.Sync.Agents.Schema;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Schema;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Contracts;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
@@ -92,7 +92,7 @@ public sealed class DlqReadingTests
                 Persistent = true,
                 Headers = new Dictionary<string, object?>
                 {
-                    ["MT-Fault-ExceptionType"] = "Mofa.Sync.Agents.Notifications.Moodle.MoodleUnavailableException"u8.ToArray(),
+                    ["MT-Fault-ExceptionType"] = "Mofa.Sync.Consumers.Notifications.Moodle.MoodleUnavailableException"u8.ToArray(),
                     ["MT-Fault-Message"] = "Moodle did not answer after 4 retries: the connection was refused"u8.ToArray(),
                     ["MT-Fault-InputAddress"] = Encoding.UTF8.GetBytes($"rabbitmq://localhost/{NotificationTopology.QueueName(prefix)}"),
                     ["MofaSync-Routing-Key"] = ""u8.ToArray(),

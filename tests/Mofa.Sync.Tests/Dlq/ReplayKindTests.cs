@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Mofa.Sync.Agents.Consuming;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;

@@ -1,5 +1,5 @@
 using System.Text;
-using Mofa.Sync.Agents.Consuming;
+using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;

@@ -29,7 +29,7 @@ public sealed class BoundedShutdownTests
             ["Sync:RetryMinInterval"] = "00:02:00",
             ["Sync:RetryMaxInterval"] = "00:02:00",
             // The failed attempt's warning is the test's sign that the message is in its back-off.
-            ["Logging:LogLevel:Mofa.Sync.Agents.Consuming"] = "Warning",
+            ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Warning",
         });
         await service.WaitUntilReadyAsync();
 
@@ -52,6 +52,6 @@ public sealed class BoundedShutdownTests
 
         // The SIGTERM hit the message in flight: it was neither applied nor dead-lettered, and waits in its queue again.
         await FaultRun.WaitForBacklogAsync(env, 1, "the message should have been in flight, unacknowledged, at the SIGTERM, and be queued again after the exit");
-        Assert.Empty(await env.ErrorQueueAsync(Agents.Routing.SyncAgent.Course));
+        Assert.Empty(await env.ErrorQueueAsync(Consumers.Routing.SyncAgent.Course));
     }
 }

@@ -1,6 +1,6 @@
-using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Integration.Convergence;

@@ -41,7 +41,7 @@ public sealed class GracefulShutdownTests
         }
 
         // Messages in flight finished (none faulted); the rest waited for the next instance.
-        foreach (var agent in Enum.GetValues<Agents.Routing.SyncAgent>())
+        foreach (var agent in Enum.GetValues<Consumers.Routing.SyncAgent>())
         {
             Assert.Empty(await env.ErrorQueueAsync(agent));
         }

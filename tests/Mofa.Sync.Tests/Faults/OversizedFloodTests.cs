@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
@@ -30,8 +30,8 @@ public sealed class OversizedFloodTests(ITestOutputHelper output)
         // The service's own defaults (prefetch 128, 64 at once per agent), not the test environment's smaller ones.
         await using var service = ServiceProcess.Run(env, new Dictionary<string, string>
         {
-            ["RabbitMq:PrefetchCount"] = new Mofa.Sync.Agents.Configuration.RabbitMqOptions().PrefetchCount.ToString(CultureInfo.InvariantCulture),
-            ["RabbitMq:ConcurrentMessageLimit"] = new Mofa.Sync.Agents.Configuration.RabbitMqOptions().ConcurrentMessageLimit.ToString(CultureInfo.InvariantCulture),
+            ["RabbitMq:PrefetchCount"] = new Mofa.Sync.Consumers.Configuration.RabbitMqOptions().PrefetchCount.ToString(CultureInfo.InvariantCulture),
+            ["RabbitMq:ConcurrentMessageLimit"] = new Mofa.Sync.Consumers.Configuration.RabbitMqOptions().ConcurrentMessageLimit.ToString(CultureInfo.InvariantCulture),
         });
         await service.WaitUntilReadyAsync();
         output.WriteLine($"RSS at ready: {Status(service, "VmRSS")}");

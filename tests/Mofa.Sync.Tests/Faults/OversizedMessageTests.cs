@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using Mofa.Sync.Agents.Consuming;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;

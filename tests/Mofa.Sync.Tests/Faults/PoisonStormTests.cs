@@ -1,5 +1,5 @@
 using System.Net;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 

@@ -96,7 +96,7 @@ public sealed class HealthEndpointTests
 
         // The running version, and the .NET runtime's and the process's own metrics.
         // At least one series (other tests' services in this process have their own), each of value 1.
-        Assert.True(metrics.Sum("mofa_sync_build_info", ("version", Mofa.Sync.Agents.Telemetry.ServiceVersion.Current)) >= 1, metrics.Text);
+        Assert.True(metrics.Sum("mofa_sync_build_info", ("version", Mofa.Sync.Consumers.Telemetry.ServiceVersion.Current)) >= 1, metrics.Text);
         Assert.True(metrics.Has("dotnet_gc_collections_total") || metrics.Has("process_runtime_dotnet_gc_collections_count_total"), metrics.Text);
         Assert.True(metrics.Has("process_cpu_time_seconds_total"), metrics.Text);
     }

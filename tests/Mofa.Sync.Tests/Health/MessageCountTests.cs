@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Mofa.Sync.Agents.Routing;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Tests.Faults;
@@ -23,7 +23,7 @@ public sealed class ServiceLogTests
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft"] = "Warning",
         ["Logging:LogLevel:MassTransit"] = "Warning",
-        ["Logging:LogLevel:Mofa.Sync.Agents.Consuming"] = "Information",
+        ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Information",
     };
 
     [Fact]

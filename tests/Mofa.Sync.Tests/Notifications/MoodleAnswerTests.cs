@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
@@ -82,7 +82,7 @@ public sealed class MoodleAnswerTests(ITestOutputHelper output)
         var called = Stopwatch.StartNew();
         // Budget against a hang only: without the cap the retry would wait the day the answer asks for.
         var error = Assert.Single(await world.WaitForErrorQueueAsync(1));
-        output.WriteLine($"retried after {called.Elapsed.TotalSeconds:0.0} s (Retry-After: 86400, capped at {Agents.Sites.MoodleSiteHttpClients.MaxRetryDelay})");
+        output.WriteLine($"retried after {called.Elapsed.TotalSeconds:0.0} s (Retry-After: 86400, capped at {Consumers.Sites.MoodleSiteHttpClients.MaxRetryDelay})");
 
         Assert.Equal(2, world.Moodle.Calls.Count);
         Assert.Contains("HTTP 503", error.Reason, StringComparison.Ordinal);

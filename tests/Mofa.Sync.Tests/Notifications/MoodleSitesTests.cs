@@ -1,7 +1,7 @@
 using System.Globalization;
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;

@@ -1,4 +1,4 @@
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Tests.Faults;
 using Mofa.Sync.Tests.Faults.Child;

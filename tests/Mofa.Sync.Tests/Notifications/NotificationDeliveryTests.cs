@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Tests.Integration.Infrastructure;

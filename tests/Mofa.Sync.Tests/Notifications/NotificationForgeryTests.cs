@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Diagnostics.Metrics;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 

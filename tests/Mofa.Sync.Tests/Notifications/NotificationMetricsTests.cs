@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Tests.Health;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Tests.Store;
 using Xunit;

@@ -1,5 +1,5 @@
-using Mofa.Sync.Agents.Notifications;
-using Mofa.Sync.Agents.Notifications.Moodle;
+using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Notifications.Moodle;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Settings;
 using Xunit;
@@ -52,7 +52,7 @@ public sealed class NotificationUnitTests
         Assert.Equal("Quiz ]0;HACKEDevil", notified.ItemName);
         Assert.Null(notified.ItemUrl);
         Assert.All(new[] { message.Course.Name, notified.ItemName, message.Text.Plain, message.Text.Html },
-            v => Assert.Null(Mofa.Sync.Agents.Validation.PlainText.FindForbidden(v)));
+            v => Assert.Null(Mofa.Sync.Consumers.Validation.PlainText.FindForbidden(v)));
         Assert.DoesNotContain("javascript:", message.Text.Html, StringComparison.Ordinal);
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Contracts.Courses;
@@ -169,7 +169,7 @@ public sealed class NotificationConsumeCounter : IConsumeObserver
 
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
-        if (typeof(T) == typeof(global::Mofa.Sync.Agents.Notifications.DeliverDigest)) Interlocked.Increment(ref _deliverDigest);
+        if (typeof(T) == typeof(global::Mofa.Sync.Consumers.Notifications.DeliverDigest)) Interlocked.Increment(ref _deliverDigest);
         if (typeof(T) == typeof(global::Mofa.Sync.Contracts.Notifications.NotificationRequested)) Interlocked.Increment(ref _notificationRequested);
         return Task.CompletedTask;
     }

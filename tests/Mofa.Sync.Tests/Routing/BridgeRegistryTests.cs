@@ -1,5 +1,5 @@
 using System.Reflection;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
 using Xunit;

@@ -64,7 +64,7 @@ public sealed class BrokerAnswersTests
         var run = await Validate.CommandLine.RunAsync("--version");
 
         Assert.Equal(0, run.ExitCode);
-        var expected = typeof(Mofa.Sync.Agents.Telemetry.ServiceVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+        var expected = typeof(Mofa.Sync.Consumers.Telemetry.ServiceVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
         Assert.Equal(expected, run.Out.Trim());
     }
 }

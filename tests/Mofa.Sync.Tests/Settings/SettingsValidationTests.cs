@@ -89,7 +89,7 @@ public sealed class SettingsValidationTests
         var settings = Bind(("MOODLE:SITES:0:URL", "HTTPS://A.example/"), ("MOODLE:SITES:0:TOKEN", "tok-a"),
             ("MOODLE:SITES:1:URL", "https://b.example/moodle"), ("MOODLE:SITES:1:TIMEOUT", "00:00:05"), ("MOODLE:RETRYLIMIT", "7"));
 
-        var sites = new Agents.Sites.MoodleSites(settings.Moodle);
+        var sites = new Consumers.Sites.MoodleSites(settings.Moodle);
         Assert.Equal(["https://a.example", "https://b.example/moodle"], sites.All.Select(s => s.Url).Order());
         Assert.Equal(("tok-a", 7), (sites.Find("https://a.example")!.Token, sites.Find("https://a.example")!.RetryLimit));
         var b = sites.Find("https://b.example/moodle")!;
@@ -131,7 +131,7 @@ public sealed class SettingsValidationTests
 
         // The shorthand with its site is a list of one.
         var one = Bind(("Moodle:BaseUrl", "https://moodle.example.edu/"), ("Moodle:Token", "tok-1"));
-        Assert.Equal("https://moodle.example.edu", Assert.Single(new Agents.Sites.MoodleSites(one.Moodle).All).Url);
+        Assert.Equal("https://moodle.example.edu", Assert.Single(new Consumers.Sites.MoodleSites(one.Moodle).All).Url);
     }
 
     [Fact]
@@ -141,9 +141,9 @@ public sealed class SettingsValidationTests
             ("RabbitMq:Hosts:2", "[::1]:5674"), ("RabbitMq:Port", "5680"), ("RabbitMq:QueueType", "quorum"));
 
         Assert.Equal(["rabbit1.example.edu:5680", "rabbit2.example.edu:5673", "[::1]:5674"], settings.RabbitMq.Nodes().Select(n => n.ToString()));
-        Assert.Equal(Agents.Configuration.QueueType.Quorum, settings.RabbitMq.QueueType);
+        Assert.Equal(Consumers.Configuration.QueueType.Quorum, settings.RabbitMq.QueueType);
         Assert.Equal("amqp://guest@localhost:5672/", Bind().RabbitMq.ToString());
-        Assert.Equal(Agents.Configuration.QueueType.Classic, Bind().RabbitMq.QueueType);
+        Assert.Equal(Consumers.Configuration.QueueType.Classic, Bind().RabbitMq.QueueType);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
@@ -102,7 +102,7 @@ public sealed class UnknownOptionTests
                 ContentType = "application/json",
                 Headers = new Dictionary<string, object?>
                 {
-                    ["MT-Fault-ExceptionType"] = "Mofa.Sync.Agents.Parsing.InvalidBridgeMessageException",
+                    ["MT-Fault-ExceptionType"] = "Mofa.Sync.Consumers.Parsing.InvalidBridgeMessageException",
                     ["MT-Fault-Message"] = "courseId must be positive",
                     ["MT-Fault-Timestamp"] = DateTimeOffset.UtcNow.AddDays(-30).ToString("O"),
                 },

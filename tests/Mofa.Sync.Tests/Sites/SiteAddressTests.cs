@@ -1,8 +1,7 @@
 using System.Text;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Agents.Notifications.Moodle;
-using Mofa.Sync.Agents.Parsing;
-using Mofa.Sync.Agents.Sites;
+using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Consumers.Sites;
 using Mofa.Sync.Contracts;
 using Xunit;
 

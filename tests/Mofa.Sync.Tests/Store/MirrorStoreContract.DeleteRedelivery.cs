@@ -1,4 +1,4 @@
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Documents;
 using Xunit;

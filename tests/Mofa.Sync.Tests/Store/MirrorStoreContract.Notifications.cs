@@ -1,5 +1,5 @@
 using System.Globalization;
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Contracts.Notifications;
 using Xunit;

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Documents;
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Xunit;
 using Xunit.Sdk;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using MongoDB.Driver.Core.Events;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Documents;

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Store.Sqlite;
 

@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Text;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Agents.Consuming;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Agents.Parsing;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Tests.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
@@ -116,7 +115,7 @@ public sealed class ValidateCommandTests : IDisposable
         File.WriteAllLines(_file, [Course(_ => { }), large]);
         var run = await RunAsync("validate", _file, "--setting", "RabbitMq:MaxBodyBytes=2048");
         Assert.Equal(1, run.ExitCode);
-        var expected = new Mofa.Sync.Agents.Consuming.MessageLimits(2048, Mofa.Sync.Agents.Consuming.MessageLimits.DefaultMaxHeaderBytes)
+        var expected = new Mofa.Sync.Consumers.Consuming.MessageLimits(2048, Mofa.Sync.Consumers.Consuming.MessageLimits.DefaultMaxHeaderBytes)
             .Check(Encoding.UTF8.GetByteCount(large), null, "application/json", null);
         Assert.Contains($":2: invalid ({Keys.CourseCreated}): {expected}", run.Out, StringComparison.Ordinal);
         Assert.Contains("RabbitMq:MaxBodyBytes", expected, StringComparison.Ordinal);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Notifications;
 
 namespace Mofa.Sync.Tests.Faults.Child;
 

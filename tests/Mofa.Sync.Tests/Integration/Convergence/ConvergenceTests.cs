@@ -1,5 +1,5 @@
 using MongoDB.Driver;
-using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Store;
 using Xunit;
@@ -68,7 +68,7 @@ public sealed class ConvergenceTests
             $"seed {seed}: {expected.Courses.Count} courses, {expected.Modules.Count} modules, {expected.Users.Count} users, {expected.QuizQuestions.Count} questions; " +
             $"seed {seed}: the history should exercise every collection");
         Assert.Equal(expected.ToJson(), actual.ToJson());
-        foreach (var agent in Enum.GetValues<Agents.Routing.SyncAgent>())
+        foreach (var agent in Enum.GetValues<Consumers.Routing.SyncAgent>())
         {
             var dead = await env.ErrorQueueAsync(agent);
             Assert.True(dead.Count == 0, $"seed {seed}: {dead.Count} messages in the {agent} agent's error queue");

@@ -1,5 +1,5 @@
-using Mofa.Sync.Agents.Configuration;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;

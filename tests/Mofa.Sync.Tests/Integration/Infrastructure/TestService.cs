@@ -2,9 +2,9 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Mofa.Sync.Agents.Configuration;
+using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
@@ -104,7 +104,7 @@ public sealed class TestEnvironment : IAsyncDisposable
         ["Sync:RetryMaxInterval"] = "00:00:00.200",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:MassTransit"] = "Error",
-        ["Logging:LogLevel:Mofa.Sync.Agents.Consuming"] = "Error",
+        ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Error",
         ["RabbitMq:QueueType"] = Rabbit.QueueType.ToString(),
         ["RabbitMq:DeliveryLimit"] = Rabbit.DeliveryLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }.Concat(Rabbit.Hosts.Select((h, i) => KeyValuePair.Create($"RabbitMq:Hosts:{i}", (string?)h))).Concat(Overrides).GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Value)).Build(); // overrides win

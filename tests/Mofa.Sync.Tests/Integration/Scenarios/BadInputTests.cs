@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Mofa.Sync.Agents.Consuming;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;

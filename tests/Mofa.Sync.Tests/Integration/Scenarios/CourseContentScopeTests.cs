@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Mofa.Sync.Agents.Routing;
-using Mofa.Sync.Agents.Telemetry;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Tests.Integration.Infrastructure;
@@ -69,7 +69,7 @@ public sealed class CourseContentScopeTests
     public void ExcludedModules_defaults_to_qbank_and_refuses_what_is_not_a_module_name()
     {
         Assert.Equal("module 'qbank' is not course content (Sync:ExcludedModules)",
-            CourseContentScope.From(new Agents.Configuration.SyncOptions()).Excludes(new EventFactory().ModuleCreated(1, 5, 6, "qbank", 7, "Bank")));
+            CourseContentScope.From(new Consumers.Configuration.SyncOptions()).Excludes(new EventFactory().ModuleCreated(1, 5, 6, "qbank", 7, "Bank")));
         var error = Assert.Throws<SettingsException>(() => MofaSyncSettings.Bind(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Sync:ExcludedModules:0"] = "qbank", ["Sync:ExcludedModules:1"] = "Label Module" }).Build()));
         Assert.Contains("Sync:ExcludedModules must hold Moodle module names like 'qbank' (lower-case letters, digits, '_'; got 'Label Module')", error.Message);

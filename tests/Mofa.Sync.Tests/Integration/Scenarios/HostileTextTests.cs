@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Host.Bridge;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Dlq;
 using RabbitMQ.Client;
@@ -19,7 +19,7 @@ public sealed class InvalidMessageLogTests
     public async Task The_warning_says_no_message_id_when_there_is_none_and_quotes_one_safely()
     {
         var lines = new ConcurrentQueue<string>();
-        await using var env = new TestEnvironment(new() { ["Logging:LogLevel:Mofa.Sync.Agents.Consuming"] = "Warning" });
+        await using var env = new TestEnvironment(new() { ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Warning" });
         await using var service = await TestService.StartAsync(env, s => s.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(lines)));
 
         await using (var publisher = await BridgePublisher.ConnectAsync(env.Rabbit, CancellationToken.None))
@@ -49,7 +49,7 @@ public sealed class InvalidMessageLogTests
         const string escaped = "evil\\u001B]0;PWNED\\u0007\\u001B[2J\\u000D\\u000AFAKE LOG LINE";
         var lines = new ConcurrentQueue<string>();
         var traces = new ConcurrentQueue<string>();
-        await using var env = new TestEnvironment(new() { ["Logging:LogLevel:Mofa.Sync.Agents.Consuming"] = "Warning" });
+        await using var env = new TestEnvironment(new() { ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Warning" });
         await using var service = await TestService.StartAsync(env, s => s.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(lines, traces)));
 
         var bridge = new PhpBridge("https://moodle.example.edu");

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Mofa.Sync.Agents.Notifications;
+using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
-using Mofa.Sync.Agents.Routing;
+using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;

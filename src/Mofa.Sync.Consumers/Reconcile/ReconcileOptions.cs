@@ -1,0 +1,32 @@
+namespace Mofa.Sync.Consumers.Reconcile;
+
+/// <summary>
+/// Section Reconcile (environment: MOFASYNC__RECONCILE__…): reading courses back from Moodle's web
+/// services (`mofa-sync reconcile`, the reconcile agent) and applying them as course snapshots.
+/// </summary>
+public sealed class ReconcileOptions
+{
+    /// <summary>
+    /// T, the snapshot's version, is the service's clock when the reads begin less this margin: an
+    /// event of the last moments before the reads (or stamped by a Moodle clock up to this much
+    /// ahead of ours) stays newer than the snapshot and is never overridden by it.
+    /// </summary>
+    public TimeSpan SafetyMargin { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Enrolled users read per core_enrol_get_enrolled_users call (limitnumber).</summary>
+    public int PageSize { get; set; } = 100;
+
+    /// <summary>Web service calls per second to one site, for reconciling (the command and the agent alike).</summary>
+    public double CallsPerSecond { get; set; } = 5;
+
+    /// <summary>Courses of one site read at the same time.</summary>
+    public int ConcurrentCourses { get; set; } = 2;
+
+    /// <summary>The agent: in-process retries of a course while Moodle cannot be reached, before the message is dead-lettered.</summary>
+    public int RetryLimit { get; set; } = 5;
+
+    /// <summary>The agent: the first retry's delay; later ones double up to <see cref="RetryMaxInterval"/>.</summary>
+    public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromMinutes(2);
+}

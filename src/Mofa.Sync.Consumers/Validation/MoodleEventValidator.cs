@@ -1,0 +1,112 @@
+using System.Linq.Expressions;
+using FluentValidation;
+using Mofa.Sync.Contracts;
+using Mofa.Sync.Contracts.Envelope;
+using Mofa.Sync.Consumers.Sites;
+
+namespace Mofa.Sync.Consumers.Validation;
+
+/// <summary>
+/// The envelope rules every message shares, and the field rules the per-message validators use.
+/// Sizes are Moodle's column sizes, so anything Moodle can hold passes.
+/// </summary>
+public abstract class MoodleEventValidator<T> : AbstractValidator<T>
+    where T : MoodleEvent
+{
+    /// <summary>Moodle sites older than this did not exist: 2000-01-01.</summary>
+    private const long EarliestTimeCreated = 946_684_800;
+
+    /// <summary>
+    /// The largest sequence accepted: 2^53 - 1, the largest whole number every JSON reader holds
+    /// exactly (JavaScript, PHP's floats). A log row id is far below it.
+    /// </summary>
+    public const long MaxSequence = Schema.ContractSchemas.MaxSequence;
+
+    protected MoodleEventValidator()
+    {
+        RuleFor(e => e.SchemaVersion).Equal(BridgeExchange.SchemaVersion)
+            .WithMessage($"schemaVersion {{PropertyValue}} is not supported: this service reads schemaVersion {BridgeExchange.SchemaVersion}");
+        Text(e => e.EventId, 128);
+        RuleFor(e => e.Site).Must(SiteAddress.IsValid).WithMessage(e =>
+        {
+            SiteAddress.Canonicalize(e.Site, out var why);
+            return $"site must be the site's absolute http(s) address, its wwwroot, like https://moodle.example.edu: {why} (got '{Echo.Cut(e.Site)}')";
+        });
+        Plain(e => e.Site);
+        Text(e => e.EventName, 255);
+        RuleFor(e => e.EventName).Must(n => BridgeRoutingKeys.FromEventName(n) is not null).When(e => !string.IsNullOrEmpty(e.EventName))
+            .WithMessage(e => $"eventName must be Moodle's event name of the form \\component\\event\\name, like \\core\\event\\course_updated (got '{Echo.Cut(e.EventName)}')");
+        RuleFor(e => e.TimeCreated).Must((_, t, context) => InTimeBounds(t, context))
+            .WithMessage("timeCreated must be unix seconds from 2000-01-01 to at most {MaxClockSkew} ahead of this service's clock (got {PropertyValue}{Ahead}); a later event is rejected so that it cannot make the real events about its document stale (setting Sync:MaxClockSkew)");
+        RuleFor(e => e.Sequence).GreaterThan(0).When(e => e.Sequence is not null)
+            .WithMessage("sequence must be positive when present (got {PropertyValue})");
+        RuleFor(e => e.Sequence).LessThanOrEqualTo(MaxSequence).When(e => e.Sequence is not null)
+            .WithMessage($"sequence must be at most {MaxSequence} (2^53 - 1) when present (got {{PropertyValue}})");
+        RuleFor(e => e.ActorId).GreaterThanOrEqualTo(0).WithMessage("actorId must not be negative (got {PropertyValue})");
+    }
+
+    /// <summary>A Moodle id: a positive integer.</summary>
+    protected void Id(Expression<Func<T, long>> field) =>
+        RuleFor(field).GreaterThan(0).WithMessage("{PropertyName} must be a positive Moodle id (got {PropertyValue})");
+
+    /// <summary>A required text field that fits Moodle's column (sizes in code points, see <see cref="MoodleText"/>) and holds no control characters.</summary>
+    protected void Text(Expression<Func<T, string>> field, int maxLength)
+    {
+        RuleFor(field!).NotEmpty().WithMessage("{PropertyName} must not be empty")
+            .MaximumCharacters(maxLength);
+        Plain(field);
+    }
+
+    /// <summary>A text field Moodle may leave empty (user.firstname, user.email) that fits its column and holds no control characters.</summary>
+    protected void OptionalText(Expression<Func<T, string>> field, int maxLength)
+    {
+        RuleFor(field!).MaximumCharacters(maxLength);
+        Plain(field);
+    }
+
+    /// <summary>A text field without control characters or bidirectional overrides (see <see cref="PlainText"/>).</summary>
+    protected void Plain<TText>(Expression<Func<T, TText>> field) => RuleFor(field).MustBePlainText();
+
+    protected static bool BeHttpUrl(string? value) => HttpUrl.IsValid(value);
+
+    private static bool InTimeBounds(long timeCreated, ValidationContext<T> context)
+    {
+        var rules = BridgeRules.Of(context);
+        var latest = ServiceClock.UnixSeconds() + (long)rules.MaxClockSkew.TotalSeconds;
+        context.MessageFormatter.AppendArgument("MaxClockSkew", rules.MaxClockSkewText);
+        context.MessageFormatter.AppendArgument("Ahead", timeCreated > latest ? $", {Ahead(timeCreated - ServiceClock.UnixSeconds())}" : string.Empty);
+        return timeCreated >= EarliestTimeCreated && timeCreated <= latest;
+    }
+
+    private static string Ahead(long seconds) =>
+        seconds > 3650L * 86400 ? "more than ten years ahead" : $"{DurationWords.Of(TimeSpan.FromSeconds(seconds))} ahead";
+}
+
+/// <summary>Only absolute http(s) addresses: never javascript:, data: or relative links.</summary>
+public static class HttpUrl
+{
+    public static bool IsValid(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && !string.IsNullOrEmpty(uri.Host);
+
+    /// <summary>
+    /// Whether the address carries a user name or password before its host
+    /// (https://moodle.example.edu@evil.example/login goes to evil.example, though it reads as Moodle).
+    /// </summary>
+    public static bool HasUserInfo(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0;
+
+    /// <summary>What may be shown as a link: an absolute http(s) address without user information or characters a name may not hold.</summary>
+    public static bool IsLink(string? value) => IsValid(value) && !HasUserInfo(value) && PlainText.IsPlain(value);
+}
+
+/// <summary>Quotes a bad value back in a reason, cut short: reasons travel in message headers (128 KiB at most).</summary>
+public static class Echo
+{
+    public const int MaxLength = 80;
+
+    /// <summary>Cut to <see cref="MaxLength"/> characters, control characters written as \uXXXX so a reason is safe in a log line or a terminal.</summary>
+    public static string Cut(string? value) =>
+        value is null ? "null" : value.Length <= MaxLength ? PlainText.Escape(value) : string.Concat(PlainText.Escape(value[..MaxLength]), $"… ({value.Length} characters)");
+}
