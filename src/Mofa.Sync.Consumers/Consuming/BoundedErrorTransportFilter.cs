@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 using RabbitMQ.Client;
 
 namespace Mofa.Sync.Consumers.Consuming;

@@ -6,6 +6,7 @@ using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Consumers.Consuming;
 

@@ -4,9 +4,11 @@ using Microsoft.Extensions.Options;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Consumers.Consuming;
 

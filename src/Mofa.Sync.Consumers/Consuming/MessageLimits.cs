@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Consumers.Consuming;
 

@@ -1,5 +1,6 @@
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts;
 

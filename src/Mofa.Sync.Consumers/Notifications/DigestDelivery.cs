@@ -1,9 +1,11 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Notifications.Moodle;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Moodle.Functions;
+using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Notifications;
 
 using Mofa.Sync.Mirror.Notifications;
@@ -35,7 +37,7 @@ namespace Mofa.Sync.Consumers.Notifications;
 /// </summary>
 public sealed class DigestDelivery(
     INotificationStore store,
-    MoodleWebServiceClient moodle,
+    MoodleMessageClient moodle,
     MoodleSites sites,
     SyncMetrics metrics,
     HealthSignals health,
@@ -64,7 +66,7 @@ public sealed class DigestDelivery(
         var claimedAny = false;
         while (true)
         {
-            var claimed = await store.ClaimAsync(digestId, MoodleWebServiceClient.MaxMessagesPerCall, DateTimeOffset.UtcNow, ct);
+            var claimed = await store.ClaimAsync(digestId, MoodleMessageClient.MaxMessagesPerCall, DateTimeOffset.UtcNow, ct);
             if (claimed.Count == 0) break;
             claimedAny = true;
 
@@ -82,7 +84,7 @@ public sealed class DigestDelivery(
             }
 
             // A short claim took the last pending records: no need for one more write to learn it.
-            if (claimed.Count < MoodleWebServiceClient.MaxMessagesPerCall) break;
+            if (claimed.Count < MoodleMessageClient.MaxMessagesPerCall) break;
         }
 
         if (!claimedAny)

@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Notifications;
 
 using Mofa.Sync.Mirror.Notifications;

@@ -2,7 +2,8 @@ using System.Runtime.Serialization;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Moodle.Functions;
 
 
 namespace Mofa.Sync.Consumers.Notifications;

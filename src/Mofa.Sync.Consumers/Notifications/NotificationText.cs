@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 
 
 namespace Mofa.Sync.Consumers.Notifications;

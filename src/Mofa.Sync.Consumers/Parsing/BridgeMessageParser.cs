@@ -5,8 +5,9 @@ using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Moodle;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Consumers.Parsing;
 
@@ -197,7 +198,7 @@ public static partial class BridgeMessageParser
     private static InvalidBridgeMessageException Invalid(string reason) =>
         new(reason.Length <= 2000 ? reason : string.Concat(reason.AsSpan(0, 2000), "…"));
 
-    private static string Quote(string? s) => Validation.Echo.Cut(s);
+    private static string Quote(string? s) => Echo.Cut(s);
 
     private static string Shorten(string message)
     {

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts;
 

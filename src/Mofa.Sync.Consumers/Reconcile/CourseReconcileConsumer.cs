@@ -2,7 +2,8 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Contracts.Courses;
 

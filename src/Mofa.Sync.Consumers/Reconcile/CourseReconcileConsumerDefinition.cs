@@ -1,7 +1,8 @@
 using System.Runtime.Serialization;
 using MassTransit;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Moodle.Functions;
 
 namespace Mofa.Sync.Consumers.Reconcile;
 

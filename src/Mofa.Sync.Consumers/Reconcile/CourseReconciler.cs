@@ -1,8 +1,10 @@
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Snapshots;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Consumers.Reconcile;
 

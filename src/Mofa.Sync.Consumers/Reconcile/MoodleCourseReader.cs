@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Mirror.Snapshots;
-using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Moodle.Functions;
 using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Contracts.Envelope;
 
 namespace Mofa.Sync.Consumers.Reconcile;
 

@@ -1,6 +1,7 @@
 using FluentValidation;
 using FluentValidation.Results;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Mirror;
 

@@ -4,6 +4,7 @@ using Mofa.Sync.Consumers.Questions;
 using Mofa.Sync.Consumers.Reconcile;
 using Mofa.Sync.Consumers.Users;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Consumers.Routing;
 

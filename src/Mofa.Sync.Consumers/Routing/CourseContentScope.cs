@@ -5,6 +5,7 @@ using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;
 using Mofa.Sync.Mirror.Snapshots;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Consumers.Routing;
 
@@ -47,7 +48,7 @@ public sealed class CourseContentScope(IEnumerable<string> excludedModules)
     /// <summary>The problem with a Sync:ExcludedModules entry, or null: each must be a Moodle module name.</summary>
     public static string? Problem(SyncOptions sync) =>
         sync.ExcludedModules.FirstOrDefault(m => !Modules.ModuleNameRules.IsModuleName(m)) is { } bad
-            ? $"must hold Moodle module names like 'qbank' (lower-case letters, digits, '_'; got '{Validation.Echo.Cut(bad)}')"
+            ? $"must hold Moodle module names like 'qbank' (lower-case letters, digits, '_'; got '{Echo.Cut(bad)}')"
             : null;
 
     private static long? CourseOf(MoodleEvent e) => e switch

@@ -2,7 +2,8 @@ using System.Linq.Expressions;
 using FluentValidation;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Consumers.Validation;
 
@@ -80,33 +81,4 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
 
     private static string Ahead(long seconds) =>
         seconds > 3650L * 86400 ? "more than ten years ahead" : $"{DurationWords.Of(TimeSpan.FromSeconds(seconds))} ahead";
-}
-
-/// <summary>Only absolute http(s) addresses: never javascript:, data: or relative links.</summary>
-public static class HttpUrl
-{
-    public static bool IsValid(string? value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-        && !string.IsNullOrEmpty(uri.Host);
-
-    /// <summary>
-    /// Whether the address carries a user name or password before its host
-    /// (https://moodle.example.edu@evil.example/login goes to evil.example, though it reads as Moodle).
-    /// </summary>
-    public static bool HasUserInfo(string? value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0;
-
-    /// <summary>What may be shown as a link: an absolute http(s) address without user information or characters a name may not hold.</summary>
-    public static bool IsLink(string? value) => IsValid(value) && !HasUserInfo(value) && PlainText.IsPlain(value);
-}
-
-/// <summary>Quotes a bad value back in a reason, cut short: reasons travel in message headers (128 KiB at most).</summary>
-public static class Echo
-{
-    public const int MaxLength = 80;
-
-    /// <summary>Cut to <see cref="MaxLength"/> characters, control characters written as \uXXXX so a reason is safe in a log line or a terminal.</summary>
-    public static string Cut(string? value) =>
-        value is null ? "null" : value.Length <= MaxLength ? PlainText.Escape(value) : string.Concat(PlainText.Escape(value[..MaxLength]), $"… ({value.Length} characters)");
 }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Consumers.Validation;
 

@@ -1,8 +1,10 @@
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Settings;
 

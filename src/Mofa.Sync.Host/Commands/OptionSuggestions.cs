@@ -3,6 +3,7 @@ using Mofa.Sync.Host.Settings;
 using Spectre.Console.Cli;
 using Spectre.Console.Cli.Help;
 using Spectre.Console.Rendering;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Host.Commands;
 
@@ -43,7 +44,7 @@ public sealed partial class OptionSuggestions(ICommandAppSettings settings) : IH
     {
         if (context.Remaining.Raw.Count > 0)
         {
-            throw new SettingsException($"`{context.Name}` takes nothing after --: '{Consumers.Validation.PlainText.Escape(context.Remaining.Raw[0])}'");
+            throw new SettingsException($"`{context.Name}` takes nothing after --: '{PlainText.Escape(context.Remaining.Raw[0])}'");
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
 using Spectre.Console.Cli;
+using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Host.Commands;
 
@@ -26,7 +27,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Options>
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mofa.Sync");
         logger.LogInformation("Starting mofa-sync {Version}: broker {Broker}, exchange {Exchange}, store {Store}",
             Mofa.Sync.Consumers.Telemetry.ServiceVersion.Informational, settings.RabbitMq, settings.RabbitMq.Exchange, settings.Store.Kind == Settings.StoreKind.Sqlite ? settings.Store.Sqlite.Path : settings.Store.Kind);
-        var sites = host.Services.GetRequiredService<Mofa.Sync.Consumers.Sites.MoodleSites>();
+        var sites = host.Services.GetRequiredService<Mofa.Sync.Moodle.MoodleSites>();
         logger.LogInformation("Moodle sites: {Sites}", sites.AreConfigured
             ? string.Join(", ", sites.All.Select(s => s.HasToken ? s.Url : s.Url + " (no token: notifications not sent)"))
             : "none configured (every site is mirrored, notifications are not sent)");

@@ -4,6 +4,7 @@ using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Settings;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Host.Health;
 
@@ -17,6 +18,7 @@ public static class HealthRegistration
     {
         services.AddSingleton<SecretRedactor>();
         services.TryAddSingleton<HealthSignals>();
+        services.TryAddSingleton<SiteHealth>();
 
         // MassTransit adds its bus check ("masstransit-bus", tagged ready) to the same registry.
         services.AddHealthChecks()

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Mofa.Sync.Consumers.Sites;
-using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Host.Health;
 
@@ -9,7 +8,7 @@ namespace Mofa.Sync.Host.Health;
 /// core_webservice_get_site_info, then every notification and reconcile call): degraded while a
 /// site's last call failed (its token refused, not reachable, answering errors); a later success clears it.
 /// </summary>
-public sealed class MoodleSitesHealthCheck(MoodleSites sites, HealthSignals signals, SecretRedactor redactor) : IHealthCheck
+public sealed class MoodleSitesHealthCheck(MoodleSites sites, SiteHealth health, SecretRedactor redactor) : IHealthCheck
 {
     public const string Name = "moodle-sites";
 
@@ -22,8 +21,8 @@ public sealed class MoodleSitesHealthCheck(MoodleSites sites, HealthSignals sign
         foreach (var site in sites.All.OrderBy(s => s.Url, StringComparer.Ordinal))
         {
             if (!site.HasToken) fine.Add($"{site.Url}: no token (not called)");
-            else if (signals.Site(site.Url).Current is { } failure) failing.Add($"{site.Url}: {HealthText.Failure(failure, redactor)}");
-            else if (signals.Site(site.Url).EverSucceeded) fine.Add($"{site.Url}: answering");
+            else if (health.Of(site.Url).Current is { } failure) failing.Add($"{site.Url}: {HealthText.Failure(failure, redactor)}");
+            else if (health.Of(site.Url).EverSucceeded) fine.Add($"{site.Url}: answering");
             else fine.Add($"{site.Url}: not called yet");
         }
 

@@ -1,4 +1,5 @@
-using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Moodle.Functions;
 using Mofa.Sync.Host.Settings;
 
 namespace Mofa.Sync.Host.Health;

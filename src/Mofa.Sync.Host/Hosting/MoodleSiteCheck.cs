@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Notifications.Moodle;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Moodle.Functions;
+using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Host.Hosting;
 
@@ -69,10 +71,10 @@ public sealed class MoodleSiteCheck(MoodleSites sites, MoodleWebServiceCaller ca
         }
 
         logger.LogInformation("Moodle site {Site}: token accepted (user {User}, Moodle {Release})", site.Url, Echo.Cut(user), Echo.Cut(release));
-        if (!functions.Contains(MoodleWebServiceClient.Function))
+        if (!functions.Contains(MoodleMessageClient.Function))
         {
             logger.LogWarning("Moodle site {Site}: the token's web service does not include {Function}; teachers' notifications will be refused (add it to the service)",
-                site.Url, MoodleWebServiceClient.Function);
+                site.Url, MoodleMessageClient.Function);
         }
     }
 }

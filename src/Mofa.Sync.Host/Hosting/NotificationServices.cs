@@ -6,10 +6,12 @@ using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Settings;
+using Mofa.Sync.Moodle.Functions;
 
 namespace Mofa.Sync.Host.Hosting;
 
@@ -25,6 +27,7 @@ public static class NotificationServices
     {
         services.AddSingleton(settings.Notifications);
         services.AddMoodleSites(settings.Moodle);
+        services.AddSingleton<MoodleMessageClient>();
         services.AddSingleton<IChangeOutbox, NotificationChangeOutbox>();
         services.AddTransient<DigestDelivery>();
         services.AddHostedService<NotificationStoreInitializer>();

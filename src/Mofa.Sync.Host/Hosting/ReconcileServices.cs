@@ -6,6 +6,7 @@ using Mofa.Sync.Consumers.Reconcile;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Settings;
+using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Host.Hosting;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Contracts.Envelope;
 
 namespace Mofa.Sync.Host.Settings;
 

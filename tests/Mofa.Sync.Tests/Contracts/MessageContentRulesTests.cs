@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;

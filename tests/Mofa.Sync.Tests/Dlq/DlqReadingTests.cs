@@ -5,6 +5,7 @@ using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
+using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Tests.Dlq;
 
@@ -92,7 +93,7 @@ public sealed class DlqReadingTests
                 Persistent = true,
                 Headers = new Dictionary<string, object?>
                 {
-                    ["MT-Fault-ExceptionType"] = "Mofa.Sync.Consumers.Notifications.Moodle.MoodleUnavailableException"u8.ToArray(),
+                    ["MT-Fault-ExceptionType"] = "Mofa.Sync.Moodle.MoodleUnavailableException"u8.ToArray(),
                     ["MT-Fault-Message"] = "Moodle did not answer after 4 retries: the connection was refused"u8.ToArray(),
                     ["MT-Fault-InputAddress"] = Encoding.UTF8.GetBytes($"rabbitmq://localhost/{NotificationTopology.QueueName(prefix)}"),
                     ["MofaSync-Routing-Key"] = ""u8.ToArray(),

@@ -9,6 +9,7 @@ using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
+using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Tests.Notifications;
 
@@ -82,7 +83,7 @@ public sealed class MoodleAnswerTests(ITestOutputHelper output)
         var called = Stopwatch.StartNew();
         // Budget against a hang only: without the cap the retry would wait the day the answer asks for.
         var error = Assert.Single(await world.WaitForErrorQueueAsync(1));
-        output.WriteLine($"retried after {called.Elapsed.TotalSeconds:0.0} s (Retry-After: 86400, capped at {Consumers.Sites.MoodleSiteHttpClients.MaxRetryDelay})");
+        output.WriteLine($"retried after {called.Elapsed.TotalSeconds:0.0} s (Retry-After: 86400, capped at {Moodle.MoodleSiteHttpClients.MaxRetryDelay})");
 
         Assert.Equal(2, world.Moodle.Calls.Count);
         Assert.Contains("HTTP 503", error.Reason, StringComparison.Ordinal);

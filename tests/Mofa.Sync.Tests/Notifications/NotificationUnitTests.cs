@@ -1,8 +1,10 @@
 using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Moodle.Functions;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Settings;
 using Xunit;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Tests.Notifications;
 
@@ -52,7 +54,7 @@ public sealed class NotificationUnitTests
         Assert.Equal("Quiz ]0;HACKEDevil", notified.ItemName);
         Assert.Null(notified.ItemUrl);
         Assert.All(new[] { message.Course.Name, notified.ItemName, message.Text.Plain, message.Text.Html },
-            v => Assert.Null(Mofa.Sync.Consumers.Validation.PlainText.FindForbidden(v)));
+            v => Assert.Null(Mofa.Sync.Contracts.Text.PlainText.FindForbidden(v)));
         Assert.DoesNotContain("javascript:", message.Text.Html, StringComparison.Ordinal);
     }
 
@@ -65,10 +67,10 @@ public sealed class NotificationUnitTests
         Assert.False(MoodleAnswer.ReadError("""{"exception":"dml_read_exception","errorcode":"dmlreadexception","message":"Error reading from database"}""")!.IsPermanent);
         Assert.Null(MoodleAnswer.ReadError("""[{"msgid":5,"clientmsgid":"a"}]"""));
 
-        var results = MoodleAnswer.ReadResults("""[{"msgid":5,"clientmsgid":"a"},{"msgid":-1,"clientmsgid":"b","errormessage":"no such user"}]""")!;
+        var results = MoodleMessageClient.ReadResults("""[{"msgid":5,"clientmsgid":"a"},{"msgid":-1,"clientmsgid":"b","errormessage":"no such user"}]""")!;
         Assert.Equal([true, false], results.Select(r => r.Succeeded));
         Assert.Equal("no such user", results[1].ErrorMessage);
-        Assert.Null(MoodleAnswer.ReadResults("<html>"));
+        Assert.Null(MoodleMessageClient.ReadResults("<html>"));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Notifications;
 using Mofa.Sync.Tests.Store;
 using Xunit;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Tests.Reconcile;
 
@@ -148,13 +149,13 @@ public sealed class ReconcileAgentTests
         Assert.Equal($"{world.Site}/mod/{hostile.ModName}/view.php?id={hostile.CmId}", module.Url);
         Assert.Equal("t[31mred", Assert.Single(export.Users, u => u.UserId == teacher.Id).Username);
         Assert.All(export.Courses.Select(c => c.FullName).Concat(export.Modules.Select(m => m.Name + m.Url)).Concat(export.Users.Select(u => u.Username)),
-            v => Assert.Null(Mofa.Sync.Consumers.Validation.PlainText.FindForbidden(v)));
+            v => Assert.Null(Mofa.Sync.Contracts.Text.PlainText.FindForbidden(v)));
 
         var warning = Assert.Single(logs.Lines, l => l.Contains("Moodle answered text the contract does not accept", StringComparison.Ordinal));
         Assert.Contains("course fullname", warning, StringComparison.Ordinal);
         Assert.Contains($"module {hostile.CmId} url", warning, StringComparison.Ordinal);
         Assert.Contains($"user {teacher.Id} username", warning, StringComparison.Ordinal);
-        Assert.All(logs.Lines, l => Assert.Null(Mofa.Sync.Consumers.Validation.PlainText.FindForbidden(l)));
+        Assert.All(logs.Lines, l => Assert.Null(Mofa.Sync.Contracts.Text.PlainText.FindForbidden(l)));
         Assert.Empty(await env.ErrorQueueAsync(SyncAgent.Reconcile));
     }
 }

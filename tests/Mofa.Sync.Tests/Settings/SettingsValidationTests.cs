@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Mofa.Sync.Host.Settings;
 using Xunit;
+using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Tests.Settings;
 
@@ -89,7 +90,7 @@ public sealed class SettingsValidationTests
         var settings = Bind(("MOODLE:SITES:0:URL", "HTTPS://A.example/"), ("MOODLE:SITES:0:TOKEN", "tok-a"),
             ("MOODLE:SITES:1:URL", "https://b.example/moodle"), ("MOODLE:SITES:1:TIMEOUT", "00:00:05"), ("MOODLE:RETRYLIMIT", "7"));
 
-        var sites = new Consumers.Sites.MoodleSites(settings.Moodle);
+        var sites = new Moodle.MoodleSites(settings.Moodle);
         Assert.Equal(["https://a.example", "https://b.example/moodle"], sites.All.Select(s => s.Url).Order());
         Assert.Equal(("tok-a", 7), (sites.Find("https://a.example")!.Token, sites.Find("https://a.example")!.RetryLimit));
         var b = sites.Find("https://b.example/moodle")!;
@@ -131,7 +132,7 @@ public sealed class SettingsValidationTests
 
         // The shorthand with its site is a list of one.
         var one = Bind(("Moodle:BaseUrl", "https://moodle.example.edu/"), ("Moodle:Token", "tok-1"));
-        Assert.Equal("https://moodle.example.edu", Assert.Single(new Consumers.Sites.MoodleSites(one.Moodle).All).Url);
+        Assert.Equal("https://moodle.example.edu", Assert.Single(new Moodle.MoodleSites(one.Moodle).All).Url);
     }
 
     [Fact]

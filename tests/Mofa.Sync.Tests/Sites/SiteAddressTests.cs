@@ -1,7 +1,8 @@
 using System.Text;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Notifications.Moodle;
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Moodle;
+using Mofa.Sync.Moodle.Functions;
+using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts;
 using Xunit;
 

@@ -4,6 +4,7 @@ using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
+using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Tests.Transport;
 
@@ -36,7 +37,7 @@ public sealed class MessageLimitsTests
     public void A_content_type_is_quoted_in_the_reason_through_the_one_sanitizer(string contentType, string quoted)
     {
         Assert.Equal($"content type '{quoted}' is not JSON: the bridge sends application/json (or no content type)", Limits.Check(100, null, contentType, null));
-        Assert.Equal(quoted, Mofa.Sync.Consumers.Validation.PlainText.Escape(contentType));
+        Assert.Equal(quoted, Mofa.Sync.Contracts.Text.PlainText.Escape(contentType));
     }
 
     [Theory]
@@ -52,8 +53,8 @@ public sealed class MessageLimitsTests
     [Fact]
     public void The_sanitizer_keeps_a_whole_surrogate_pair_and_escapes_a_lone_half()
     {
-        Assert.Equal("emoji \U0001F600 ok", Mofa.Sync.Consumers.Validation.PlainText.Escape("emoji \U0001F600 ok"));
-        Assert.Equal("a\\uDC00b\\uD83D", Mofa.Sync.Consumers.Validation.PlainText.Escape("a\uDC00b\uD83D"));
+        Assert.Equal("emoji \U0001F600 ok", Mofa.Sync.Contracts.Text.PlainText.Escape("emoji \U0001F600 ok"));
+        Assert.Equal("a\\uDC00b\\uD83D", Mofa.Sync.Contracts.Text.PlainText.Escape("a\uDC00b\uD83D"));
         Assert.Equal("content type 'text/\\uD800plain' is not JSON: the bridge sends application/json (or no content type)", Limits.Check(100, null, "text/\uD800plain", null));
     }
 

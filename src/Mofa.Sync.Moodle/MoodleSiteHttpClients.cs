@@ -3,12 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Notifications.Moodle;
-using Mofa.Sync.Consumers.Telemetry;
 using Polly;
 using Polly.Retry;
 
-namespace Mofa.Sync.Consumers.Sites;
+namespace Mofa.Sync.Moodle;
 
 /// <summary>
 /// One named HttpClient per configured site, and the pieces that call Moodle through them:
@@ -81,9 +79,8 @@ public static class MoodleSiteHttpClients
             client.AddHttpMessageHandler(() => new MoodleAnswerBuffer(maxResponseBytes));
         }
 
-        services.TryAddSingleton<HealthSignals>();
+        services.TryAddSingleton<SiteHealth>();
         services.AddSingleton<MoodleWebServiceCaller>();
-        services.AddSingleton<MoodleWebServiceClient>();
         return services;
     }
 

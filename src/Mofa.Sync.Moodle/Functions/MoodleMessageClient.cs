@@ -1,15 +1,15 @@
 using System.Globalization;
-using Mofa.Sync.Consumers.Sites;
+using System.Text.Json;
+using Mofa.Sync.Moodle;
 
-
-namespace Mofa.Sync.Consumers.Notifications.Moodle;
+namespace Mofa.Sync.Moodle.Functions;
 
 /// <summary>
 /// Calls core_message_send_instant_messages on one configured site, through the shared
 /// <see cref="MoodleWebServiceCaller"/> (that site's address, its token, no redirects), and reads
-/// the answer into one result per message.
+/// the answer into one result per message: a msgid each, -1 with an errormessage for a recipient that failed.
 /// </summary>
-public sealed class MoodleWebServiceClient(MoodleWebServiceCaller caller)
+public sealed class MoodleMessageClient(MoodleWebServiceCaller caller)
 {
     public const string Function = "core_message_send_instant_messages";
 
@@ -24,7 +24,7 @@ public sealed class MoodleWebServiceClient(MoodleWebServiceCaller caller)
         }
 
         var body = await caller.CallAsync(site, Function, Parameters(messages), ct);
-        return MoodleAnswer.ReadResults(body)
+        return ReadResults(body)
             ?? throw new MoodleUnreadableAnswerException(
                 $"Moodle at {site.Url} answered {Function} with something that is not a list of message results, each with an integer msgid (it starts \"{MoodleWebServiceCaller.QuoteStart(site, body)}\"; is it Moodle's REST server?)");
     }
@@ -40,5 +40,35 @@ public sealed class MoodleWebServiceClient(MoodleWebServiceCaller caller)
             yield return new(p + "[textformat]", m.TextFormat.ToString(CultureInfo.InvariantCulture));
             yield return new(p + "[clientmsgid]", m.ClientMessageId);
         }
+    }
+
+    /// <summary>
+    /// The per-message results, or null when the body is not a list of them as Moodle's
+    /// external_multiple_structure describes: an object per message whose msgid is an integer
+    /// (PARAM_INT), whose clientmsgid and errormessage are strings when present.
+    /// </summary>
+    public static IReadOnlyList<MoodleMessageResult>? ReadResults(string body)
+    {
+        if (!MoodleAnswer.TryParse(body, out var root) || root.ValueKind != JsonValueKind.Array) return null;
+        var results = new List<MoodleMessageResult>();
+        foreach (var item in root.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object) return null;
+            if (!item.TryGetProperty("msgid", out var id) || id.ValueKind != JsonValueKind.Number || !id.TryGetInt64(out var msgId)) return null;
+            if (!OptionalString(item, "clientmsgid", out var clientMsgId) || !OptionalString(item, "errormessage", out var error)) return null;
+            results.Add(new MoodleMessageResult(msgId, clientMsgId, error));
+        }
+
+        return results;
+    }
+
+    /// <summary>False when the property is there with another type than a string (or null).</summary>
+    private static bool OptionalString(JsonElement item, string name, out string? value)
+    {
+        value = null;
+        if (!item.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return true;
+        if (v.ValueKind != JsonValueKind.String) return false;
+        value = v.GetString();
+        return true;
     }
 }

@@ -1,6 +1,5 @@
-using Mofa.Sync.Consumers.Notifications.Moodle;
 
-namespace Mofa.Sync.Consumers.Sites;
+namespace Mofa.Sync.Moodle;
 
 /// <summary>
 /// A configured Moodle site, resolved: its canonical wwwroot, its own token and its own call

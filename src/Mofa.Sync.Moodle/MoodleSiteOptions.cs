@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Consumers.Sites;
+namespace Mofa.Sync.Moodle;
 
 /// <summary>
 /// One entry of Moodle:Sites (environment: MOFASYNC__MOODLE__SITES__0__URL, …__TOKEN, …): a Moodle

@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Consumers.Telemetry;
+namespace Mofa.Sync.Moodle;
 
 /// <summary>
 /// What the work itself last said about one part of the service (the store's writes, a Moodle

@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Consumers.Notifications.Moodle;
+namespace Mofa.Sync.Moodle.Functions;
 
 /// <summary>One entry of core_message_send_instant_messages' messages[] parameter.</summary>
 public sealed record MoodleMessage(long ToUserId, string Text, int TextFormat, string ClientMessageId);

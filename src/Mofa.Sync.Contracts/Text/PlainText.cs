@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Mofa.Sync.Consumers.Validation;
+namespace Mofa.Sync.Contracts.Text;
 
 /// <summary>
 /// What a name from Moodle may hold: any text but control characters (tab and line feed excepted)

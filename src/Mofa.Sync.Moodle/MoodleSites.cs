@@ -1,6 +1,6 @@
-using Mofa.Sync.Consumers.Notifications.Moodle;
+using Mofa.Sync.Contracts.Envelope;
 
-namespace Mofa.Sync.Consumers.Sites;
+namespace Mofa.Sync.Moodle;
 
 /// <summary>
 /// The Moodle sites the service serves (Moodle:Sites, or the one-site shorthand Moodle:BaseUrl and

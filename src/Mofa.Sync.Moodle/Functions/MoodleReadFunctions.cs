@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Consumers.Reconcile;
+namespace Mofa.Sync.Moodle.Functions;
 
 /// <summary>The read-only web service functions reconciling calls (the site's service must include them).</summary>
 public static class MoodleReadFunctions

@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Consumers.Notifications.Moodle;
+namespace Mofa.Sync.Moodle;
 
 /// <summary>Replaces a secret (raw or URL-encoded) in a text meant for a log, an error message or a header.</summary>
 public static class SecretRedaction

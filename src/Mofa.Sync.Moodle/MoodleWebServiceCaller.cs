@@ -1,10 +1,8 @@
 using System.Text;
-using Mofa.Sync.Consumers.Notifications.Moodle;
-using Mofa.Sync.Consumers.Validation;
-using Mofa.Sync.Consumers.Telemetry;
+using Mofa.Sync.Contracts.Text;
 using Polly.Timeout;
 
-namespace Mofa.Sync.Consumers.Sites;
+namespace Mofa.Sync.Moodle;
 
 /// <summary>
 /// Calls one web service function on one configured site: POST {wwwroot}/webservice/rest/server.php
@@ -17,7 +15,7 @@ namespace Mofa.Sync.Consumers.Sites;
 /// read); every text in them that came from the answer is quoted by <see cref="Quote"/>: the
 /// token masked, control characters escaped, cut short.
 /// </summary>
-public sealed class MoodleWebServiceCaller(IHttpClientFactory clients, MoodleSites sites, HealthSignals health)
+public sealed class MoodleWebServiceCaller(IHttpClientFactory clients, MoodleSites sites, SiteHealth health)
 {
     /// <summary>How much of a text from an answer (a reason phrase, Moodle's error message, a body) a reason quotes.</summary>
     public const int MaxQuotedLength = 300;
@@ -28,12 +26,12 @@ public sealed class MoodleWebServiceCaller(IHttpClientFactory clients, MoodleSit
         try
         {
             var answer = await CallSiteAsync(site, function, parameters, ct);
-            health.Site(site.Url).Succeeded();
+            health.Of(site.Url).Succeeded();
             return answer;
         }
         catch (Exception ex) when (ex is MoodleRejectedException or MoodleUnavailableException)
         {
-            health.Site(site.Url).Failed(ex.Message);
+            health.Of(site.Url).Failed(ex.Message);
             throw;
         }
     }

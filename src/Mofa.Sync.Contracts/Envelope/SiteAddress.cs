@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Consumers.Sites;
+namespace Mofa.Sync.Contracts.Envelope;
 
 /// <summary>
 /// The one name of a Moodle site: its wwwroot in canonical form. Scheme and host lower-cased, the

@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Consumers.Notifications.Moodle;
+namespace Mofa.Sync.Moodle;
 
 /// <summary>
 /// Moodle refused the call for a reason retrying cannot fix (invalid token, access denied): the

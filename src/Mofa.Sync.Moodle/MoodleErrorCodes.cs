@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Consumers.Notifications.Moodle;
+namespace Mofa.Sync.Moodle;
 
 /// <summary>
 /// Moodle answers errors with HTTP 200 and {"exception","errorcode","message"}. These error codes

@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Consumers.Sites;
+namespace Mofa.Sync.Moodle;
 
 /// <summary>
 /// The innermost handler of a site's HttpClient: reads the whole answer into memory (at most

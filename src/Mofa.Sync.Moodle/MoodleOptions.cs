@@ -1,7 +1,7 @@
-using Mofa.Sync.Consumers.Sites;
+using Mofa.Sync.Contracts.Envelope;
 
 
-namespace Mofa.Sync.Consumers.Notifications.Moodle;
+namespace Mofa.Sync.Moodle;
 
 /// <summary>
 /// Section Moodle (environment: MOFASYNC__MOODLE__…): the Moodle sites the service serves and how
