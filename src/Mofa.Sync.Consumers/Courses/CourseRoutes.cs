@@ -23,18 +23,3 @@ public static class CourseRoutes
             "A course was deleted: the mirror deletes it with its modules, its teacher roles and its quiz questions."),
     ];
 }
-
-public sealed class CourseChangedValidator : MoodleEventValidator<CourseChanged>
-{
-    public CourseChangedValidator()
-    {
-        Id(e => e.CourseId);
-        Text(e => e.FullName, 254);
-        Text(e => e.ShortName, 255);
-    }
-}
-
-public sealed class CourseDeletedValidator : MoodleEventValidator<CourseDeleted>
-{
-    public CourseDeletedValidator() => Id(e => e.CourseId);
-}

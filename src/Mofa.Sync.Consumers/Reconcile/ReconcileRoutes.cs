@@ -22,8 +22,3 @@ public static class ReconcileRoutes
             "Moodle changed a course's content without an event per module or role (a restore, an import, a duplication, a reset, a recycle-bin restore): the mirror reads the course back from the site's web services and makes its modules, teachers and names equal to them."),
     ];
 }
-
-public sealed class CourseContentChangedValidator : MoodleEventValidator<CourseContentChanged>
-{
-    public CourseContentChangedValidator() => Id(e => e.CourseId);
-}

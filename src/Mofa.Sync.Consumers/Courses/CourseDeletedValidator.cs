@@ -1,0 +1,12 @@
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
+using Mofa.Sync.Contracts.Courses;
+using Mofa.Sync.Contracts;
+
+namespace Mofa.Sync.Consumers.Courses;
+
+public sealed class CourseDeletedValidator : MoodleEventValidator<CourseDeleted>
+{
+    public CourseDeletedValidator() => Id(e => e.CourseId);
+}

@@ -1,0 +1,35 @@
+using FluentValidation;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
+using Mofa.Sync.Contracts.Quizzes;
+using Mofa.Sync.Contracts;
+
+namespace Mofa.Sync.Consumers.Questions;
+
+public sealed class QuizQuestionsChangedValidator : MoodleEventValidator<QuizQuestionsChanged>
+{
+    /// <summary>
+    /// So that the largest quiz the contract allows fits the default body limit (MessageLimits.DefaultMaxBodyBytes),
+    /// however its names are spelt: 5,000 × 255 characters, each up to 12 bytes as a \uXXXX pair.
+    /// </summary>
+    public const int MaxQuestions = 5_000;
+
+    public QuizQuestionsChangedValidator()
+    {
+        Id(e => e.CourseId);
+        Id(e => e.QuizId);
+        Id(e => e.QuizCmId);
+        RuleFor(e => e.Questions)
+            .Must(q => q.Count <= MaxQuestions).WithMessage($"questions must hold at most {MaxQuestions} questions")
+            .Must(q => q.All(x => x is not null)).WithMessage("questions must not hold null entries")
+            .Must(q => q.Where(x => x is not null).Select(x => x.QuestionId).Distinct().Count() == q.Count(x => x is not null))
+            .WithMessage("questions must not list the same questionId twice");
+        RuleForEach(e => e.Questions).Where(q => q is not null).ChildRules(q =>
+        {
+            q.RuleFor(x => x.QuestionId).GreaterThan(0).WithMessage("{PropertyName} must be a positive Moodle id (got {PropertyValue})");
+            q.RuleFor(x => x.Name!).NotEmpty().WithMessage("{PropertyName} must not be empty").MaximumCharacters(255);
+            q.RuleFor(x => x.Name).MustBePlainText();
+        });
+    }
+}

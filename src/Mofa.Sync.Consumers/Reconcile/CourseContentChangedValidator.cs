@@ -1,0 +1,12 @@
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
+using Mofa.Sync.Contracts;
+using Mofa.Sync.Contracts.Courses;
+
+namespace Mofa.Sync.Consumers.Reconcile;
+
+public sealed class CourseContentChangedValidator : MoodleEventValidator<CourseContentChanged>
+{
+    public CourseContentChangedValidator() => Id(e => e.CourseId);
+}

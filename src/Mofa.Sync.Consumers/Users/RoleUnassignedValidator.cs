@@ -1,0 +1,18 @@
+using FluentValidation;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
+using Mofa.Sync.Contracts.Users;
+using Mofa.Sync.Contracts;
+
+namespace Mofa.Sync.Consumers.Users;
+
+public sealed class RoleUnassignedValidator : MoodleEventValidator<RoleUnassigned>
+{
+    public RoleUnassignedValidator()
+    {
+        Id(e => e.CourseId);
+        Id(e => e.UserId);
+        Text(e => e.RoleShortName, 100);
+    }
+}

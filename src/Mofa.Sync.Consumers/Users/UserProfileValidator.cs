@@ -1,0 +1,24 @@
+using FluentValidation;
+using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Validation;
+using Mofa.Sync.Contracts.Text;
+using Mofa.Sync.Contracts.Users;
+using Mofa.Sync.Contracts;
+
+namespace Mofa.Sync.Consumers.Users;
+
+public sealed class UserProfileValidator : AbstractValidator<UserProfile>
+{
+    public UserProfileValidator()
+    {
+        // The same rules as user_updated's fields.
+        RuleFor(u => u.Username!).NotEmpty().WithMessage("{PropertyName} must not be empty").MaximumCharacters(100);
+        RuleFor(u => u.Email!).MaximumCharacters(100);
+        RuleFor(u => u.FirstName!).MaximumCharacters(100);
+        RuleFor(u => u.LastName!).MaximumCharacters(100);
+        RuleFor(u => u.Username).MustBePlainText();
+        RuleFor(u => u.Email).MustBePlainText();
+        RuleFor(u => u.FirstName).MustBePlainText();
+        RuleFor(u => u.LastName).MustBePlainText();
+    }
+}
