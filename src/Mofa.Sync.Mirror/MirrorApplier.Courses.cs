@@ -5,17 +5,12 @@ using Mofa.Sync.Mirror.Documents;
 
 namespace Mofa.Sync.Mirror;
 
-/// <summary>The course agent's apply rules (and the reconcile agent's event, which is not applied from the event).</summary>
+/// <summary>The course agent's apply rules.</summary>
 public sealed partial class MirrorApplier
 {
     public Task<ApplyResult> ApplyAsync(CourseChanged e, CancellationToken ct) => Write((w, c) => CourseChangedAsync(w, e, c), ct);
 
     public Task<ApplyResult> ApplyAsync(CourseDeleted e, CancellationToken ct) => Write((w, c) => CourseDeletedAsync(w, e, c), ct);
-
-    /// <summary>Not applied from the event: the reconcile agent reads the course back from Moodle (Agents/Reconcile/).</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "An entry point like the others, called on the applier.")]
-    public Task<ApplyResult> ApplyAsync(CourseContentChanged e, CancellationToken ct) =>
-        Task.FromResult(ApplyResult.Ignored("the course is read back from Moodle by the reconcile agent"));
 
     private static async Task<ApplyResult> CourseChangedAsync(IMirrorWriter w, CourseChanged e, CancellationToken ct)
     {

@@ -4,10 +4,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
+using Mofa.Sync.Consumers.Subscriptions;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Bench;
 
@@ -222,7 +223,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     private static async Task WaitForEmptyAgentQueuesAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, ct);
-        var queues = Enum.GetValues<SyncAgent>().Select(a => BridgeRoutes.QueueName(rabbit.QueuePrefix, a)).ToList();
+        var queues = Enum.GetValues<SyncAgent>().Select(a => QueueNames.Agent(rabbit.QueuePrefix, a)).ToList();
         var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
         while (true)
         {
@@ -283,7 +284,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
         long total = 0;
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
-            total += (await inspector.InspectAsync(BridgeRoutes.QueueName(rabbit.QueuePrefix, agent) + "_error", ct)).Messages;
+            total += (await inspector.InspectAsync(QueueNames.Agent(rabbit.QueuePrefix, agent) + "_error", ct)).Messages;
         }
 
         return total;

@@ -1,5 +1,5 @@
 using MassTransit;
-using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Bench;
 

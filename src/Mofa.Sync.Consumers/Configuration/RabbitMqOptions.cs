@@ -1,4 +1,4 @@
-using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Consumers.Configuration;
 

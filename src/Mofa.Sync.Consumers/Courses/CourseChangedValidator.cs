@@ -1,4 +1,3 @@
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Courses;

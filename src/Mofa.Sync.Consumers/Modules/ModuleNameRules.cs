@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using FluentValidation;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Modules;

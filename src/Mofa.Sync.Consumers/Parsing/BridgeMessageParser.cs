@@ -1,10 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Subscriptions;
 using Mofa.Sync.Moodle;
 using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
@@ -20,7 +19,7 @@ namespace Mofa.Sync.Consumers.Parsing;
 /// is keyed by it and, with Moodle sites configured, must be one of them.
 /// Anything else throws <see cref="InvalidBridgeMessageException"/> with a reason in plain words.
 /// </summary>
-public static partial class BridgeMessageParser
+public sealed partial class BridgeMessageParser(BridgeSubscriptions subscriptions)
 {
     /// <summary>
     /// How deep objects and arrays may nest. The contract needs 3 levels; the rest is room for
@@ -34,7 +33,7 @@ public static partial class BridgeMessageParser
     /// <param name="routingKey">The key the message was published with; null when it came straight to the queue without one.</param>
     /// <param name="rules">The settings the rules depend on; null for the defaults.</param>
     /// <param name="sites">The configured Moodle sites; null or none configured: any site is accepted.</param>
-    public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body, BridgeRules? rules = null, MoodleSites? sites = null)
+    public ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body, ContractSettings? rules = null, MoodleSites? sites = null)
     {
         // A UTF-8 byte order mark (some PHP editors and encoders write one) is no part of the JSON.
         if (body.Span.StartsWith(Utf8Bom)) body = body[Utf8Bom.Length..];
@@ -51,15 +50,15 @@ public static partial class BridgeMessageParser
     {
         var site = SiteAddress.Canonicalize(e.Site, out var why) ?? throw Invalid($"{parsed.Kind}: site {why}");
         if (sites?.Refuse(site) is { } refused) throw Invalid($"{parsed.Kind}: {refused}");
-        return site == e.Site ? parsed : ParsedBridgeMessage.Handled(parsed.Kind, e with { Site = site });
+        return site == e.Site ? parsed : parsed with { Event = e with { Site = site } };
     }
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>The message as the strict path would read it when it is valid and its routing key names a route; otherwise null.</summary>
-    private static ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body, BridgeRules? rules)
+    private ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body, ContractSettings? rules)
     {
-        var route = BridgeRoutes.Find(routingKey);
+        var route = subscriptions.Find(routingKey);
         if (route is null) return null;
 
         MoodleEvent? e;
@@ -73,16 +72,16 @@ public static partial class BridgeMessageParser
         }
 
         if (e is null || e.SchemaVersion != BridgeExchange.SchemaVersion) return null;
-        if (BridgeRoutingKeys.FromEventName(e.EventName) != route.RoutingKey) return null;
-        return BridgeValidators.Check(e, rules) is null ? ParsedBridgeMessage.Handled(route.RoutingKey, e) : null;
+        if (BridgeRoutingKeys.FromEventName(e.EventName) != routingKey) return null;
+        return route.Validate(e, rules ?? ContractSettings.Default).IsValid ? ParsedBridgeMessage.Handled(route, routingKey!, e) : null;
     }
 
-    private static ParsedBridgeMessage ParseStrictly(string? routingKey, ReadOnlyMemory<byte> body, BridgeRules? rules)
+    private ParsedBridgeMessage ParseStrictly(string? routingKey, ReadOnlyMemory<byte> body, ContractSettings? rules)
     {
         // Without its routing key a message has no kind: its eventName is what is to be checked, never the judge.
         if (routingKey is null)
         {
-            throw Invalid($"the message has no routing key: it came straight to the queue without the {Consuming.OriginalRoutingKey.Header} header "
+            throw Invalid($"the message has no routing key: it came straight to the queue without the {OriginalRoutingKey.Header} header "
                 + "that mofa-sync dlq replay adds; publish it to the bridge exchange with its routing key");
         }
 
@@ -107,13 +106,13 @@ public static partial class BridgeMessageParser
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw Invalid($"the body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}; expected one JSON object");
 
-            var route = BridgeRoutes.Find(routingKey);
+            var route = subscriptions.Find(routingKey);
             if (route is null) return ParsedBridgeMessage.Ignored(routingKey, "the sync does not handle this event kind");
 
             // An eventName not of Moodle's form is worded by the validator; one of another kind is refused here, before the fields.
             var eventName = root.TryGetProperty("eventName", out var en) && en.ValueKind == JsonValueKind.String ? en.GetString() : null;
             var fromEventName = BridgeRoutingKeys.FromEventName(eventName);
-            if (fromEventName is not null && fromEventName != route.RoutingKey)
+            if (fromEventName is not null && fromEventName != routingKey)
             {
                 throw Invalid($"eventName '{Quote(eventName)}' does not match routing key '{Quote(routingKey)}': it is the event of routing key '{fromEventName}'");
             }
@@ -133,12 +132,12 @@ public static partial class BridgeMessageParser
             }
             catch (JsonException ex)
             {
-                throw Invalid($"{route.RoutingKey}: {Explain(ex, root)}");
+                throw Invalid($"{routingKey}: {Explain(ex, root)}");
             }
 
-            var broken = BridgeValidators.Check(e, rules);
-            if (broken is not null) throw Invalid($"{route.RoutingKey}: {broken}");
-            return ParsedBridgeMessage.Handled(route.RoutingKey, e);
+            var broken = BridgeValidators.Reasons(route.Validate(e, rules ?? ContractSettings.Default));
+            if (broken is not null) throw Invalid($"{routingKey}: {broken}");
+            return ParsedBridgeMessage.Handled(route, routingKey, e);
         }
     }
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 using Mofa.Sync.Mirror.Snapshots;
 using Mofa.Sync.Moodle;
 using Mofa.Sync.Moodle.Functions;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts.Envelope;
+using Mofa.Sync.Mirror;
 
 namespace Mofa.Sync.Consumers.Reconcile;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Consumers.Schema;
 
@@ -37,7 +37,7 @@ public static class AsyncApiBridgeChannels
 
     /// <summary>Every routing key of the registry, in its order.</summary>
     internal static IReadOnlyList<Channel> Channels() =>
-        BridgeRoutes.Declared.SelectMany(d => d.RoutingKeys.Select(k => new Channel(k, d.Contract, d.Purpose))).ToList();
+        BridgeAgents.Subscriptions.All.SelectMany(d => d.RoutingKeys.Select(k => new Channel(k, d.Contract, d.Purpose))).ToList();
 
     /// <summary><paramref name="document"/> (the text of docs/asyncapi.yaml) with its generated blocks rewritten from the registry.</summary>
     /// <exception cref="FormatException">A block's marker lines are missing, repeated or out of order.</exception>

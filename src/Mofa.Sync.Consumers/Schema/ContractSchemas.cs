@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization.Metadata;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
@@ -11,6 +10,7 @@ using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Consumers.Schema;
 
@@ -33,7 +33,7 @@ public static class ContractSchemas
 
     /// <summary>Every routing key of the bridge contract and the record its body is read into: the registry's (Routing/BridgeRoutes).</summary>
     public static readonly IReadOnlyList<(string RoutingKey, Type Contract)> Routes =
-        BridgeRoutes.All.Select(r => (r.RoutingKey, r.Contract)).ToList();
+        BridgeAgents.Subscriptions.Routes.Select(r => (r.RoutingKey, r.Contract)).ToList();
 
     /// <summary>Descriptions of the envelope and the common fields, by JSON name.</summary>
     private static readonly Dictionary<string, string> FieldDescriptions = new(StringComparer.Ordinal)
@@ -199,7 +199,7 @@ public static class ContractSchemas
             ["$schema"] = Draft,
             ["$id"] = IdBase + FileName(contract),
             ["title"] = contract.Name,
-            ["description"] = $"{BridgeRoutes.Of(contract).Purpose} Routing key{(keys.Count == 1 ? string.Empty : "s")} on exchange {BridgeExchange.Name}: {string.Join(", ", keys)}.",
+            ["description"] = $"{BridgeAgents.Subscriptions.Of(contract).Purpose} Routing key{(keys.Count == 1 ? string.Empty : "s")} on exchange {BridgeExchange.Name}: {string.Join(", ", keys)}.",
         };
         foreach (var (name, value) in exported.ToList())
         {

@@ -1,5 +1,4 @@
 using FluentValidation;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Users;

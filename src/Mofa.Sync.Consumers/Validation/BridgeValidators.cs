@@ -1,18 +1,17 @@
 using System.Text.Json;
 using FluentValidation;
-using Mofa.Sync.Consumers.Routing;
+using FluentValidation.Results;
 using Mofa.Sync.Contracts.Envelope;
 
 namespace Mofa.Sync.Consumers.Validation;
 
 /// <summary>
-/// Checks an event with its contract's validator (declared with its route, Routing/BridgeRoutes);
-/// failures are phrased with the JSON field names.
+/// A validator's failures phrased with the JSON field names.
 /// </summary>
 public static class BridgeValidators
 {
     /// <summary>Name fields as the JSON body does (courseId, user.email), not as C# does ("Course Id").</summary>
-    internal static bool UseJsonFieldNames()
+    public static bool UseJsonFieldNames()
     {
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
@@ -20,9 +19,8 @@ public static class BridgeValidators
     }
 
     /// <summary>Null when valid, else every broken rule in plain words, joined by "; ".</summary>
-    public static string? Check(MoodleEvent e, BridgeRules? rules = null)
+    public static string? Reasons(ValidationResult result)
     {
-        var result = BridgeRoutes.Of(e.GetType()).Validate(e, rules ?? BridgeRules.Default);
         if (result.IsValid) return null;
         return string.Join("; ", result.Errors.Select(f => Describe(f.PropertyName, f.ErrorMessage)));
     }

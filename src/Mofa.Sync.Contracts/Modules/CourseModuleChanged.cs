@@ -1,8 +1,10 @@
+using System.ComponentModel;
 using Mofa.Sync.Contracts.Envelope;
 
 namespace Mofa.Sync.Contracts.Modules;
 
 /// <summary>core.course_module_created and core.course_module_updated: upsert the module.</summary>
+[Description("A course module (activity or resource) was created or updated: the mirror upserts it. moduleName is Moodle's modname; assign, quiz and choice are kinds of their own, any other modname is kept as a resource of that type. A module listed in Sync:ExcludedModules (default qbank: not course content) or of course 1 (the front page) is acknowledged and ignored.")]
 public sealed record CourseModuleChanged : MoodleEvent
 {
     public required long CourseId { get; init; }

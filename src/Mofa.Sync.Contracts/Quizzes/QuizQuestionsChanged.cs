@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Mofa.Sync.Contracts.Envelope;
 
 namespace Mofa.Sync.Contracts.Quizzes;
@@ -6,6 +7,7 @@ namespace Mofa.Sync.Contracts.Quizzes;
 /// mod_quiz.quiz_questions_changed: not a Moodle event; the bridge sends it after anything that
 /// changes a quiz's structure, with the quiz's whole current question list.
 /// </summary>
+[Description("Not a Moodle event: sent by the bridge after anything that changes a quiz's structure, with the quiz's whole current question list; the mirror reconciles to it.")]
 public sealed record QuizQuestionsChanged : MoodleEvent
 {
     public required long CourseId { get; init; }

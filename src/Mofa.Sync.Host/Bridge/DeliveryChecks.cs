@@ -1,12 +1,12 @@
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Consuming;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Moodle;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Settings;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Host.Bridge;
 
@@ -16,18 +16,18 @@ namespace Mofa.Sync.Host.Bridge;
 /// Moodle sites, and what of a site is course content (Sync:ExcludedModules, the front page).
 /// `mofa-sync validate` checks each line with the same.
 /// </summary>
-public sealed record DeliveryChecks(MessageLimits Limits, BridgeRules Rules, MoodleSites Sites)
+public sealed record DeliveryChecks(MessageLimits Limits, ContractSettings Rules, MoodleSites Sites)
 {
-    public CourseContentScope Scope { get; init; } = CourseContentScope.From(new SyncOptions());
+    public CourseContentScope Scope { get; init; } = new SyncOptions().ContentScope();
 
     /// <summary>The defaults: no site configured, default limits and time bound.</summary>
     public static DeliveryChecks Default { get; } = new(
-        new MessageLimits(MessageLimits.DefaultMaxBodyBytes, MessageLimits.DefaultMaxHeaderBytes), BridgeRules.Default, MoodleSites.None);
+        new MessageLimits(MessageLimits.DefaultMaxBodyBytes, MessageLimits.DefaultMaxHeaderBytes), ContractSettings.Default, MoodleSites.None);
 
     public static DeliveryChecks From(MofaSyncSettings settings) => new(
         new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes),
-        new BridgeRules(settings.Sync.MaxClockSkew),
-        new MoodleSites(settings.Moodle)) { Scope = CourseContentScope.From(settings.Sync) };
+        new ContractSettings(settings.Sync.MaxClockSkew),
+        new MoodleSites(settings.Moodle)) { Scope = settings.Sync.ContentScope() };
 
     /// <summary>Null when the agent would read the body; else why not. A line goes as `publish` sends it: application/json, no headers.</summary>
     public string? RefuseBeforeReading(int bodyBytes) => Limits.Check(bodyBytes, null, BridgeExchange.ContentType, null);

@@ -1,10 +1,10 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Telemetry;
 using RabbitMQ.Client;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Host.Broker;
 

@@ -1,7 +1,8 @@
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Routing;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+using Mofa.Sync.Consumers.Subscriptions;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Host.Broker;
 
@@ -41,7 +42,7 @@ public sealed class QueueInspector : IAsyncDisposable
         long total = 0;
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
-            total += (await InspectAsync(BridgeRoutes.QueueName(prefix, agent), ct)).Messages;
+            total += (await InspectAsync(QueueNames.Agent(prefix, agent), ct)).Messages;
         }
 
         return total;

@@ -1,7 +1,7 @@
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Consuming;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+using Mofa.Sync.Consumers.Parsing;
 
 namespace Mofa.Sync.Host.Broker;
 

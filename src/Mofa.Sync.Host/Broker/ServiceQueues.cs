@@ -1,7 +1,8 @@
 using MassTransit;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Subscriptions;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Host.Broker;
 
@@ -20,7 +21,7 @@ public static class ServiceQueues
 
     /// <summary>The queues messages are consumed from: one per agent, and the notification queue.</summary>
     public static IReadOnlyList<string> WorkQueues(string prefix) =>
-        Enum.GetValues<SyncAgent>().Select(agent => BridgeRoutes.QueueName(prefix, agent))
+        Enum.GetValues<SyncAgent>().Select(agent => QueueNames.Agent(prefix, agent))
             .Append(NotificationTopology.QueueName(prefix))
             .ToList();
 

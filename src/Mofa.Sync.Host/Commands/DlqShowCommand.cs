@@ -6,6 +6,7 @@ using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Dlq;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Mofa.Sync.Consumers.Parsing;
 
 namespace Mofa.Sync.Host.Commands;
 

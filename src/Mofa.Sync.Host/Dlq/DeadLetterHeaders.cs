@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Host.Dlq;
 

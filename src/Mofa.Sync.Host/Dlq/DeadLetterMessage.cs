@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Mofa.Sync.Consumers.Consuming;
 using RabbitMQ.Client;
+using Mofa.Sync.Consumers.Edge;
+using Mofa.Sync.Consumers.Parsing;
 
 namespace Mofa.Sync.Host.Dlq;
 
@@ -57,7 +58,7 @@ public sealed record DeadLetterMessage(
     /// the tool that did not record it: its delivery's routing key is then the queue's name).
     /// </summary>
     public string? OriginalRoutingKey =>
-        Consumers.Consuming.OriginalRoutingKey.Read(Properties.Headers)
+        Consumers.Parsing.OriginalRoutingKey.Read(Properties.Headers)
         ?? (RoutingKey.Length > 0 && RoutingKey != ReplayQueue ? RoutingKey : null);
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Subscriptions;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Host.Dlq;
 
@@ -16,7 +17,7 @@ public static class DeadLetterQueues
     /// <summary>Every dead-letter queue the service can have, whether it exists yet or not.</summary>
     public static IReadOnlyList<string> NamesFor(string prefix) =>
         Enum.GetValues<SyncAgent>()
-            .Select(agent => BridgeRoutes.QueueName(prefix, agent))
+            .Select(agent => QueueNames.Agent(prefix, agent))
             .Append(NotificationTopology.QueueName(prefix))
             .SelectMany(queue => new[] { queue + ErrorSuffix, queue + SkippedSuffix })
             .ToList();
@@ -45,7 +46,7 @@ public static class DeadLetterQueues
             typed,
             $"{prefix}.{typed}",
             Enum.TryParse<SyncAgent>(typed, ignoreCase: true, out var agent) && !int.TryParse(typed, out _)
-                ? BridgeRoutes.QueueName(prefix, agent) + ErrorSuffix
+                ? QueueNames.Agent(prefix, agent) + ErrorSuffix
                 : null,
             string.Equals(typed, "notifications", StringComparison.OrdinalIgnoreCase) ? NotificationTopology.ErrorQueueName(prefix) : null,
         };

@@ -1,7 +1,8 @@
 using System.Text;
-using Mofa.Sync.Consumers.Consuming;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+using Mofa.Sync.Consumers.Edge;
+using Mofa.Sync.Consumers.Parsing;
 
 namespace Mofa.Sync.Host.Dlq;
 

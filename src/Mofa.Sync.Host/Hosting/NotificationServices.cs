@@ -2,7 +2,6 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
@@ -12,6 +11,7 @@ using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Moodle.Functions;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Host.Hosting;
 

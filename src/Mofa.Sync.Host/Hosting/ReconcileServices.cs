@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Snapshots;
 using Mofa.Sync.Consumers.Reconcile;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Moodle;
@@ -23,7 +22,7 @@ public static class ReconcileServices
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SitePacer>();
         services.TryAddSingleton<ReconcileMetrics>();
-        services.TryAddSingleton(CourseContentScope.From(settings.Sync));
+        services.TryAddSingleton(settings.Sync.ContentScope());
         services.TryAddSingleton<MoodleCourseReader>();
         services.TryAddSingleton(sp => new CourseSnapshotRule(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet()));
         services.TryAddSingleton<CourseReconciler>();

@@ -4,20 +4,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Reconcile;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Health;
 using Mofa.Sync.Host.Settings;
+using Mofa.Sync.Consumers.Edge;
+using Mofa.Sync.Consumers.Subscriptions;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Host.Hosting;
 
 /// <summary>
 /// Composes the service: the mirror store, the apply rules, and the bus with one receive endpoint
-/// per sync agent, each bound to the bridge's topic exchange by the routing keys of BridgeRoutes.
+/// per sync agent, each bound to the bridge's topic exchange by the routing keys of BridgeAgents.Subscriptions.
 /// </summary>
 public static class SyncHostBuilder
 {
@@ -75,11 +76,9 @@ public static class SyncHostBuilder
         services.AddSingleton(settings.Store);
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Sync));
         services.AddSingleton<SyncMetrics>();
-        services.AddSingleton<LargeBodyReclaimer>();
         services.AddSingleton(new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes));
-        services.AddSingleton<BridgeMessageReader>();
-        services.AddSingleton(CourseContentScope.From(settings.Sync));
-        services.AddSingleton<BridgeEventHandler>();
+        services.AddSingleton(settings.Sync.ContentScope());
+        services.AddBridgeAgents();
         services.AddSingleton<ActivityMonitor>();
         services.AddHostedService<LifetimeLog>();
         // The mirror store and the notification store, of the configured kind (the SQLite ones share the file's writer).
@@ -102,7 +101,7 @@ public static class SyncHostBuilder
         AddBus(services, settings,
             x =>
             {
-                AgentConsumers.Add(x);
+                BridgeAgents.AddConsumer(x);
                 NotificationServices.AddNotificationConsumers(x);
             },
             (context, cfg) =>
@@ -111,7 +110,7 @@ public static class SyncHostBuilder
                 ConfigureAgents(cfg, settings.RabbitMq, (agent, e) =>
                 {
                     e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(settings.RabbitMq));
-                    AgentConsumers.Configure(agent, e, context);
+                    BridgeAgents.ConfigureConsumer(e, context);
                 });
                 NotificationServices.ConfigureNotificationEndpoint(cfg, context, settings.RabbitMq);
             });
@@ -146,7 +145,7 @@ public static class SyncHostBuilder
     {
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
-            var queue = BridgeRoutes.QueueName(rabbit.QueuePrefix, agent);
+            var queue = QueueNames.Agent(rabbit.QueuePrefix, agent);
             cfg.ReceiveEndpoint(queue, e =>
             {
                 ServiceQueues.Configure(e, rabbit, queue);
@@ -157,7 +156,7 @@ public static class SyncHostBuilder
                 BridgeBodySerializerFactory.UseAsOnlyDeserializer(e);
                 e.PrefetchCount = rabbit.PrefetchCount;
                 e.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
-                foreach (var routingKey in BridgeRoutes.RoutingKeysOf(agent))
+                foreach (var routingKey in BridgeAgents.Subscriptions.RoutingKeysOf(agent))
                 {
                     e.Bind(rabbit.Exchange, b =>
                     {

@@ -1,6 +1,6 @@
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Store.MongoDb;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Host.Settings;
 
@@ -80,7 +80,7 @@ public static class SettingsValidator
             "Sync:RetryMinInterval", "must be positive and not above Sync:RetryMaxInterval");
         Range(s.Sync.RetryMaxInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1), "Sync:RetryMaxInterval");
         Check(s.Sync.TeacherRoles.All(r => !string.IsNullOrWhiteSpace(r)), "Sync:TeacherRoles", "must not hold empty role names");
-        var excludedModules = Consumers.Routing.CourseContentScope.Problem(s.Sync);
+        var excludedModules = s.Sync.ExcludedModulesProblem();
         Check(excludedModules is null, "Sync:ExcludedModules", excludedModules ?? "");
         Check(s.Sync.MaxClockSkew >= TimeSpan.Zero && s.Sync.MaxClockSkew <= SyncOptions.MaxClockSkewLimit, "Sync:MaxClockSkew",
             $"must be between 00:00:00 and {SyncOptions.MaxClockSkewLimit:c} (got {s.Sync.MaxClockSkew:c})");

@@ -2,6 +2,7 @@ using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Bench;
 using Xunit;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Bench;
 
@@ -26,7 +27,7 @@ public sealed class TermStartMixTests
 
         foreach (var m in messages)
         {
-            var parsed = BridgeMessageParser.Parse(m.RoutingKey, m.Body);
+            var parsed = BridgeAgents.Parser.Parse(m.RoutingKey, m.Body);
             Assert.NotNull(parsed.Event);
         }
 

@@ -1,11 +1,12 @@
 using System.Text.Json;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Dlq;
 using Mofa.Sync.Tests.Faults;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Cluster;
 
@@ -28,7 +29,7 @@ public sealed class DeliveryLimitTests(LocalCluster cluster)
         await using var env = LocalCluster.NewEnvironment();
         env.Rabbit.DeliveryLimit = limit;
         await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
-        var queue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
+        var queue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course);
         await DlqTestKit.PublishAsync(env, [(BridgeBody.Of(DlqTestKit.Course(7, "Killer course", "evt-killer", 1_700_000_000, 1)).RoutingKey,
             BridgeBody.Of(DlqTestKit.Course(7, "Killer course", "evt-killer", 1_700_000_000, 1)).Body, "evt-killer")]);
 

@@ -1,12 +1,13 @@
 using System.Text;
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Dlq;
 using Mofa.Sync.Tests.Faults;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Cluster;
 
@@ -28,7 +29,7 @@ public sealed class QueueTypeMigrationTests(LocalCluster cluster)
         // The earlier version's queues (classic), a backlog in them and a dead letter in an _error queue.
         await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
         await env.PublishAsync(history.Select(BridgeBody.Of));
-        var courseError = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course) + "_error";
+        var courseError = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course) + "_error";
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
         {

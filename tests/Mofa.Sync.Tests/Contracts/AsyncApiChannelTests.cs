@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Schema;
 using Xunit;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Contracts;
 
@@ -18,7 +18,7 @@ public sealed partial class AsyncApiChannelTests
     public void Every_routed_key_has_its_channel_and_every_bridge_channel_is_routed()
     {
         var declared = Channel().Matches(Section(Document(), "channels", "components")).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
-        var routed = BridgeRoutes.All.Select(r => r.RoutingKey).ToHashSet(StringComparer.Ordinal);
+        var routed = BridgeAgents.Subscriptions.Routes.Select(r => r.RoutingKey).ToHashSet(StringComparer.Ordinal);
 
         Assert.Empty(routed.Except(declared));
         // The outbound channel (NotificationRequested) is the service's own, not a routing key.
@@ -36,8 +36,8 @@ public sealed partial class AsyncApiChannelTests
 
         var messageRefs = MessageReference().Matches(text).Select(m => m.Groups[1].Value).ToList();
         var schemaRefs = SchemaReference().Matches(text).Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(BridgeRoutes.All.Count + 1, messageRefs.Count);
-        Assert.Equal(BridgeRoutes.All.Count + 1, schemaRefs.Count);
+        Assert.Equal(BridgeAgents.Subscriptions.Routes.Count + 1, messageRefs.Count);
+        Assert.Equal(BridgeAgents.Subscriptions.Routes.Count + 1, schemaRefs.Count);
         var unknownMessages = messageRefs.Where(r => !named.Contains(r)).ToList();
         Assert.True(unknownMessages.Count == 0, $"references to messages components does not hold: {string.Join(", ", unknownMessages)}");
         var missingSchemas = schemaRefs.Where(f => !File.Exists(RepoPaths.Of($"{ContractSchemas.Directory}/{f}"))).ToList();
@@ -69,7 +69,7 @@ public sealed partial class AsyncApiChannelTests
         Assert.StartsWith("head: kept\nchannels:\n  # begin generated: bridge channels\n  core.course_created:\n", updated, StringComparison.Ordinal);
         Assert.Contains("  # end generated: bridge channels\n  hand.written: kept\ncomponents:\n  messages:\n    # begin generated: bridge messages\n    courseCreated:\n", updated, StringComparison.Ordinal);
         Assert.EndsWith("    # end generated: bridge messages\n    handWritten: kept\n", updated, StringComparison.Ordinal);
-        foreach (var route in BridgeRoutes.All)
+        foreach (var route in BridgeAgents.Subscriptions.Routes)
         {
             Assert.Contains($"\n  {route.RoutingKey}:\n", updated, StringComparison.Ordinal);
             Assert.Contains($"      messageType: {route.RoutingKey}\n", updated, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed partial class AsyncApiChannelTests
     public void A_channel_carries_its_routes_purpose_and_its_contracts_schema()
     {
         var updated = AsyncApiBridgeChannels.Update(Document());
-        var route = BridgeRoutes.Declared.Single(d => d.RoutingKeys.Contains("core.course_module_deleted"));
+        var route = BridgeAgents.Subscriptions.All.Single(d => d.RoutingKeys.Contains("core.course_module_deleted"));
         var channel = updated[updated.IndexOf("\n  core.course_module_deleted:\n", StringComparison.Ordinal)..];
         channel = channel[..channel.IndexOf("\n  core.", 2, StringComparison.Ordinal)];
         var message = updated[updated.IndexOf("\n    courseModuleDeleted:\n", StringComparison.Ordinal)..];

@@ -6,6 +6,7 @@ using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Schema;
 using Xunit;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Contracts;
 
@@ -90,7 +91,7 @@ public sealed partial class ContractExamplesTests
 
             try
             {
-                var parsed = BridgeMessageParser.Parse(example.RoutingKey, Encoding.UTF8.GetBytes(example.Json));
+                var parsed = BridgeAgents.Parser.Parse(example.RoutingKey, Encoding.UTF8.GetBytes(example.Json));
                 Assert.True(parsed.Event is not null, $"{where}: ignored ({parsed.IgnoredBecause})");
             }
             catch (InvalidBridgeMessageException ex)

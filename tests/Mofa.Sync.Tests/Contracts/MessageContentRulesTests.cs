@@ -9,6 +9,7 @@ using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Contracts;
 
@@ -33,8 +34,8 @@ public sealed class MessageContentRulesTests
         return Encoding.UTF8.GetBytes(body.ToJsonString());
     }
 
-    private static string Rejection(string? routingKey, byte[] body, BridgeRules? rules = null) =>
-        Assert.Throws<InvalidBridgeMessageException>(() => BridgeMessageParser.Parse(routingKey, body, rules)).Message;
+    private static string Rejection(string? routingKey, byte[] body, ContractSettings? rules = null) =>
+        Assert.Throws<InvalidBridgeMessageException>(() => BridgeAgents.Parser.Parse(routingKey, body, rules)).Message;
 
     [Fact]
     public void The_kind_follows_the_routing_key_and_an_eventName_of_another_kind_is_rejected()
@@ -44,7 +45,7 @@ public sealed class MessageContentRulesTests
         Assert.Contains("does not match routing key 'core.course_created'", reason, StringComparison.Ordinal);
 
         // The body of a course_deleted is a valid course_deleted on its own key: the key, not the body, decides.
-        Assert.Equal(CourseDeleted, BridgeMessageParser.Parse(CourseDeleted, deleting).Kind);
+        Assert.Equal(CourseDeleted, BridgeAgents.Parser.Parse(CourseDeleted, deleting).Kind);
     }
 
     [Theory]
@@ -101,7 +102,7 @@ public sealed class MessageContentRulesTests
     [Fact]
     public void Tab_line_feed_and_right_to_left_text_are_names_like_any_other()
     {
-        var parsed = BridgeMessageParser.Parse(CourseCreated, Course(b => b["fullName"] = "Week\t1\nעברית العربية \u200F"));
+        var parsed = BridgeAgents.Parser.Parse(CourseCreated, Course(b => b["fullName"] = "Week\t1\nעברית العربية \u200F"));
         Assert.NotNull(parsed.Event);
     }
 
@@ -118,7 +119,7 @@ public sealed class MessageContentRulesTests
     [Fact]
     public void A_link_with_an_at_sign_after_its_host_is_accepted()
     {
-        Assert.NotNull(BridgeMessageParser.Parse(CourseModuleCreated, Module(b => b["url"] = "https://moodle.example.edu/mod/url/view.php?id=100&to=a@b.example")).Event);
+        Assert.NotNull(BridgeAgents.Parser.Parse(CourseModuleCreated, Module(b => b["url"] = "https://moodle.example.edu/mod/url/view.php?id=100&to=a@b.example")).Event);
     }
 
     [Fact]
@@ -128,21 +129,21 @@ public sealed class MessageContentRulesTests
         var inTwoMinutes = Course(b => b["timeCreated"] = now + 120);
         var tomorrow = Course(b => b["timeCreated"] = now + 86_400);
 
-        Assert.NotNull(BridgeMessageParser.Parse(CourseCreated, inTwoMinutes).Event);
+        Assert.NotNull(BridgeAgents.Parser.Parse(CourseCreated, inTwoMinutes).Event);
         var reason = Rejection(CourseCreated, tomorrow);
         Assert.Contains("timeCreated must be unix seconds from 2000-01-01 to at most 00:05:00 ahead of this service's clock", reason, StringComparison.Ordinal);
         Assert.Contains("Sync:MaxClockSkew", reason, StringComparison.Ordinal);
         Assert.Contains("ahead", reason, StringComparison.Ordinal);
 
-        Assert.Contains("at most 00:00:00 ahead", Rejection(CourseCreated, inTwoMinutes, new BridgeRules(TimeSpan.Zero)), StringComparison.Ordinal);
-        Assert.NotNull(BridgeMessageParser.Parse(CourseCreated, tomorrow, new BridgeRules(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1))).Event);
+        Assert.Contains("at most 00:00:00 ahead", Rejection(CourseCreated, inTwoMinutes, new ContractSettings(TimeSpan.Zero)), StringComparison.Ordinal);
+        Assert.NotNull(BridgeAgents.Parser.Parse(CourseCreated, tomorrow, new ContractSettings(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1))).Event);
     }
 
     [Fact]
     public void A_sequence_beyond_two_to_the_53_is_rejected()
     {
         Assert.Contains("sequence must be at most 9007199254740991", Rejection(CourseCreated, Course(b => b["sequence"] = long.MaxValue)), StringComparison.Ordinal);
-        Assert.NotNull(BridgeMessageParser.Parse(CourseCreated, Course(b => b["sequence"] = 9_007_199_254_740_991)).Event);
+        Assert.NotNull(BridgeAgents.Parser.Parse(CourseCreated, Course(b => b["sequence"] = 9_007_199_254_740_991)).Event);
     }
 
     private static JsonNode Nested(int levels)
@@ -155,7 +156,7 @@ public sealed class MessageContentRulesTests
     [Fact]
     public void An_unknown_field_nested_deeper_than_16_levels_is_ignored_like_any_unknown_field()
     {
-        var parsed = BridgeMessageParser.Parse(CourseCreated, Course(b => b["bridgeDebug"] = Nested(40)));
+        var parsed = BridgeAgents.Parser.Parse(CourseCreated, Course(b => b["bridgeDebug"] = Nested(40)));
         Assert.Equal("Algebra", Assert.IsType<Mofa.Sync.Contracts.Courses.CourseChanged>(parsed.Event).FullName);
     }
 

@@ -2,13 +2,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.Extensions.Logging.Abstractions;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Tests.Store;
 using Xunit;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Contracts;
 
@@ -77,8 +77,8 @@ public sealed class MirrorExportSchemaTests
                 number++;
                 if (string.IsNullOrWhiteSpace(text)) continue;
                 var line = BridgeLine.FromJsonLine(text, null, number);
-                var parsed = BridgeMessageParser.Parse(line.RoutingKey, line.Body);
-                if (parsed.Event is not null) await applier.ApplyRoutedAsync(parsed.Event, CancellationToken.None);
+                var parsed = BridgeAgents.Parser.Parse(line.RoutingKey, line.Body);
+                if (parsed.Event is not null) await applier.ApplyAnyAsync(parsed.Event, CancellationToken.None);
             }
 
             return await MirrorExport.ReadAsync(store, includeTombstones, CancellationToken.None);

@@ -2,11 +2,11 @@ using System.Text;
 using System.Text.Json;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Contracts.Users;
 using Xunit;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Contracts;
 
@@ -33,7 +33,7 @@ public sealed class SampleFileTests
         Assert.True(routingKey is not null, $"{SamplePath}:{line}: eventName '{eventName}' has no routing key");
         try
         {
-            return BridgeMessageParser.Parse(routingKey, Encoding.UTF8.GetBytes(text));
+            return BridgeAgents.Parser.Parse(routingKey, Encoding.UTF8.GetBytes(text));
         }
         catch (InvalidBridgeMessageException ex)
         {
@@ -75,7 +75,7 @@ public sealed class SampleFileTests
         var parsed = Lines().Select(l => Parse(l.Line, l.Text)).ToList();
 
         Assert.Equal(
-            BridgeRoutes.All.Select(r => r.RoutingKey).Order(StringComparer.Ordinal),
+            BridgeAgents.Subscriptions.Routes.Select(r => r.RoutingKey).Order(StringComparer.Ordinal),
             parsed.Select(p => p.Kind).Distinct().Order(StringComparer.Ordinal));
 
         var kinds = parsed.Select(p => p.Event).OfType<CourseModuleChanged>().Select(m => m.ModuleName).ToHashSet();

@@ -1,6 +1,6 @@
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Schema;
 using Xunit;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Contracts;
 
@@ -107,7 +107,7 @@ public sealed class SchemaDriftTests
     public void SchemaRoutesAreTheServiceRoutes()
     {
         Assert.Equal(
-            BridgeRoutes.All.Select(r => (r.RoutingKey, r.Contract)),
+            BridgeAgents.Subscriptions.Routes.Select(r => (r.RoutingKey, r.Contract)),
             ContractSchemas.Routes);
     }
 }

@@ -2,12 +2,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Schema;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Validate;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Contracts;
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Consumers.Validation;
@@ -12,6 +11,7 @@ using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Store;
 using Xunit;
 using Keys = Mofa.Sync.Contracts.BridgeRoutingKeys;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Contracts;
 
@@ -26,7 +26,7 @@ public sealed class TextRulesTests
     // U+1F600: one code point, two UTF-16 units.
     private const string Emoji = "\U0001F600";
 
-    private static ParsedBridgeMessage Parse(string routingKey, string body) => BridgeMessageParser.Parse(routingKey, Encoding.UTF8.GetBytes(body));
+    private static ParsedBridgeMessage Parse(string routingKey, string body) => BridgeAgents.Parser.Parse(routingKey, Encoding.UTF8.GetBytes(body));
 
     private static string UserUpdatedBody(string username, string email, string first, string last) =>
         Bridge.Event(Keys.UserUpdated, new { userId = 7, username, email, firstName = first, lastName = last }).Body;
@@ -53,7 +53,7 @@ public sealed class TextRulesTests
             await using var store = new SqliteMirrorStore(new SqliteStoreOptions { Path = path }, NullLogger<SqliteMirrorStore>.Instance);
             await store.InitializeAsync(CancellationToken.None);
             var applier = new MirrorApplier(store, new HashSet<string> { "editingteacher" });
-            var result = await applier.ApplyRoutedAsync(Parse(Keys.RoleAssigned, RoleAssignedBody("ldap.user", "", "", "")).Event!, CancellationToken.None);
+            var result = await applier.ApplyAnyAsync(Parse(Keys.RoleAssigned, RoleAssignedBody("ldap.user", "", "", "")).Event!, CancellationToken.None);
             Assert.Equal(ApplyOutcome.Applied, result.Outcome);
 
             var user = Assert.Single((await MirrorExport.ReadAsync(store, includeTombstones: false, CancellationToken.None)).Users);

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Commands;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Dlq;
 

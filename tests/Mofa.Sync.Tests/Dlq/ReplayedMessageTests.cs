@@ -1,9 +1,9 @@
 using System.Text;
-using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
+using Mofa.Sync.Consumers.Parsing;
 
 namespace Mofa.Sync.Tests.Dlq;
 

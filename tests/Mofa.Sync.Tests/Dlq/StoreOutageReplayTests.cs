@@ -1,9 +1,9 @@
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Convergence;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Dlq;
 

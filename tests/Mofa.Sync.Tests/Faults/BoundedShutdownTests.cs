@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Faults;
 
@@ -52,6 +53,6 @@ public sealed class BoundedShutdownTests
 
         // The SIGTERM hit the message in flight: it was neither applied nor dead-lettered, and waits in its queue again.
         await FaultRun.WaitForBacklogAsync(env, 1, "the message should have been in flight, unacknowledged, at the SIGTERM, and be queued again after the exit");
-        Assert.Empty(await env.ErrorQueueAsync(Consumers.Routing.SyncAgent.Course));
+        Assert.Empty(await env.ErrorQueueAsync(Consumers.Subscriptions.SyncAgent.Course));
     }
 }

@@ -1,11 +1,11 @@
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Integration.Convergence;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Faults;
 

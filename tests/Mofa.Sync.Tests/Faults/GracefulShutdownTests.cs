@@ -2,6 +2,7 @@ using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Faults.Child;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Faults;
 
@@ -41,7 +42,7 @@ public sealed class GracefulShutdownTests
         }
 
         // Messages in flight finished (none faulted); the rest waited for the next instance.
-        foreach (var agent in Enum.GetValues<Consumers.Routing.SyncAgent>())
+        foreach (var agent in Enum.GetValues<Consumers.Subscriptions.SyncAgent>())
         {
             Assert.Empty(await env.ErrorQueueAsync(agent));
         }

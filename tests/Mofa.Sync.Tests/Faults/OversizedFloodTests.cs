@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
 using Xunit.Abstractions;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Faults;
 

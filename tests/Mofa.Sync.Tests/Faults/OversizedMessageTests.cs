@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Text;
-using Mofa.Sync.Consumers.Consuming;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
 using Xunit.Abstractions;
+using Mofa.Sync.Consumers.Edge;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Faults;
 

@@ -1,7 +1,7 @@
 using System.Net;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Faults;
 

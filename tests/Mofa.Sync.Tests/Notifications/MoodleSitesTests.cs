@@ -1,7 +1,6 @@
 using System.Globalization;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
@@ -10,6 +9,7 @@ using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Contracts.Users;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Notifications;
 

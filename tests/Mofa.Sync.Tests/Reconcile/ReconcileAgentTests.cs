@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Host.Dlq;
@@ -9,6 +8,7 @@ using Mofa.Sync.Tests.Notifications;
 using Mofa.Sync.Tests.Store;
 using Xunit;
 using Mofa.Sync.Contracts.Text;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Reconcile;
 

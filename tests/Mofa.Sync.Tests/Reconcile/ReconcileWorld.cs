@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Contracts.Envelope;
@@ -42,7 +41,7 @@ public sealed class ReconcileWorld : IAsyncDisposable
         await using var store = OpenStore();
         await store.InitializeAsync(CancellationToken.None);
         var applier = new MirrorApplier(store, TeacherRoles);
-        foreach (var e in events) await applier.ApplyRoutedAsync(e, CancellationToken.None);
+        foreach (var e in events) await applier.ApplyAnyAsync(e, CancellationToken.None);
     }
 
     public async Task<MirrorExport> ExportAsync(bool includeTombstones = false)

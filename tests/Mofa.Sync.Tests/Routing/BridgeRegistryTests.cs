@@ -1,15 +1,15 @@
 using System.Reflection;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Routing;
 
 /// <summary>
-/// The registry is complete: what a slice left half-registered (a contract record or a routing key
-/// no slice declares, a slice's Declare() not added to BridgeRoutes, an agent with no routes) fails here,
-/// before any message meets it.
+/// The subscription map is complete: a contract record or a routing key without its line in
+/// BridgeAgents.Subscriptions, or an agent with no routing key, fails here, before any message meets it.
 /// </summary>
 public sealed class BridgeRegistryTests
 {
@@ -26,20 +26,20 @@ public sealed class BridgeRegistryTests
         .ToList();
 
     [Fact]
-    public void Every_contract_record_is_declared_by_exactly_one_slice()
+    public void Every_contract_record_has_exactly_one_subscription()
     {
         Assert.NotEmpty(ContractRecords);
         foreach (var contract in ContractRecords)
         {
-            Assert.True(BridgeRoutes.Declared.Count(d => d.Contract == contract) == 1,
-                $"{contract.Name} is declared by {BridgeRoutes.Declared.Count(d => d.Contract == contract)} slices; add its BridgeRoute to its slice's Declare() and the slice to BridgeRoutes.Declared");
+            Assert.True(BridgeAgents.Subscriptions.All.Count(d => d.Contract == contract) == 1,
+                $"{contract.Name} has {BridgeAgents.Subscriptions.All.Count(d => d.Contract == contract)} subscriptions; add its line to BridgeAgents.Subscriptions (src/Mofa.Sync.Consumers/BridgeAgents.cs)");
         }
     }
 
     [Fact]
     public void Every_routing_key_constant_is_routed_and_no_key_twice()
     {
-        var routed = BridgeRoutes.All.Select(r => r.RoutingKey).ToList();
+        var routed = BridgeAgents.Subscriptions.Routes.Select(r => r.RoutingKey).ToList();
         Assert.Equal(routed.Distinct(StringComparer.Ordinal).Count(), routed.Count);
         Assert.All(RoutingKeyConstants, key => Assert.Contains(key, routed));
     }
@@ -49,13 +49,13 @@ public sealed class BridgeRegistryTests
     {
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
-            Assert.True(BridgeRoutes.RoutingKeysOf(agent).Any(), $"agent {agent} has a queue but no routing key is bound to it");
+            Assert.True(BridgeAgents.Subscriptions.RoutingKeysOf(agent).Any(), $"agent {agent} has a queue but no routing key is bound to it");
         }
     }
 
     [Fact]
     public void Every_declared_contract_says_what_it_asks_of_the_mirror()
     {
-        Assert.All(BridgeRoutes.Declared, declared => Assert.False(string.IsNullOrWhiteSpace(declared.Purpose), $"{declared.Contract.Name} has no purpose"));
+        Assert.All(BridgeAgents.Subscriptions.All, declared => Assert.False(string.IsNullOrWhiteSpace(declared.Purpose), $"{declared.Contract.Name} has no purpose"));
     }
 }

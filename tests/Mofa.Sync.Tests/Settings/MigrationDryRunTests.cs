@@ -1,9 +1,10 @@
 using System.Text;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Settings;
 
@@ -15,7 +16,7 @@ public sealed class MigrationDryRunTests
     {
         await using var env = new TestEnvironment();
         await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
-        var course = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
+        var course = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course);
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
         {

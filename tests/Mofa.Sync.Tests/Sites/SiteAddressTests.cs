@@ -5,6 +5,7 @@ using Mofa.Sync.Moodle.Functions;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts;
 using Xunit;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Sites;
 
@@ -59,14 +60,14 @@ public sealed class SiteAddressTests
     [Fact]
     public void The_parser_hands_on_the_canonical_site_and_rejects_what_is_not_a_wwwroot()
     {
-        var parsed = BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("HTTPS://Moodle.Example.EDU:443/"));
+        var parsed = BridgeAgents.Parser.Parse(BridgeRoutingKeys.CourseCreated, Course("HTTPS://Moodle.Example.EDU:443/"));
         Assert.Equal("https://moodle.example.edu", parsed.Event!.Site);
 
         // No sites configured (the demo): the fully qualified name with its trailing dot is the same site, not a second one (issue #23, L3).
-        Assert.Equal("https://moodle.example.edu", BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://moodle.example.edu.")).Event!.Site);
+        Assert.Equal("https://moodle.example.edu", BridgeAgents.Parser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://moodle.example.edu.")).Event!.Site);
 
         var invalid = Assert.Throws<InvalidBridgeMessageException>(() =>
-            BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://moodle.example.edu/index.php?x=1")));
+            BridgeAgents.Parser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://moodle.example.edu/index.php?x=1")));
         Assert.Contains("site must be the site's absolute http(s) address", invalid.Message, StringComparison.Ordinal);
         Assert.Contains("it has a query", invalid.Message, StringComparison.Ordinal);
     }
@@ -79,8 +80,8 @@ public sealed class SiteAddressTests
             Sites = [new MoodleSiteOptions { Url = "https://Moodle.Example.EDU/", Token = "t1" }, new MoodleSiteOptions { Url = "http://127.0.0.1:9000/moodle" }],
         });
 
-        Assert.Equal("https://moodle.example.edu", BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://moodle.example.edu:443"), sites: sites).Event!.Site);
-        Assert.Equal("http://127.0.0.1:9000/moodle", BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("http://127.0.0.1:9000/moodle/"), sites: sites).Event!.Site);
+        Assert.Equal("https://moodle.example.edu", BridgeAgents.Parser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://moodle.example.edu:443"), sites: sites).Event!.Site);
+        Assert.Equal("http://127.0.0.1:9000/moodle", BridgeAgents.Parser.Parse(BridgeRoutingKeys.CourseCreated, Course("http://127.0.0.1:9000/moodle/"), sites: sites).Event!.Site);
         foreach (var (site, canonical) in new[]
                  {
                      ("https://x.example", "https://x.example"),
@@ -90,12 +91,12 @@ public sealed class SiteAddressTests
                      ("http://127.0.0.1:9000/", "http://127.0.0.1:9000"),
                  })
         {
-            var refused = Assert.Throws<InvalidBridgeMessageException>(() => BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course(site), sites: sites));
+            var refused = Assert.Throws<InvalidBridgeMessageException>(() => BridgeAgents.Parser.Parse(BridgeRoutingKeys.CourseCreated, Course(site), sites: sites));
             Assert.Equal($"core.course_created: site {canonical} is not one of the configured Moodle sites", refused.Message);
         }
 
         // None configured (the demo): every site is mirrored.
-        Assert.Equal("https://x.example", BridgeMessageParser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://x.example/"), sites: MoodleSites.None).Event!.Site);
+        Assert.Equal("https://x.example", BridgeAgents.Parser.Parse(BridgeRoutingKeys.CourseCreated, Course("https://x.example/"), sites: MoodleSites.None).Event!.Site);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Documents;
 using Xunit;
@@ -40,9 +39,9 @@ public abstract partial class MirrorStoreContract
         var applier = new MirrorApplier(await StoreAsync(), TeacherRoles, outbox);
         var delete = f.ModuleDeleted(2, 1, 10, "assign", 100);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => applier.ApplyRoutedAsync(delete, Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => applier.ApplyAnyAsync(delete, Ct));
         outbox.Failing = false;
-        var redelivered = await applier.ApplyRoutedAsync(delete, Ct);
+        var redelivered = await applier.ApplyAnyAsync(delete, Ct);
 
         // Applied where the failure undid the tombstone (atomic writes), already applied where it stayed.
         Assert.Equal((await StoreAsync()).WritesAreAtomic ? ApplyOutcome.Applied : ApplyOutcome.AlreadyApplied, redelivered.Outcome);
@@ -51,7 +50,7 @@ public abstract partial class MirrorStoreContract
         await AssertTombstone(MirrorKeys.Module(f.Site, 10), delete);
 
         // Where a redelivery records its change again (by its id, idempotently), it names the module too.
-        await applier.ApplyRoutedAsync(delete, Ct);
+        await applier.ApplyAnyAsync(delete, Ct);
         Assert.All(outbox.Recorded, c => Assert.Equal("Essay", c.ItemName));
     }
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Documents;
@@ -108,7 +107,7 @@ public abstract partial class MirrorStoreContract : IAsyncLifetime
     protected async Task<ApplyResult> Apply(MoodleEvent e)
     {
         await StoreAsync();
-        return await _applier!.ApplyRoutedAsync(e, Ct);
+        return await _applier!.ApplyAnyAsync(e, Ct);
     }
 
     protected async Task ApplyAll(params MoodleEvent[] events)

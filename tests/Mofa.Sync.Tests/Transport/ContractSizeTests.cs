@@ -1,12 +1,13 @@
 using System.Text;
-using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers.Questions;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
+using Mofa.Sync.Consumers.Edge;
+using Mofa.Sync.Consumers.Subscriptions;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Transport;
 
@@ -48,11 +49,11 @@ public sealed class ContractSizeTests
         Assert.True(largest.Length <= MessageLimits.DefaultMaxBodyBytes,
             $"the largest contract-valid quiz is {largest.Length:N0} bytes, over the default limit of {MessageLimits.DefaultMaxBodyBytes:N0}");
         Assert.Null(Defaults.Check(largest.Length, null, "application/json", null));
-        var parsed = BridgeMessageParser.Parse(QuizQuestionsChanged, largest);
+        var parsed = BridgeAgents.Parser.Parse(QuizQuestionsChanged, largest);
         Assert.NotNull(parsed.Event);
 
         var over = Encoding.UTF8.GetBytes(LargestQuiz(QuizQuestionsChangedValidator.MaxQuestions + 1, "q"));
-        var invalid = Assert.Throws<InvalidBridgeMessageException>(() => BridgeMessageParser.Parse(QuizQuestionsChanged, over));
+        var invalid = Assert.Throws<InvalidBridgeMessageException>(() => BridgeAgents.Parser.Parse(QuizQuestionsChanged, over));
         Assert.Contains($"questions must hold at most {QuizQuestionsChangedValidator.MaxQuestions} questions", invalid.Message, StringComparison.Ordinal);
     }
 

@@ -1,10 +1,11 @@
 using System.Text;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
 using Mofa.Sync.Contracts.Text;
+using Mofa.Sync.Consumers.Edge;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Transport;
 
@@ -124,7 +125,7 @@ public sealed class MessageLimitsTests
     {
         var (routingKey, body) = new PhpBridge("https://moodle.example.edu").Event(CourseCreated, new { courseId = 10, fullName = "Algebra", shortName = "ALG" });
         var withBom = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes(body)).ToArray();
-        var parsed = BridgeMessageParser.Parse(routingKey, withBom);
+        var parsed = BridgeAgents.Parser.Parse(routingKey, withBom);
         Assert.NotNull(parsed.Event);
         Assert.Equal(CourseCreated, parsed.Kind);
     }
@@ -132,7 +133,7 @@ public sealed class MessageLimitsTests
     [Fact]
     public void A_byte_order_mark_alone_is_an_empty_body()
     {
-        var error = Assert.Throws<InvalidBridgeMessageException>(() => BridgeMessageParser.Parse(CourseCreated, new byte[] { 0xEF, 0xBB, 0xBF }));
+        var error = Assert.Throws<InvalidBridgeMessageException>(() => BridgeAgents.Parser.Parse(CourseCreated, new byte[] { 0xEF, 0xBB, 0xBF }));
         Assert.Contains("the body is empty", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,12 +1,12 @@
 using System.IO.Compression;
 using System.Text;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Consuming;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
+using Mofa.Sync.Consumers.Edge;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Transport;
 
@@ -183,7 +183,7 @@ public sealed class TransportInputTests
         }
 
         Assert.Equal("fault", m.Headers["MT-Reason"]);
-        Assert.EndsWith($"/{BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course)}", m.Headers["MT-Fault-InputAddress"], StringComparison.Ordinal);
+        Assert.EndsWith($"/{QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course)}", m.Headers["MT-Fault-InputAddress"], StringComparison.Ordinal);
         Assert.Equal("1.4", m.Headers["bridge-version"]);
     }
 

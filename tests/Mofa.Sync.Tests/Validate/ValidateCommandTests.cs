@@ -7,6 +7,8 @@ using Mofa.Sync.Tests.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using Keys = Mofa.Sync.Contracts.BridgeRoutingKeys;
+using Mofa.Sync.Consumers.Edge;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Validate;
 
@@ -115,7 +117,7 @@ public sealed class ValidateCommandTests : IDisposable
         File.WriteAllLines(_file, [Course(_ => { }), large]);
         var run = await RunAsync("validate", _file, "--setting", "RabbitMq:MaxBodyBytes=2048");
         Assert.Equal(1, run.ExitCode);
-        var expected = new Mofa.Sync.Consumers.Consuming.MessageLimits(2048, Mofa.Sync.Consumers.Consuming.MessageLimits.DefaultMaxHeaderBytes)
+        var expected = new Mofa.Sync.Consumers.Edge.MessageLimits(2048, Mofa.Sync.Consumers.Edge.MessageLimits.DefaultMaxHeaderBytes)
             .Check(Encoding.UTF8.GetByteCount(large), null, "application/json", null);
         Assert.Contains($":2: invalid ({Keys.CourseCreated}): {expected}", run.Out, StringComparison.Ordinal);
         Assert.Contains("RabbitMq:MaxBodyBytes", expected, StringComparison.Ordinal);
@@ -136,11 +138,11 @@ public sealed class ValidateCommandTests : IDisposable
         var verdict = BridgeFileValidator.CheckLine(zeroCourse, 3, null);
         var line = BridgeLine.FromJsonLine(zeroCourse, null, 3);
         Assert.Equal(line.RoutingKey, verdict.RoutingKey);
-        var expected = Assert.Throws<InvalidBridgeMessageException>(() => BridgeMessageParser.Parse(line.RoutingKey, line.Body)).Message;
+        var expected = Assert.Throws<InvalidBridgeMessageException>(() => BridgeAgents.Parser.Parse(line.RoutingKey, line.Body)).Message;
         Assert.Equal(new LineVerdict(3, Keys.CourseCreated, line.MessageId, LineOutcome.Invalid, expected), verdict);
     }
 
     /// <summary>"invalid: " + the reason the service's parser gives for <paramref name="body"/> on <paramref name="routingKey"/>.</summary>
     private static string Reason(string routingKey, string body) =>
-        "invalid: " + Assert.Throws<InvalidBridgeMessageException>(() => BridgeMessageParser.Parse(routingKey, Encoding.UTF8.GetBytes(body))).Message;
+        "invalid: " + Assert.Throws<InvalidBridgeMessageException>(() => BridgeAgents.Parser.Parse(routingKey, Encoding.UTF8.GetBytes(body))).Message;
 }

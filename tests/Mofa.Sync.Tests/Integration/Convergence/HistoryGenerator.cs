@@ -4,6 +4,7 @@ using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;
+using Mofa.Sync.Mirror;
 
 namespace Mofa.Sync.Tests.Integration.Convergence;
 
@@ -42,7 +43,7 @@ public sealed class HistoryGenerator
     {
         foreach (var site in Sites)
         {
-            // From 2: course 1 is Moodle's front page, which the service leaves out (Routing/CourseContentScope.cs).
+            // From 2: course 1 is Moodle's front page, which the service leaves out (Mirror/CourseContentScope.cs).
             for (var c = 2; c <= 5; c++) CreateCourse(site, c);
             for (var u = 1; u <= 8; u++) _users.Add((site, u));
         }

@@ -9,6 +9,7 @@ using Mofa.Sync.Tests.Notifications;
 using Mofa.Sync.Tests.Reconcile;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Integration.Convergence;
 
@@ -89,7 +90,7 @@ public sealed class SnapshotConvergenceTests
         await env.PublishAsync(deliveries.Select(BridgeBody.Of));
         await env.WaitForHandledAsync(deliveries.Count, one, two);
 
-        foreach (var agent in Enum.GetValues<Consumers.Routing.SyncAgent>())
+        foreach (var agent in Enum.GetValues<Consumers.Subscriptions.SyncAgent>())
         {
             var errors = await env.ErrorQueueAsync(agent);
             Assert.True(errors.Count == 0, $"{agent}: {errors.Count} in _error, first: {(errors.Count > 0 ? errors[0].Reason : "")}");

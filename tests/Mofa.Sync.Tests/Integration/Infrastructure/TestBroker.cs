@@ -1,5 +1,4 @@
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;

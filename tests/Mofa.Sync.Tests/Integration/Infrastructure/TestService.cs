@@ -4,11 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
+using Mofa.Sync.Consumers.Subscriptions;
+using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Integration.Infrastructure;
 
@@ -153,7 +154,7 @@ public sealed class TestEnvironment : IAsyncDisposable
     public async Task<IReadOnlyList<ErrorQueueMessage>> ErrorQueueAsync(SyncAgent agent)
     {
         await using var connection = await TestBroker.ConnectAsync(Rabbit);
-        return await ErrorQueueMessage.PeekAllAsync(connection, BridgeRoutes.QueueName(Rabbit.QueuePrefix, agent) + "_error");
+        return await ErrorQueueMessage.PeekAllAsync(connection, QueueNames.Agent(Rabbit.QueuePrefix, agent) + "_error");
     }
 
     public async ValueTask DisposeAsync()

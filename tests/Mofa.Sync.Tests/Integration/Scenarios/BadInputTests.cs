@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
-using Mofa.Sync.Consumers.Consuming;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
+using Mofa.Sync.Consumers.Subscriptions;
+using Mofa.Sync.Consumers.Parsing;
+using Mofa.Sync.Consumers.Edge;
+using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Integration.Scenarios;
 
@@ -62,7 +64,7 @@ public sealed class BadInputTests
         { "user without profile", RoleAssigned, Bridge.Event(RoleAssigned, new { courseId = 10, userId = 5, roleShortName = "editingteacher" }).Body, "user" },
     };
 
-    private static SyncAgent AgentOf(string routingKey) => BridgeRoutes.Find(routingKey)!.Agent;
+    private static SyncAgent AgentOf(string routingKey) => BridgeAgents.Subscriptions.Find(routingKey)!.Agent;
 
     [Fact]
     public async Task Each_malformed_message_goes_to_error_with_its_reason_and_valid_ones_still_apply()
@@ -139,8 +141,8 @@ public sealed class BadInputTests
         await using var env = new TestEnvironment();
         await using var service = await TestService.StartAsync(env);
         var (_, body) = Bridge.Event(CourseCreated, new { courseId = 10, fullName = "Algebra", shortName = "ALG" });
-        var moduleQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Module);
-        var reconcileQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Reconcile);
+        var moduleQueue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Module);
+        var reconcileQueue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Reconcile);
         var otherExchange = env.Rabbit.QueuePrefix + ".other-exchange";
         await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
         try
@@ -190,7 +192,7 @@ public sealed class BadInputTests
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         await using (var channel = await connection.CreateChannelAsync())
         {
-            await channel.BasicPublishAsync("", BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course), mandatory: true,
+            await channel.BasicPublishAsync("", QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course), mandatory: true,
                 new BasicProperties
                 {
                     ContentType = "application/json",

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Settings;
@@ -9,11 +8,13 @@ using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Reconcile;
 using Mofa.Sync.Tests.Store;
 using Xunit;
+using Mofa.Sync.Mirror;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Integration.Scenarios;
 
 /// <summary>
-/// The mirror keeps course content only, whatever a bridge sends (Routing/CourseContentScope.cs):
+/// The mirror keeps course content only, whatever a bridge sends (Mirror/CourseContentScope.cs):
 /// Moodle 5.0's qbank modules (FEATURE_CAN_DISPLAY false, mod/qbank/lib.php) and the front page
 /// (course 1, SITEID) are acknowledged and counted as ignored by the agents, and left out by the
 /// reconcile that reads a course back, and reported as ignored by `mofa-sync validate`. Real
@@ -69,7 +70,7 @@ public sealed class CourseContentScopeTests
     public void ExcludedModules_defaults_to_qbank_and_refuses_what_is_not_a_module_name()
     {
         Assert.Equal("module 'qbank' is not course content (Sync:ExcludedModules)",
-            CourseContentScope.From(new Consumers.Configuration.SyncOptions()).Excludes(new EventFactory().ModuleCreated(1, 5, 6, "qbank", 7, "Bank")));
+            new Consumers.Configuration.SyncOptions().ContentScope().Excludes(new EventFactory().ModuleCreated(1, 5, 6, "qbank", 7, "Bank")));
         var error = Assert.Throws<SettingsException>(() => MofaSyncSettings.Bind(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Sync:ExcludedModules:0"] = "qbank", ["Sync:ExcludedModules:1"] = "Label Module" }).Build()));
         Assert.Contains("Sync:ExcludedModules must hold Moodle module names like 'qbank' (lower-case letters, digits, '_'; got 'Label Module')", error.Message);

@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Host.Bridge;
@@ -11,6 +10,7 @@ using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Integration.Scenarios;
 

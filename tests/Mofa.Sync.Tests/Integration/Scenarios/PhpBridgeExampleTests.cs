@@ -3,10 +3,10 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
+using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Integration.Scenarios;
 
