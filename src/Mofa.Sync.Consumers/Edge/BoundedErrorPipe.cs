@@ -15,15 +15,17 @@ public static class BoundedErrorPipe
     /// two deployments on one broker would share them; nothing reads them, the _error queue is the record.
     /// </summary>
     /// <param name="errorQueueArguments">The arguments the _error queue is declared with (its type: RabbitMq:QueueType).</param>
+    /// <param name="bridgeEvents">Whether the endpoint reads bridge events (an agent's queue), whose dead letters count as their kind's faulted outcome.</param>
     public static void UseBoundedErrorTransport(this IReceiveEndpointConfigurator endpoint, IServiceProvider services,
-        IReadOnlyDictionary<string, object?> errorQueueArguments)
+        IReadOnlyDictionary<string, object?> errorQueueArguments, bool bridgeEvents)
     {
         endpoint.PublishFaults = false;
         var filter = new BoundedErrorTransportFilter(
             services.GetRequiredService<MessageLimits>(),
             services.GetRequiredService<SyncMetrics>(),
             services.GetRequiredService<ILoggerFactory>().CreateLogger<BoundedErrorTransportFilter>(),
-            errorQueueArguments);
+            errorQueueArguments,
+            bridgeEvents);
         endpoint.ConfigureError(x => x.UseFilter(filter));
     }
 }

@@ -32,7 +32,7 @@ namespace Mofa.Sync.Consumers.Edge;
 /// a failed move is logged, counted and rethrown (the delivery is redelivered).
 /// </summary>
 public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetrics metrics, ILogger logger,
-    IReadOnlyDictionary<string, object?> errorQueueArguments) : IFilter<ExceptionReceiveContext>
+    IReadOnlyDictionary<string, object?> errorQueueArguments, bool bridgeEvents) : IFilter<ExceptionReceiveContext>
 {
     public const int CutBodyBytes = 4096;
     public const int MaxReasonLength = 2000;
@@ -80,7 +80,7 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
             throw;
         }
 
-        metrics.DeadLettered(context.InputAddress, OriginalRoutingKey.Of(delivery), context.Exception is InvalidBridgeMessageException);
+        metrics.DeadLettered(context.InputAddress, OriginalRoutingKey.Of(delivery), faulted: bridgeEvents && context.Exception is not InvalidBridgeMessageException);
         await next.Send(context);
     }
 

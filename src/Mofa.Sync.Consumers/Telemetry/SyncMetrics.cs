@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Mofa.Sync.Consumers.Notifications;
 
 namespace Mofa.Sync.Consumers.Telemetry;
 
@@ -51,14 +50,14 @@ public sealed class SyncMetrics : IDisposable
 
     /// <summary>
     /// A message is in its _error queue (called once, where it is moved). A bridge message that failed
-    /// for another reason than the contract is also its <see cref="Faulted"/> outcome: counted here,
-    /// once, and not per failed attempt; an invalid one was counted as such when it was read.
+    /// for another reason than the contract is also its <see cref="Faulted"/> outcome (<paramref name="faulted"/>):
+    /// counted here, once, and not per failed attempt; an invalid one was counted as such when it was read.
     /// </summary>
-    public void DeadLettered(Uri inputAddress, string? routingKey, bool invalid)
+    public void DeadLettered(Uri inputAddress, string? routingKey, bool faulted)
     {
         var queue = Uri.UnescapeDataString(inputAddress.AbsolutePath).Trim('/');
         _deadLettered.Add(1, new KeyValuePair<string, object?>("queue", queue[(queue.LastIndexOf('/') + 1)..]));
-        if (!invalid && !NotificationTopology.IsNotificationEndpoint(inputAddress)) Outcome(routingKey ?? "(none)", Faulted);
+        if (faulted) Outcome(routingKey ?? "(none)", Faulted);
     }
 
     public void ApplyDuration(string kind, TimeSpan elapsed) =>

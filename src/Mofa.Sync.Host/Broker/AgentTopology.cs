@@ -23,7 +23,7 @@ public static class AgentTopology
             BrokerConnection.ConfigureHost(cfg, rabbit);
             ServiceQueues.ConfigureDeadLetterQueues(cfg);
             cfg.DeployTopologyOnly = true;
-            SyncHostBuilder.ConfigureAgents(cfg, rabbit, (_, e) => e.Consumer(() => new TopologyOnlyConsumer()));
+            AgentEndpoints.Configure(cfg, rabbit, e => e.Consumer(() => new TopologyOnlyConsumer()));
         });
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));

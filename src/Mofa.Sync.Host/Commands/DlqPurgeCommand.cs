@@ -3,6 +3,7 @@ using System.Text.Json;
 using Mofa.Sync.Host.Dlq;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Mofa.Sync.Host.Settings;
 
 namespace Mofa.Sync.Host.Commands;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Mofa.Sync.Host.Health;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Mofa.Sync.Host.Settings;
 
 namespace Mofa.Sync.Host.Commands;
 
@@ -83,7 +84,7 @@ public sealed class HealthCommand : AsyncCommand<HealthCommand.Options>
         }
 
         // The endpoint's own address when it listens on one; loopback when it listens on every interface.
-        var address = Health.HealthListenAddress.Of(settings.Service.HealthAddress);
+        var address = HealthListenAddress.Of(settings.Service.HealthAddress);
         var host = address is null || address.Equals(System.Net.IPAddress.Any) || address.Equals(System.Net.IPAddress.IPv6Any) ? "127.0.0.1"
             : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
         return $"http://{host}:{settings.Service.HealthPort}";

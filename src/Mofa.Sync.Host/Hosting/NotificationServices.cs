@@ -65,7 +65,7 @@ public static class NotificationServices
             // A few deliveries at a time: each is a Moodle call, and the publisher paces them anyway.
             e.PrefetchCount = 16;
             e.ConcurrentMessageLimit = 4;
-            e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(rabbit));
+            e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(rabbit), bridgeEvents: false);
             e.ConfigureConsumer<NotificationRequestedConsumer>(context);
             e.ConfigureConsumer<DeliverDigestFromPreviousVersionConsumer>(context);
         });

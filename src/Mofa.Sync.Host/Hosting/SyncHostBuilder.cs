@@ -107,9 +107,9 @@ public static class SyncHostBuilder
             (context, cfg) =>
             {
                 cfg.ConnectReceiveObserver(new ActivityObserver(context.GetRequiredService<ActivityMonitor>()));
-                ConfigureAgents(cfg, settings.RabbitMq, (agent, e) =>
+                AgentEndpoints.Configure(cfg, settings.RabbitMq, e =>
                 {
-                    e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(settings.RabbitMq));
+                    e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(settings.RabbitMq), bridgeEvents: true);
                     BridgeAgents.ConfigureConsumer(e, context);
                 });
                 NotificationServices.ConfigureNotificationEndpoint(cfg, context, settings.RabbitMq);
@@ -138,36 +138,5 @@ public static class SyncHostBuilder
                 configureEndpoints(context, cfg);
             });
         });
-    }
-
-    /// <summary>The sync agents: a queue each, bound to the exchange by their routing keys, reading raw JSON.</summary>
-    public static void ConfigureAgents(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit, Action<SyncAgent, IRabbitMqReceiveEndpointConfigurator> attachConsumer)
-    {
-        foreach (var agent in Enum.GetValues<SyncAgent>())
-        {
-            var queue = QueueNames.Agent(rabbit.QueuePrefix, agent);
-            cfg.ReceiveEndpoint(queue, e =>
-            {
-                ServiceQueues.Configure(e, rabbit, queue);
-                // The bridge is no MassTransit publisher: no message-type exchanges, no envelope.
-                e.ConfigureConsumeTopology = false;
-                // No Fault<T> events: see BoundedErrorPipe.
-                e.PublishFaults = false;
-                BridgeBodySerializerFactory.UseAsOnlyDeserializer(e);
-                e.PrefetchCount = rabbit.PrefetchCount;
-                e.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
-                foreach (var routingKey in BridgeAgents.Subscriptions.RoutingKeysOf(agent))
-                {
-                    e.Bind(rabbit.Exchange, b =>
-                    {
-                        b.ExchangeType = "topic";
-                        b.Durable = true;
-                        b.RoutingKey = routingKey;
-                    });
-                }
-
-                attachConsumer(agent, e);
-            });
-        }
     }
 }

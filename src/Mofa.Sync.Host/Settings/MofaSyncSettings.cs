@@ -69,5 +69,5 @@ public sealed class ServiceOptions
     /// reads it; an interface's address, or * for every interface (what an orchestrator's probes and
     /// a Prometheus on another host need).
     /// </summary>
-    public string HealthAddress { get; set; } = Health.HealthListenAddress.Loopback;
+    public string HealthAddress { get; set; } = HealthListenAddress.Loopback;
 }

@@ -86,7 +86,7 @@ public static class SettingsValidator
             $"must be between 00:00:00 and {SyncOptions.MaxClockSkewLimit:c} (got {s.Sync.MaxClockSkew:c})");
         Range(s.Service.ShutdownTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "Service:ShutdownTimeout");
         Check(s.Service.HealthPort is >= 0 and <= 65535, "Service:HealthPort", $"must be between 0 (off) and 65535 (got {s.Service.HealthPort})");
-        Check(Health.HealthListenAddress.TryParse(s.Service.HealthAddress, out _), "Service:HealthAddress",
+        Check(HealthListenAddress.TryParse(s.Service.HealthAddress, out _), "Service:HealthAddress",
             "must be an IP address of this machine (127.0.0.1 by default) or * for every interface");
         NotificationSettingsRules.Check(s, Check);
         Range(s.Notifications.FlushInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10), "Notifications:FlushInterval");

@@ -1,6 +1,7 @@
 using System.Text;
 using Mofa.Sync.Host.Dlq;
 using Xunit;
+using Mofa.Sync.Host.Settings;
 
 namespace Mofa.Sync.Tests.Dlq;
 

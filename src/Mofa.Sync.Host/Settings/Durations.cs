@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Mofa.Sync.Host.Dlq;
+namespace Mofa.Sync.Host.Settings;
 
 /// <summary>Durations as operators type them: 90s, 30m, 2h, 7d (or a .NET TimeSpan such as 01:30:00).</summary>
 public static partial class Durations

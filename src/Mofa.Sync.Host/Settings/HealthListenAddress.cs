@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Mofa.Sync.Host.Health;
+namespace Mofa.Sync.Host.Settings;
 
 /// <summary>Service:HealthAddress as Kestrel takes it: an IP address, or * for every interface.</summary>
 public static class HealthListenAddress
