@@ -21,7 +21,7 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
     /// The largest sequence accepted: 2^53 - 1, the largest whole number every JSON reader holds
     /// exactly (JavaScript, PHP's floats). A log row id is far below it.
     /// </summary>
-    public const long MaxSequence = Schema.ContractSchemas.MaxSequence;
+    public const long MaxSequence = 9_007_199_254_740_991;
 
     protected MoodleEventValidator()
     {

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Consumers.Schema;
+using Mofa.Sync.Tests.Contracts.Schema;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Contracts;

@@ -1,5 +1,5 @@
 using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Consumers.Schema;
+using Mofa.Sync.Tests.Contracts.Schema;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Contracts;

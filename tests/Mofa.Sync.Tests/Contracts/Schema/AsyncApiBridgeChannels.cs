@@ -4,7 +4,7 @@ using System.Text.Json;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 
-namespace Mofa.Sync.Consumers.Schema;
+namespace Mofa.Sync.Tests.Contracts.Schema;
 
 /// <summary>
 /// The bridge's part of docs/asyncapi.yaml, generated from the registry (<see cref="BridgeRoutes"/>):

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization.Metadata;
 using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
@@ -12,7 +13,7 @@ using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;
 
-namespace Mofa.Sync.Consumers.Schema;
+namespace Mofa.Sync.Tests.Contracts.Schema;
 
 /// <summary>
 /// The JSON Schemas (draft 2020-12) of the bridge messages and of the outbound NotificationRequested, generated from the contract records
@@ -240,7 +241,7 @@ public static class ContractSchemas
             [(typeof(MoodleEvent), "sequence")] = s =>
             {
                 s["minimum"] = 1;
-                s["maximum"] = MaxSequence;
+                s["maximum"] = MoodleEventValidator<MoodleEvent>.MaxSequence;
             },
             [(typeof(MoodleEvent), "actorId")] = s => s["minimum"] = 0,
 
@@ -264,7 +265,7 @@ public static class ContractSchemas
             [(typeof(UserProfile), "firstName")] = OptionalText(100),
             [(typeof(UserProfile), "lastName")] = OptionalText(100),
 
-            [(typeof(QuizQuestionsChanged), "questions")] = s => s["maxItems"] = Questions.QuizQuestionsChangedValidator.MaxQuestions,
+            [(typeof(QuizQuestionsChanged), "questions")] = s => s["maxItems"] = Consumers.Questions.QuizQuestionsChangedValidator.MaxQuestions,
             [(typeof(QuizQuestion), "questionId")] = PositiveId,
             [(typeof(QuizQuestion), "name")] = Text(255),
         };
@@ -309,12 +310,6 @@ public static class ContractSchemas
         s["maxLength"] = maxLength;
         s["pattern"] = PlainTextPattern;
     };
-
-    /// <summary>
-    /// 2^53 - 1, the largest sequence the service accepts (the largest whole number every JSON reader holds exactly).
-    /// The service's validator holds the same figure.
-    /// </summary>
-    public const long MaxSequence = 9_007_199_254_740_991;
 
     /// <summary>No control characters but tab and line feed, no bidirectional embedding, override or isolate controls.</summary>
     private const string PlainTextPattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$";
