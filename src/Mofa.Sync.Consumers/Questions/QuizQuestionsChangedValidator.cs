@@ -25,11 +25,6 @@ public sealed class QuizQuestionsChangedValidator : MoodleEventValidator<QuizQue
             .Must(q => q.All(x => x is not null)).WithMessage("questions must not hold null entries")
             .Must(q => q.Where(x => x is not null).Select(x => x.QuestionId).Distinct().Count() == q.Count(x => x is not null))
             .WithMessage("questions must not list the same questionId twice");
-        RuleForEach(e => e.Questions).Where(q => q is not null).ChildRules(q =>
-        {
-            q.RuleFor(x => x.QuestionId).GreaterThan(0).WithMessage("{PropertyName} must be a positive Moodle id (got {PropertyValue})");
-            q.RuleFor(x => x.Name!).NotEmpty().WithMessage("{PropertyName} must not be empty").MaximumCharacters(255);
-            q.RuleFor(x => x.Name).MustBePlainText();
-        });
+        RuleForEach(e => e.Questions).Where(q => q is not null).SetValidator(new QuizQuestionValidator());
     }
 }

@@ -18,9 +18,6 @@ public static class BridgeRoutes
 {
     public sealed record Route(string RoutingKey, Type Contract, SyncAgent Agent);
 
-    // Set before the slices build their validators: they capture their field names when constructed.
-    private static readonly bool NamesAsInJson = BridgeValidators.UseJsonFieldNames();
-
     /// <summary>The slices' declarations, one per contract, in the order of the agents.</summary>
     public static readonly IReadOnlyList<BridgeRoute> Declared =
     [
@@ -45,7 +42,6 @@ public static class BridgeRoutes
     /// <summary>The declaration of <paramref name="contract"/>; every contract the parser produces has one.</summary>
     public static BridgeRoute Of(Type contract)
     {
-        _ = NamesAsInJson;
         return ByContract.TryGetValue(contract, out var declared)
             ? declared
             : throw new ArgumentException($"no slice declares a route for {contract.Name}", nameof(contract));

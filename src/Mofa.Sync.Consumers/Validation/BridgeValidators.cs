@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FluentValidation;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts.Envelope;
@@ -7,18 +6,10 @@ namespace Mofa.Sync.Consumers.Validation;
 
 /// <summary>
 /// Checks an event with its contract's validator (declared with its route, Routing/BridgeRoutes);
-/// failures are phrased with the JSON field names.
+/// failures are phrased with the JSON field names (<see cref="JsonNamedValidator{T}"/>).
 /// </summary>
 public static class BridgeValidators
 {
-    /// <summary>Name fields as the JSON body does (courseId, user.email), not as C# does ("Course Id").</summary>
-    internal static bool UseJsonFieldNames()
-    {
-        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
-        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
-        return true;
-    }
-
     /// <summary>Null when valid, else every broken rule in plain words, joined by "; ".</summary>
     public static string? Check(MoodleEvent e, BridgeRules? rules = null)
     {

@@ -11,7 +11,7 @@ namespace Mofa.Sync.Consumers.Validation;
 /// The envelope rules every message shares, and the field rules the per-message validators use.
 /// Sizes are Moodle's column sizes, so anything Moodle can hold passes.
 /// </summary>
-public abstract class MoodleEventValidator<T> : AbstractValidator<T>
+public abstract class MoodleEventValidator<T> : JsonNamedValidator<T>
     where T : MoodleEvent
 {
     /// <summary>Moodle sites older than this did not exist: 2000-01-01.</summary>
