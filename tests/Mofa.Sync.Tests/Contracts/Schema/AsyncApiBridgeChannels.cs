@@ -1,13 +1,12 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 
 namespace Mofa.Sync.Tests.Contracts.Schema;
 
 /// <summary>
-/// The bridge's part of docs/asyncapi.yaml, generated from the registry (<see cref="BridgeRoutes"/>):
+/// The bridge's part of docs/asyncapi.yaml, generated from the registry (<see cref="ContractSchemas.Routes"/>):
 /// one channel per routing key on <see cref="BridgeExchange.Name"/>, each with its message, whose
 /// payload is its contract's generated schema and whose description is its route's purpose. The
 /// rest of the document (info, servers, the NotificationRequested channel and message) is written
@@ -37,7 +36,7 @@ public static class AsyncApiBridgeChannels
 
     /// <summary>Every routing key of the registry, in its order.</summary>
     internal static IReadOnlyList<Channel> Channels() =>
-        BridgeRoutes.Declared.SelectMany(d => d.RoutingKeys.Select(k => new Channel(k, d.Contract, d.Purpose))).ToList();
+        ContractSchemas.Routes.Select(r => new Channel(r.RoutingKey, r.Contract, ContractSchemas.PurposeOf(r.Contract))).ToList();
 
     /// <summary><paramref name="document"/> (the text of docs/asyncapi.yaml) with its generated blocks rewritten from the registry.</summary>
     /// <exception cref="FormatException">A block's marker lines are missing, repeated or out of order.</exception>

@@ -36,6 +36,9 @@ public static class ContractSchemas
     public static readonly IReadOnlyList<(string RoutingKey, Type Contract)> Routes =
         BridgeRoutes.All.Select(r => (r.RoutingKey, r.Contract)).ToList();
 
+    /// <summary>What a message of <paramref name="contract"/> asks of the mirror, as its route says (each schema's description starts with it).</summary>
+    public static string PurposeOf(Type contract) => BridgeRoutes.Of(contract).Purpose;
+
     /// <summary>Descriptions of the envelope and the common fields, by JSON name.</summary>
     private static readonly Dictionary<string, string> FieldDescriptions = new(StringComparer.Ordinal)
     {
@@ -218,7 +221,7 @@ public static class ContractSchemas
             ["$schema"] = Draft,
             ["$id"] = IdBase + FileName(contract),
             ["title"] = contract.Name,
-            ["description"] = $"{BridgeRoutes.Of(contract).Purpose} Routing key{(keys.Count == 1 ? string.Empty : "s")} on exchange {BridgeExchange.Name}: {string.Join(", ", keys)}.",
+            ["description"] = $"{PurposeOf(contract)} Routing key{(keys.Count == 1 ? string.Empty : "s")} on exchange {BridgeExchange.Name}: {string.Join(", ", keys)}.",
         };
         foreach (var (name, value) in exported.ToList())
         {
