@@ -21,15 +21,14 @@ public sealed class QuizQuestionsChangedValidator : MoodleEventValidator<QuizQue
         Id(e => e.QuizId);
         Id(e => e.QuizCmId);
         RuleFor(e => e.Questions)
-            .Must(q => q.Count <= MaxQuestions).WithMessage($"questions must hold at most {MaxQuestions} questions")
-            .Must(q => q.All(x => x is not null)).WithMessage("questions must not hold null entries")
-            .Must(q => q.Where(x => x is not null).Select(x => x.QuestionId).Distinct().Count() == q.Count(x => x is not null))
+            .MustSatisfy("MaxQuestions", q => q.Count <= MaxQuestions, () => new() { ["maxItems"] = MaxQuestions })
+            .WithMessage($"questions must hold at most {MaxQuestions} questions")
+            // The schema's items are objects: null is not one.
+            .MustSatisfy("NoNullQuestions", q => q.All(x => x is not null), () => [])
+            .WithMessage("questions must not hold null entries")
+            // JSON Schema's uniqueItems compares whole items, not one field of them.
+            .MustSatisfy("DistinctQuestionIds", q => q.Where(x => x is not null).Select(x => x.QuestionId).Distinct().Count() == q.Count(x => x is not null), () => [])
             .WithMessage("questions must not list the same questionId twice");
-        RuleForEach(e => e.Questions).Where(q => q is not null).ChildRules(q =>
-        {
-            q.RuleFor(x => x.QuestionId).GreaterThan(0).WithMessage("{PropertyName} must be a positive Moodle id (got {PropertyValue})");
-            q.RuleFor(x => x.Name!).NotEmpty().WithMessage("{PropertyName} must not be empty").MaximumCharacters(255);
-            q.RuleFor(x => x.Name).MustBePlainText();
-        });
+        RuleForEach(e => e.Questions).Where(q => q is not null).SetValidator(new QuizQuestionValidator());
     }
 }

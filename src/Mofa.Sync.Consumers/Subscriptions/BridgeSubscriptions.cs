@@ -17,11 +17,6 @@ public sealed class BridgeSubscriptions
     private readonly Dictionary<string, BridgeSubscription> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, BridgeSubscription> _byContract = [];
 
-    // Set before the validators are built: they capture their field names when constructed.
-    private static readonly bool NamesAsInJson = BridgeValidators.UseJsonFieldNames();
-
-    public BridgeSubscriptions() => _ = NamesAsInJson;
-
     /// <summary>Subscribes <typeparamref name="THandler"/> to the messages of <paramref name="routingKeys"/>, read into <typeparamref name="TEvent"/> and checked by <typeparamref name="TValidator"/>.</summary>
     public BridgeSubscriptions Add<TEvent, THandler, TValidator>(SyncAgent agent, params string[] routingKeys)
         where TEvent : MoodleEvent

@@ -6,7 +6,7 @@ using Mofa.Sync.Contracts;
 
 namespace Mofa.Sync.Consumers.Users;
 
-public sealed class UserProfileValidator : AbstractValidator<UserProfile>
+public sealed class UserProfileValidator : JsonNamedValidator<UserProfile>
 {
     public UserProfileValidator()
     {

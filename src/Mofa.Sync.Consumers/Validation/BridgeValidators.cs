@@ -1,4 +1,3 @@
-using System.Text.Json;
 using FluentValidation;
 using FluentValidation.Results;
 using Mofa.Sync.Contracts.Envelope;
@@ -6,18 +5,10 @@ using Mofa.Sync.Contracts.Envelope;
 namespace Mofa.Sync.Consumers.Validation;
 
 /// <summary>
-/// A validator's failures phrased with the JSON field names.
+/// A validator's failures phrased with the JSON field names (<see cref="JsonNamedValidator{T}"/>).
 /// </summary>
 public static class BridgeValidators
 {
-    /// <summary>Name fields as the JSON body does (courseId, user.email), not as C# does ("Course Id").</summary>
-    public static bool UseJsonFieldNames()
-    {
-        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
-        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
-        return true;
-    }
-
     /// <summary>Null when valid, else every broken rule in plain words, joined by "; ".</summary>
     public static string? Reasons(ValidationResult result)
     {

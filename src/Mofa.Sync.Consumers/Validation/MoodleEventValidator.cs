@@ -11,7 +11,7 @@ namespace Mofa.Sync.Consumers.Validation;
 /// The envelope rules every message shares, and the field rules the per-message validators use.
 /// Sizes are Moodle's column sizes, so anything Moodle can hold passes.
 /// </summary>
-public abstract class MoodleEventValidator<T> : AbstractValidator<T>
+public abstract class MoodleEventValidator<T> : JsonNamedValidator<T>
     where T : MoodleEvent
 {
     /// <summary>Moodle sites older than this did not exist: 2000-01-01.</summary>
@@ -21,23 +21,26 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
     /// The largest sequence accepted: 2^53 - 1, the largest whole number every JSON reader holds
     /// exactly (JavaScript, PHP's floats). A log row id is far below it.
     /// </summary>
-    public const long MaxSequence = Schema.ContractSchemas.MaxSequence;
+    public const long MaxSequence = 9_007_199_254_740_991;
 
     protected MoodleEventValidator()
     {
         RuleFor(e => e.SchemaVersion).Equal(BridgeExchange.SchemaVersion)
             .WithMessage($"schemaVersion {{PropertyValue}} is not supported: this service reads schemaVersion {BridgeExchange.SchemaVersion}");
         Text(e => e.EventId, 128);
-        RuleFor(e => e.Site).Must(SiteAddress.IsValid).WithMessage(e =>
+        RuleFor(e => e.Site).MustBeSiteAddress().WithMessage(e =>
         {
             SiteAddress.Canonicalize(e.Site, out var why);
             return $"site must be the site's absolute http(s) address, its wwwroot, like https://moodle.example.edu: {why} (got '{Echo.Cut(e.Site)}')";
         });
         Plain(e => e.Site);
         Text(e => e.EventName, 255);
-        RuleFor(e => e.EventName).Must(n => BridgeRoutingKeys.FromEventName(n) is not null).When(e => !string.IsNullOrEmpty(e.EventName))
+        // The schema lists each contract's event names (enum), which says more than this rule can.
+        RuleFor(e => e.EventName).MustSatisfy("MoodleEventName", n => BridgeRoutingKeys.FromEventName(n) is not null, () => [])
+            .When(e => !string.IsNullOrEmpty(e.EventName))
             .WithMessage(e => $"eventName must be Moodle's event name of the form \\component\\event\\name, like \\core\\event\\course_updated (got '{Echo.Cut(e.EventName)}')");
-        RuleFor(e => e.TimeCreated).Must((_, t, context) => InTimeBounds(t, context))
+        // The schema says the lower bound; the upper one moves with the clock.
+        RuleFor(e => e.TimeCreated).MustSatisfy("TimeCreatedBounds", (context, t) => InTimeBounds(t, context), () => new() { ["minimum"] = EarliestTimeCreated })
             .WithMessage("timeCreated must be unix seconds from 2000-01-01 to at most {MaxClockSkew} ahead of this service's clock (got {PropertyValue}{Ahead}); a later event is rejected so that it cannot make the real events about its document stale (setting Sync:MaxClockSkew)");
         RuleFor(e => e.Sequence).GreaterThan(0).When(e => e.Sequence is not null)
             .WithMessage("sequence must be positive when present (got {PropertyValue})");
@@ -67,8 +70,6 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
 
     /// <summary>A text field without control characters or bidirectional overrides (see <see cref="PlainText"/>).</summary>
     protected void Plain<TText>(Expression<Func<T, TText>> field) => RuleFor(field).MustBePlainText();
-
-    protected static bool BeHttpUrl(string? value) => HttpUrl.IsValid(value);
 
     private static bool InTimeBounds(long timeCreated, ValidationContext<T> context)
     {

@@ -22,8 +22,8 @@ public static class MoodleText
         // A string has at most as many code points as UTF-16 units: most values need no count.
         value is null || value.Length <= max || Length(value) <= max;
 
-    /// <summary>The rule "at most <paramref name="max"/> characters", counted in code points.</summary>
+    /// <summary>The rule "at most <paramref name="max"/> characters", counted in code points (as JSON Schema's maxLength counts them).</summary>
     public static IRuleBuilderOptions<T, string?> MaximumCharacters<T>(this IRuleBuilder<T, string?> rule, int max) =>
-        rule.Must(v => Fits(v, max))
+        rule.MustSatisfy("MaximumCharacters", v => Fits(v, max), () => new() { ["maxLength"] = max })
             .WithMessage((_, v) => $"{{PropertyName}} must be at most {max} characters (got {Length(v!)})");
 }

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Mofa.Sync.Consumers.Schema;
+using Mofa.Sync.Tests.Contracts.Schema;
 using Xunit;
 using Mofa.Sync.Consumers;
 

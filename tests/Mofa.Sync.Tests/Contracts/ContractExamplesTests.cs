@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Consumers.Schema;
+using Mofa.Sync.Tests.Contracts.Schema;
 using Xunit;
 using Mofa.Sync.Consumers;
 

@@ -1,4 +1,4 @@
-using Mofa.Sync.Consumers.Schema;
+using Mofa.Sync.Tests.Contracts.Schema;
 using Xunit;
 using Mofa.Sync.Consumers;
 

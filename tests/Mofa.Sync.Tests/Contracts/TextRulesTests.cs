@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using FluentValidation;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
+using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Store;
@@ -103,6 +105,19 @@ public sealed class TextRulesTests
         var quiz = Bridge.Event(Keys.QuizQuestionsChanged, new { courseId = 1, quizId = 2, quizCmId = 3, questions = new[] { new { questionId = 9, name = string.Concat(Enumerable.Repeat(Emoji, 256)) } } }).Body;
         Assert.Equal("mod_quiz.quiz_questions_changed: questions[0].name must be at most 255 characters (got 256)",
             Assert.Throws<InvalidBridgeMessageException>(() => Parse(Keys.QuizQuestionsChanged, quiz)).Message);
+    }
+
+    [Fact]
+    public void Fields_are_named_as_in_JSON_without_changing_FluentValidations_global_settings()
+    {
+        var quiz = Bridge.Event(Keys.QuizQuestionsChanged, new { courseId = 1, quizId = 2, quizCmId = 3, questions = new[] { new { questionId = 0, name = "Q" } } }).Body;
+        Assert.Equal("mod_quiz.quiz_questions_changed: questions[0].questionId must be a positive Moodle id (got 0)",
+            Assert.Throws<InvalidBridgeMessageException>(() => Parse(Keys.QuizQuestionsChanged, quiz)).Message);
+
+        // The library's defaults: C#'s member name, and no display name of its own ("Quiz Cm Id").
+        var member = typeof(QuizQuestionsChanged).GetProperty(nameof(QuizQuestionsChanged.QuizCmId));
+        Assert.Equal("QuizCmId", ValidatorOptions.Global.PropertyNameResolver(typeof(QuizQuestionsChanged), member, null));
+        Assert.Null(ValidatorOptions.Global.DisplayNameResolver(typeof(QuizQuestionsChanged), member, null));
     }
 
     [Fact]

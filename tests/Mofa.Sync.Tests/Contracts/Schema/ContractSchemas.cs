@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization.Metadata;
+using FluentValidation;
+using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
@@ -12,13 +14,12 @@ using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;
 using Mofa.Sync.Consumers;
 
-namespace Mofa.Sync.Consumers.Schema;
+namespace Mofa.Sync.Tests.Contracts.Schema;
 
 /// <summary>
 /// The JSON Schemas (draft 2020-12) of the bridge messages and of the outbound NotificationRequested, generated from the contract records
 /// with <see cref="JsonSchemaExporter"/> and <see cref="BridgeJson.Options"/>, then annotated with
-/// the field rules the service's validators enforce (positive ids, Moodle column sizes, http(s)
-/// addresses, schemaVersion 1). The published copies live in <see cref="Directory"/>; a test keeps
+/// what the service's validators enforce, read off the validators themselves (<see cref="ValidatorSchema"/>). The published copies live in <see cref="Directory"/>; a test keeps
 /// them in step with the records (set MOFASYNC_UPDATE_SCHEMAS=1 and run it to rewrite them).
 /// </summary>
 public static class ContractSchemas
@@ -31,9 +32,12 @@ public static class ContractSchemas
 
     public const string Draft = "https://json-schema.org/draft/2020-12/schema";
 
-    /// <summary>Every routing key of the bridge contract and the record its body is read into: the registry's (Routing/BridgeRoutes).</summary>
+    /// <summary>Every routing key of the bridge contract and the record its body is read into: the subscription map's (BridgeAgents.Subscriptions).</summary>
     public static readonly IReadOnlyList<(string RoutingKey, Type Contract)> Routes =
         BridgeAgents.Subscriptions.Routes.Select(r => (r.RoutingKey, r.Contract)).ToList();
+
+    /// <summary>What a message of <paramref name="contract"/> asks of the mirror, as its route says (each schema's description starts with it).</summary>
+    public static string PurposeOf(Type contract) => BridgeAgents.Subscriptions.Of(contract).Purpose;
 
     /// <summary>Descriptions of the envelope and the common fields, by JSON name.</summary>
     private static readonly Dictionary<string, string> FieldDescriptions = new(StringComparer.Ordinal)
@@ -76,8 +80,8 @@ public static class ContractSchemas
     private static readonly string[] EnvelopeFields =
         ["schemaVersion", "eventId", "site", "eventName", "timeCreated", "sequence", "actorId"];
 
-    /// <summary>The validators' rules, by (record, JSON name).</summary>
-    private static readonly Dictionary<(Type, string), Action<JsonObject>> Rules = BuildRules();
+    /// <summary>The validator the service runs on <paramref name="contract"/>, as its subscription holds it: the one place the schema code reaches the validators.</summary>
+    public static IValidator ValidatorOf(Type contract) => BridgeAgents.Subscriptions.Of(contract).Validator;
 
     /// <summary>Schema file name of a contract record: CourseChanged.schema.json.</summary>
     public static string FileName(Type contract) => $"{contract.Name}.schema.json";
@@ -169,6 +173,13 @@ public static class ContractSchemas
 
     private static JsonObject SchemaOf(Type contract, JsonSerializerOptions options)
     {
+        var rules = new ValidatorSchema(ValidatorOf(contract));
+        if (rules.Untranslated.Count > 0)
+        {
+            throw new InvalidOperationException($"rules with no JSON Schema translation (see ValidatorSchema): {string.Join("; ", rules.Untranslated)}");
+        }
+
+        var annotated = new HashSet<(Type, string)>();
         var exporterOptions = new JsonSchemaExporterOptions
         {
             TreatNullObliviousAsNonNullable = true,
@@ -182,24 +193,25 @@ public static class ContractSchemas
                 }
 
                 if (property.Name == "eventName") schema["enum"] = new JsonArray([.. RoutingKeysOf(contract).Select(k => (JsonNode?)JsonValue.Create(BridgeRoutingKeys.ToEventName(k)))]);
-                if (Rules.TryGetValue((property.DeclaringType, property.Name), out var rule)
-                    || Rules.TryGetValue((typeof(MoodleEvent), property.Name), out rule))
-                {
-                    rule(schema);
-                }
-
+                // The envelope's fields are declared by MoodleEvent; the contract's validator holds their rules.
+                var record = property.DeclaringType.IsAssignableFrom(contract) ? contract : property.DeclaringType;
+                ValidatorSchema.Annotate(schema, rules.Of(record, property.Name), $"{record.Name}.{property.Name}");
+                annotated.Add((record, property.Name));
                 return schema;
             },
         };
 
         var exported = (JsonObject)options.GetJsonSchemaAsNode(contract, exporterOptions);
+        var unused = rules.Fields.Where(f => !annotated.Contains(f)).Select(f => $"{f.Record.Name}.{f.Field}").ToList();
+        if (unused.Count > 0) throw new InvalidOperationException($"rules on fields the schema of {contract.Name} does not have: {string.Join(", ", unused)}");
+
         var keys = RoutingKeysOf(contract);
         var schema = new JsonObject
         {
             ["$schema"] = Draft,
             ["$id"] = IdBase + FileName(contract),
             ["title"] = contract.Name,
-            ["description"] = $"{BridgeAgents.Subscriptions.Of(contract).Purpose} Routing key{(keys.Count == 1 ? string.Empty : "s")} on exchange {BridgeExchange.Name}: {string.Join(", ", keys)}.",
+            ["description"] = $"{PurposeOf(contract)} Routing key{(keys.Count == 1 ? string.Empty : "s")} on exchange {BridgeExchange.Name}: {string.Join(", ", keys)}.",
         };
         foreach (var (name, value) in exported.ToList())
         {
@@ -227,108 +239,6 @@ public static class ContractSchemas
         // Stable sort: envelope fields in their order, then the record's own in declaration order.
         static int Rank(string name) => Array.IndexOf(EnvelopeFields, name) is var i and >= 0 ? i : EnvelopeFields.Length;
     }
-
-    private static Dictionary<(Type, string), Action<JsonObject>> BuildRules()
-    {
-        var rules = new Dictionary<(Type, string), Action<JsonObject>>
-        {
-            [(typeof(MoodleEvent), "schemaVersion")] = s => s["const"] = BridgeExchange.SchemaVersion,
-            [(typeof(MoodleEvent), "eventId")] = Text(128),
-            [(typeof(MoodleEvent), "site")] = HttpUrl(null),
-            // The validator also rejects times more than Sync:MaxClockSkew (default 5 minutes) ahead of its clock.
-            [(typeof(MoodleEvent), "timeCreated")] = s => s["minimum"] = 946_684_800,
-            [(typeof(MoodleEvent), "sequence")] = s =>
-            {
-                s["minimum"] = 1;
-                s["maximum"] = MaxSequence;
-            },
-            [(typeof(MoodleEvent), "actorId")] = s => s["minimum"] = 0,
-
-            [(typeof(CourseChanged), "fullName")] = Text(254),
-            [(typeof(CourseChanged), "shortName")] = Text(255),
-
-            [(typeof(CourseModuleChanged), "moduleName")] = ModuleName,
-            [(typeof(CourseModuleChanged), "name")] = Text(1333),
-            [(typeof(CourseModuleChanged), "url")] = HttpUrl(1333),
-            [(typeof(CourseModuleDeleted), "moduleName")] = ModuleName,
-
-            [(typeof(RoleAssigned), "roleShortName")] = Text(100),
-            [(typeof(RoleUnassigned), "roleShortName")] = Text(100),
-
-            [(typeof(UserUpdated), "username")] = Text(100),
-            [(typeof(UserUpdated), "email")] = Email,
-            [(typeof(UserUpdated), "firstName")] = OptionalText(100),
-            [(typeof(UserUpdated), "lastName")] = OptionalText(100),
-            [(typeof(UserProfile), "username")] = Text(100),
-            [(typeof(UserProfile), "email")] = Email,
-            [(typeof(UserProfile), "firstName")] = OptionalText(100),
-            [(typeof(UserProfile), "lastName")] = OptionalText(100),
-
-            [(typeof(QuizQuestionsChanged), "questions")] = s => s["maxItems"] = Questions.QuizQuestionsChangedValidator.MaxQuestions,
-            [(typeof(QuizQuestion), "questionId")] = PositiveId,
-            [(typeof(QuizQuestion), "name")] = Text(255),
-        };
-
-        // Every Moodle id is a positive integer.
-        foreach (var (contract, id) in new[]
-        {
-            (typeof(CourseChanged), "courseId"), (typeof(CourseDeleted), "courseId"),
-            (typeof(CourseModuleChanged), "courseId"), (typeof(CourseModuleChanged), "cmId"), (typeof(CourseModuleChanged), "instanceId"),
-            (typeof(CourseModuleDeleted), "courseId"), (typeof(CourseModuleDeleted), "cmId"), (typeof(CourseModuleDeleted), "instanceId"),
-            (typeof(RoleAssigned), "courseId"), (typeof(RoleAssigned), "userId"),
-            (typeof(RoleUnassigned), "courseId"), (typeof(RoleUnassigned), "userId"),
-            (typeof(UserUpdated), "userId"), (typeof(UserDeleted), "userId"),
-            (typeof(QuizQuestionsChanged), "courseId"), (typeof(QuizQuestionsChanged), "quizId"), (typeof(QuizQuestionsChanged), "quizCmId"),
-        })
-        {
-            rules.Add((contract, id), PositiveId);
-        }
-
-        return rules;
-    }
-
-    private static void PositiveId(JsonObject s) => s["minimum"] = 1;
-
-    private static void Email(JsonObject s)
-    {
-        s["maxLength"] = 100;
-        s["pattern"] = PlainTextPattern;
-    }
-
-    /// <summary>JSON Schema counts a string's length in code points, as the validators and Moodle's columns do.</summary>
-    private static Action<JsonObject> Text(int maxLength) => s =>
-    {
-        s["minLength"] = 1;
-        s["maxLength"] = maxLength;
-        s["pattern"] = PlainTextPattern;
-    };
-
-    /// <summary>A text Moodle may leave empty (user.firstname): no minimum length.</summary>
-    private static Action<JsonObject> OptionalText(int maxLength) => s =>
-    {
-        s["maxLength"] = maxLength;
-        s["pattern"] = PlainTextPattern;
-    };
-
-    /// <summary>
-    /// 2^53 - 1, the largest sequence the service accepts (the largest whole number every JSON reader holds exactly).
-    /// The service's validator holds the same figure.
-    /// </summary>
-    public const long MaxSequence = 9_007_199_254_740_991;
-
-    /// <summary>No control characters but tab and line feed, no bidirectional embedding, override or isolate controls.</summary>
-    private const string PlainTextPattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$";
-
-    private static void ModuleName(JsonObject s) => s["pattern"] = "^[a-z][a-z0-9_]{0,27}$";
-
-    private static Action<JsonObject> HttpUrl(int? maxLength) => s =>
-    {
-        s["format"] = "uri";
-        // Any case, as the service reads it (HTTPS://Moodle.Example.EDU is the same site), and no
-        // user-info: https://moodle.example.edu@evil.example/login goes to evil.example.
-        s["pattern"] = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@]+([/?#]|$)";
-        if (maxLength is { } max) s["maxLength"] = max;
-    };
 
     private static string Write(JsonNode schema)
     {

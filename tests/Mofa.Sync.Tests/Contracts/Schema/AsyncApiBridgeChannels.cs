@@ -4,10 +4,10 @@ using System.Text.Json;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Consumers;
 
-namespace Mofa.Sync.Consumers.Schema;
+namespace Mofa.Sync.Tests.Contracts.Schema;
 
 /// <summary>
-/// The bridge's part of docs/asyncapi.yaml, generated from the registry (<see cref="BridgeRoutes"/>):
+/// The bridge's part of docs/asyncapi.yaml, generated from the registry (<see cref="ContractSchemas.Routes"/>):
 /// one channel per routing key on <see cref="BridgeExchange.Name"/>, each with its message, whose
 /// payload is its contract's generated schema and whose description is its route's purpose. The
 /// rest of the document (info, servers, the NotificationRequested channel and message) is written
@@ -37,7 +37,7 @@ public static class AsyncApiBridgeChannels
 
     /// <summary>Every routing key of the registry, in its order.</summary>
     internal static IReadOnlyList<Channel> Channels() =>
-        BridgeAgents.Subscriptions.All.SelectMany(d => d.RoutingKeys.Select(k => new Channel(k, d.Contract, d.Purpose))).ToList();
+        ContractSchemas.Routes.Select(r => new Channel(r.RoutingKey, r.Contract, ContractSchemas.PurposeOf(r.Contract))).ToList();
 
     /// <summary><paramref name="document"/> (the text of docs/asyncapi.yaml) with its generated blocks rewritten from the registry.</summary>
     /// <exception cref="FormatException">A block's marker lines are missing, repeated or out of order.</exception>

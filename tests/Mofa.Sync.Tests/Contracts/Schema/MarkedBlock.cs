@@ -1,4 +1,4 @@
-namespace Mofa.Sync.Consumers.Schema;
+namespace Mofa.Sync.Tests.Contracts.Schema;
 
 /// <summary>
 /// A generated part of a hand-written document: the lines between a "# begin generated: NAME" line
