@@ -2,9 +2,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
@@ -222,7 +221,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     private static async Task WaitForEmptyAgentQueuesAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, ct);
-        var queues = Enum.GetValues<SyncAgent>().Select(a => BridgeRoutes.QueueName(rabbit.QueuePrefix, a)).ToList();
+        var queues = QueueNames.Agents(rabbit.QueuePrefix);
         var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
         while (true)
         {
@@ -274,16 +273,16 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     private static async Task<long> NotificationBacklogAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, ct);
-        return (await inspector.InspectAsync(NotificationTopology.QueueName(rabbit.QueuePrefix), ct)).Messages;
+        return (await inspector.InspectAsync(QueueNames.Notifications(rabbit.QueuePrefix), ct)).Messages;
     }
 
     private static async Task<long> ErrorQueueMessagesAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, ct);
         long total = 0;
-        foreach (var agent in Enum.GetValues<SyncAgent>())
+        foreach (var queue in QueueNames.Agents(rabbit.QueuePrefix))
         {
-            total += (await inspector.InspectAsync(BridgeRoutes.QueueName(rabbit.QueuePrefix, agent) + "_error", ct)).Messages;
+            total += (await inspector.InspectAsync(QueueNames.ErrorOf(queue), ct)).Messages;
         }
 
         return total;

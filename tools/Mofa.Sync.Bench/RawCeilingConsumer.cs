@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Broker;
@@ -39,7 +40,7 @@ public static class RawCeilingConsumer
                     Interlocked.Exchange(ref last, now);
                     if (Interlocked.Increment(ref acked) == expected) done.TrySetResult();
                 };
-                await channel.BasicConsumeAsync(BridgeRoutes.QueueName(rabbit.QueuePrefix, agent), autoAck: false, consumer, ct);
+                await channel.BasicConsumeAsync(QueueNames.Agent(rabbit.QueuePrefix, agent), autoAck: false, consumer, ct);
             }
 
             try

@@ -54,17 +54,9 @@ public static class BridgeRoutes
     public static IEnumerable<string> RoutingKeysOf(SyncAgent agent) =>
         All.Where(r => r.Agent == agent).Select(r => r.RoutingKey);
 
-    /// <summary>The agent's queue: {prefix}.course-agent, …; its dead letters go to {queue}_error.</summary>
-    public static string QueueName(string prefix, SyncAgent agent) => $"{prefix}.{agent.ToString().ToLowerInvariant()}-agent";
+    // forwards to QueueNames; the lead removes it
+    public static string QueueName(string prefix, SyncAgent agent) => Edge.QueueNames.Agent(prefix, agent);
 
-    private const string QueueSuffix = "-agent";
-
-    /// <summary>The agent whose queue <paramref name="queue"/> is (<see cref="QueueName"/> read back), or null for any other queue.</summary>
-    public static SyncAgent? AgentOfQueue(string queue)
-    {
-        var name = queue[(queue.LastIndexOf('.') + 1)..];
-        if (!name.EndsWith(QueueSuffix, StringComparison.Ordinal)) return null;
-        return Enum.GetValues<SyncAgent>().Cast<SyncAgent?>()
-            .FirstOrDefault(a => name.Equals(a.ToString()!.ToLowerInvariant() + QueueSuffix, StringComparison.Ordinal));
-    }
+    // forwards to QueueNames; the lead removes it
+    public static SyncAgent? AgentOfQueue(string queue) => Edge.QueueNames.AgentOf(queue);
 }

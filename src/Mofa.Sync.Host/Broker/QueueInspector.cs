@@ -1,5 +1,5 @@
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Routing;
+using Mofa.Sync.Consumers.Edge;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -39,9 +39,9 @@ public sealed class QueueInspector : IAsyncDisposable
     public async Task<long> AgentBacklogAsync(string prefix, CancellationToken ct)
     {
         long total = 0;
-        foreach (var agent in Enum.GetValues<SyncAgent>())
+        foreach (var queue in QueueNames.Agents(prefix))
         {
-            total += (await InspectAsync(BridgeRoutes.QueueName(prefix, agent), ct)).Messages;
+            total += (await InspectAsync(queue, ct)).Messages;
         }
 
         return total;

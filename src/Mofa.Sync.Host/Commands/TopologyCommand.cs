@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using MassTransit;
 using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
@@ -66,9 +67,9 @@ public sealed class TopologyCommand : AsyncCommand<TopologyCommand.Options>
         var complete = exchangeExists;
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
-            var queue = BridgeRoutes.QueueName(rabbit.QueuePrefix, agent);
+            var queue = QueueNames.Agent(rabbit.QueuePrefix, agent);
             var state = await inspector.InspectAsync(queue, cancellationToken);
-            var error = await inspector.InspectAsync(queue + "_error", cancellationToken);
+            var error = await inspector.InspectAsync(QueueNames.ErrorOf(queue), cancellationToken);
             complete &= state.Exists;
             var keys = BridgeRoutes.RoutingKeysOf(agent).ToList();
             rows.Add(new { agent = agent.ToString().ToLowerInvariant(), queue, exists = state.Exists, routingKeys = keys, state.Messages, state.Consumers, errorMessages = error.Exists ? error.Messages : 0 });

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
@@ -54,7 +55,7 @@ public static class NotificationServices
     {
         var exchange = NotificationTopology.ExchangeName(rabbit.QueuePrefix);
         cfg.Message<NotificationRequested>(m => m.SetEntityName(exchange));
-        var queue = NotificationTopology.QueueName(rabbit.QueuePrefix);
+        var queue = QueueNames.Notifications(rabbit.QueuePrefix);
         cfg.ReceiveEndpoint(queue, e =>
         {
             ServiceQueues.Configure(e, rabbit, queue);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Reconcile;
 using Mofa.Sync.Consumers.Routing;
@@ -146,7 +147,7 @@ public static class SyncHostBuilder
     {
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
-            var queue = BridgeRoutes.QueueName(rabbit.QueuePrefix, agent);
+            var queue = QueueNames.Agent(rabbit.QueuePrefix, agent);
             cfg.ReceiveEndpoint(queue, e =>
             {
                 ServiceQueues.Configure(e, rabbit, queue);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Dlq;
@@ -28,7 +29,7 @@ public sealed class DeliveryLimitTests(LocalCluster cluster)
         await using var env = LocalCluster.NewEnvironment();
         env.Rabbit.DeliveryLimit = limit;
         await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
-        var queue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
+        var queue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course);
         await DlqTestKit.PublishAsync(env, [(BridgeBody.Of(DlqTestKit.Course(7, "Killer course", "evt-killer", 1_700_000_000, 1)).RoutingKey,
             BridgeBody.Of(DlqTestKit.Course(7, "Killer course", "evt-killer", 1_700_000_000, 1)).Body, "evt-killer")]);
 
@@ -39,7 +40,7 @@ public sealed class DeliveryLimitTests(LocalCluster cluster)
         var deadline = DateTime.UtcNow + DeadLetterBudget;
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         {
-            while (await DepthAsync(connection, queue + "_error") == 0)
+            while (await DepthAsync(connection, QueueNames.ErrorOf(queue)) == 0)
             {
                 if (DateTime.UtcNow > deadline) throw new TimeoutException($"not dead-lettered within {DeadLetterBudget} after {deliveries} deliveries (limit {limit})");
                 await using var channel = await connection.CreateChannelAsync();
@@ -57,7 +58,7 @@ public sealed class DeliveryLimitTests(LocalCluster cluster)
 
         Assert.Equal(0, await DepthOfAsync(env, queue));
         Assert.True(deliveries > limit, $"the broker handed the message out {deliveries} times, the limit is {limit}");
-        var dead = Assert.Single(await DlqTestKit.PeekAllAsync(env, queue + "_error"));
+        var dead = Assert.Single(await DlqTestKit.PeekAllAsync(env, QueueNames.ErrorOf(queue)));
         Assert.Equal("evt-killer", dead.EventId);
         Assert.Equal(queue, dead.ReplayQueue);
         Assert.Contains($"delivered {deliveries} times without being acknowledged", dead.Reason.Text, StringComparison.Ordinal);

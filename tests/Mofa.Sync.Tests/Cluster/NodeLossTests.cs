@@ -1,3 +1,4 @@
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Faults;
@@ -26,7 +27,7 @@ public sealed class NodeLossTests(LocalCluster cluster)
         var secondHalf = history.Skip(history.Count / 2).Select(BridgeBody.Of).ToList();
 
         await using var env = LocalCluster.NewEnvironment();
-        var courseQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
+        var courseQueue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course);
         await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
         await env.PublishAsync(firstHalf);
 
@@ -49,7 +50,7 @@ public sealed class NodeLossTests(LocalCluster cluster)
             // Every agent consumes again, through another node (not only the busiest ones).
             foreach (var agent in Enum.GetValues<SyncAgent>())
             {
-                var now = await LocalCluster.NodeConsumingAsync(BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, agent), askNode: LocalCluster.Nodes.First(n => n != connected));
+                var now = await LocalCluster.NodeConsumingAsync(QueueNames.Agent(env.Rabbit.QueuePrefix, agent), askNode: LocalCluster.Nodes.First(n => n != connected));
                 Assert.NotEqual(connected, now);
             }
         }
@@ -101,7 +102,7 @@ public sealed class NodeLossTests(LocalCluster cluster)
         await Task.WhenAll(first.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget), second.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget));
         Assert.True(await FaultRun.BacklogAsync(env) > 0, "messages should wait in the queues at the loss: the held writes stop the drain");
 
-        var moduleQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Module);
+        var moduleQueue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Module);
         var lost = await LocalCluster.NodeConsumingAsync(moduleQueue);
         try
         {

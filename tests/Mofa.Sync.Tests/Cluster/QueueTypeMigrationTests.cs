@@ -1,5 +1,6 @@
 using System.Text;
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Dlq;
@@ -28,7 +29,7 @@ public sealed class QueueTypeMigrationTests(LocalCluster cluster)
         // The earlier version's queues (classic), a backlog in them and a dead letter in an _error queue.
         await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
         await env.PublishAsync(history.Select(BridgeBody.Of));
-        var courseError = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course) + "_error";
+        var courseError = QueueNames.ErrorOf(QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course));
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
         {

@@ -1,3 +1,4 @@
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Commands;
@@ -29,7 +30,7 @@ public sealed class DeadLetterFilterTests
     /// <summary>A _skipped queue as MassTransit makes it, holding one message that names where it came from.</summary>
     private static async Task<string> AddSkippedMessageAsync(TestEnvironment env, string inputQueue)
     {
-        var queue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.User) + DeadLetterQueues.SkippedSuffix;
+        var queue = QueueNames.SkippedOf(QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.User));
         await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);

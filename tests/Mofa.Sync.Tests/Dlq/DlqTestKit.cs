@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
@@ -29,13 +30,13 @@ internal static class DlqTestKit
     /// </summary>
     public static Dictionary<string, string?> QuickStoreTimeout() => new() { ["Store:Sqlite:BusyTimeout"] = "00:00:01" };
 
-    public static string ErrorQueue(TestEnvironment env, SyncAgent agent) => BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, agent) + "_error";
+    public static string ErrorQueue(TestEnvironment env, SyncAgent agent) => QueueNames.ErrorOf(QueueNames.Agent(env.Rabbit.QueuePrefix, agent));
 
     /// <summary>Declares the course agent's queue and its _error queue as the service does, for tests that run no service.</summary>
     public static async Task<(string AgentQueue, string ErrorQueue)> DeclareCourseQueuesAsync(IChannel channel, TestEnvironment env)
     {
-        var agentQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
-        var errorQueue = agentQueue + DeadLetterQueues.ErrorSuffix;
+        var agentQueue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course);
+        var errorQueue = QueueNames.ErrorOf(agentQueue);
         await channel.QueueDeclareAsync(agentQueue, durable: true, exclusive: false, autoDelete: false);
         await channel.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false);
         return (agentQueue, errorQueue);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
@@ -53,8 +54,8 @@ public sealed class ReplayKindTests
     public async Task A_replayed_store_failure_is_applied_as_the_kind_of_its_original_routing_key()
     {
         await using var env = new TestEnvironment();
-        var agentQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
-        var errorQueue = agentQueue + DeadLetterQueues.ErrorSuffix;
+        var agentQueue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course);
+        var errorQueue = QueueNames.ErrorOf(agentQueue);
         await using var service = await TestService.StartAsync(env);
 
         // Parked as MassTransit parks a message that failed on the store: the original routing key, fault headers.
@@ -98,7 +99,7 @@ public sealed class ReplayKindTests
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
         {
-            await channel.BasicPublishAsync(string.Empty, BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course), true,
+            await channel.BasicPublishAsync(string.Empty, QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course), true,
                 new BasicProperties { ContentType = "application/json", Persistent = true }, Encoding.UTF8.GetBytes(body));
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Tests.Faults;
 using Mofa.Sync.Tests.Integration.Infrastructure;
@@ -116,7 +117,7 @@ public sealed class LogSecretTests
 
         // All three deliveries fail, each for its own reason, and end in the notification error queue.
         await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
-        var notificationErrors = await WaitForMessagesAsync(connection, Consumers.Notifications.NotificationTopology.ErrorQueueName(env.Rabbit.QueuePrefix), 3, service);
+        var notificationErrors = await WaitForMessagesAsync(connection, QueueNames.ErrorOf(QueueNames.Notifications(env.Rabbit.QueuePrefix)), 3, service);
         Assert.Equal(["could not be reached", "invalidtoken", "redirect to another address"],
             notificationErrors.Select(e => e.Reason).Select(r => new[] { "could not be reached", "invalidtoken", "redirect to another address" }.Single(w => r.Contains(w, StringComparison.Ordinal))).Order(StringComparer.Ordinal));
         Assert.Equal(tokenA, Assert.Single(moodleA.Calls).Token);

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Contracts;
@@ -39,7 +40,7 @@ public sealed class MessageCountTests
         Assert.Equal(1, counts.Of(Received, kind));
         Assert.Equal(1, counts.Of(Outcomes, kind, ("outcome", SyncMetrics.Faulted)));
         Assert.Equal(1, counts.Of(Outcomes));
-        Assert.Equal(1, counts.Of(DeadLettered, ("queue", BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course))));
+        Assert.Equal(1, counts.Of(DeadLettered, ("queue", QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course))));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Integration.Infrastructure;
@@ -15,7 +16,7 @@ public sealed class MigrationDryRunTests
     {
         await using var env = new TestEnvironment();
         await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
-        var course = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course);
+        var course = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course);
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true)))
         {

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Routing;
@@ -183,7 +184,7 @@ public sealed class TransportInputTests
         }
 
         Assert.Equal("fault", m.Headers["MT-Reason"]);
-        Assert.EndsWith($"/{BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course)}", m.Headers["MT-Fault-InputAddress"], StringComparison.Ordinal);
+        Assert.EndsWith($"/{QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course)}", m.Headers["MT-Fault-InputAddress"], StringComparison.Ordinal);
         Assert.Equal("1.4", m.Headers["bridge-version"]);
     }
 

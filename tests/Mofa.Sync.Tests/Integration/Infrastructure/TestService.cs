@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Bridge;
@@ -153,7 +154,7 @@ public sealed class TestEnvironment : IAsyncDisposable
     public async Task<IReadOnlyList<ErrorQueueMessage>> ErrorQueueAsync(SyncAgent agent)
     {
         await using var connection = await TestBroker.ConnectAsync(Rabbit);
-        return await ErrorQueueMessage.PeekAllAsync(connection, BridgeRoutes.QueueName(Rabbit.QueuePrefix, agent) + "_error");
+        return await ErrorQueueMessage.PeekAllAsync(connection, QueueNames.ErrorOf(QueueNames.Agent(Rabbit.QueuePrefix, agent)));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Mofa.Sync.Consumers.Consuming;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
@@ -139,8 +140,8 @@ public sealed class BadInputTests
         await using var env = new TestEnvironment();
         await using var service = await TestService.StartAsync(env);
         var (_, body) = Bridge.Event(CourseCreated, new { courseId = 10, fullName = "Algebra", shortName = "ALG" });
-        var moduleQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Module);
-        var reconcileQueue = BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Reconcile);
+        var moduleQueue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Module);
+        var reconcileQueue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Reconcile);
         var otherExchange = env.Rabbit.QueuePrefix + ".other-exchange";
         await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
         try
@@ -190,7 +191,7 @@ public sealed class BadInputTests
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         await using (var channel = await connection.CreateChannelAsync())
         {
-            await channel.BasicPublishAsync("", BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course), mandatory: true,
+            await channel.BasicPublishAsync("", QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course), mandatory: true,
                 new BasicProperties
                 {
                     ContentType = "application/json",

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Host.Bridge;
 using Mofa.Sync.Host.Dlq;
@@ -77,7 +78,7 @@ public sealed class InvalidMessageLogTests
         Assert.Empty((await env.ExportAsync()).Courses);
         await using (var broker = await DeadLetterBroker.ConnectAsync(env.Rabbit, CancellationToken.None))
         {
-            Assert.Null(await broker.DepthAsync(BridgeRoutes.QueueName(env.Rabbit.QueuePrefix, SyncAgent.Course) + DeadLetterQueues.SkippedSuffix, CancellationToken.None));
+            Assert.Null(await broker.DepthAsync(QueueNames.SkippedOf(QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course)), CancellationToken.None));
         }
 
         var warnings = lines.Where(l => l.Contains("PWNED", StringComparison.Ordinal)).ToList();
