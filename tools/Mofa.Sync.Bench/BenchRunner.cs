@@ -19,7 +19,7 @@ namespace Mofa.Sync.Bench;
 /// that does nothing takes it: what MassTransit alone leaves of the ceiling (<see cref="FloorAsync"/>);</item>
 /// <item>service: published again, the service, a child process, takes it (<see cref="DrainAsync"/>);</item>
 /// <item>latency: a steady offered load on the running service, publish-to-applied (<see cref="LatencyAsync"/>);</item>
-/// <item>memory: the service's peak resident memory (<see cref="ServiceProcess.PeakResidentBytes"/>);</item>
+/// <item>memory: the service's peak resident memory (<see cref="MeasuredService.PeakResidentBytes"/>);</item>
 /// <item>check: the mirror holds every generated document, no error queue holds a message (<see cref="CheckAsync"/>).</item>
 /// </list>
 /// The rates are measured from the first message handled to the last, from a full backlog, so the
@@ -51,7 +51,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
             }
 
             progress("the service: consume, validate, apply, commit, ack");
-            await using var service = await ServiceProcess.StartAsync(run.Settings, configFile, TimeSpan.FromSeconds(60));
+            await using var service = await MeasuredService.StartAsync(run.Settings, configFile, TimeSpan.FromSeconds(60));
             var drained = await DrainAsync(service, "the service", mix.Backlog.Count, broker, ct);
             var steady = await LatencyAsync(service, run.Rabbit, mix, options, ct);
             var peak = service.PeakResidentBytes();
@@ -161,7 +161,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     /// <summary>Phase 5: a steady offered load on the running service; what it handled and its publish-to-applied latency.</summary>
     private sealed record SteadyLoad(double Offered, long Handled, long Deliveries, LatencySummary Latency, LatencySplit LatencySplit, BenchTail Tail);
 
-    private async Task<SteadyLoad> LatencyAsync(ServiceProcess service, RabbitMqOptions rabbit, GeneratedMix mix, BenchOptions options, CancellationToken ct)
+    private async Task<SteadyLoad> LatencyAsync(MeasuredService service, RabbitMqOptions rabbit, GeneratedMix mix, BenchOptions options, CancellationToken ct)
     {
         progress($"latency: {options.LatencyRate:#,0} events/s for {options.LatencySeconds:0} s");
         await service.TakeLatenciesAsync();
@@ -193,7 +193,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     /// <summary>A child's rate over a full backlog, first message handled to last, and the CPU per event of the child and the broker meanwhile (after the child's start-up).</summary>
     private sealed record Drain(double PerSecond, double? Cpu, double? BrokerCpu);
 
-    private static async Task<Drain> DrainAsync(ServiceProcess child, string name, int count, int? broker, CancellationToken ct)
+    private static async Task<Drain> DrainAsync(MeasuredService child, string name, int count, int? broker, CancellationToken ct)
     {
         var (childBefore, brokerBefore) = (ProcessCpu.Of(child.Id), ProcessCpu.Of(broker));
         var (_, first, last, _) = await WaitForHandledAsync(child, name, count, ct);
@@ -208,7 +208,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     {
         var floorSettings = new Dictionary<string, string>(benchSettings, StringComparer.OrdinalIgnoreCase) { [MassTransitFloor.Key] = "true" };
         Drain floor;
-        await using (var child = await ServiceProcess.StartAsync(floorSettings, configFile, TimeSpan.FromSeconds(60)))
+        await using (var child = await MeasuredService.StartAsync(floorSettings, configFile, TimeSpan.FromSeconds(60)))
         {
             floor = await DrainAsync(child, "the MassTransit floor", count, broker, ct);
             await child.StopAsync(TimeSpan.FromSeconds(60));
@@ -241,7 +241,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
         }
     }
 
-    private static async Task<(long Handled, long First, long Last, long Deliveries)> WaitForHandledAsync(ServiceProcess service, string name, int count, CancellationToken ct)
+    private static async Task<(long Handled, long First, long Last, long Deliveries)> WaitForHandledAsync(MeasuredService service, string name, int count, CancellationToken ct)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(DrainLimit(count).TotalSeconds * Stopwatch.Frequency);
         var (lastHandled, lastProgress) = (-1L, Stopwatch.GetTimestamp());

@@ -64,10 +64,10 @@ public sealed class DeliveryLimitTests(LocalCluster cluster)
         Assert.Contains($"delivered {deliveries} times without being acknowledged", dead.Reason.Text, StringComparison.Ordinal);
 
         // The operator's view: list groups it under that reason, show prints it.
-        var list = ServiceProcess.Start(env, ["dlq", "list", "--json"], new Dictionary<string, string>());
+        var list = MofaSyncProcess.Start(env, ["dlq", "list", "--json"], new Dictionary<string, string>());
         Assert.Equal(0, await list.WaitForExitAsync(TimeSpan.FromMinutes(2)));
         Assert.Contains($"delivered {deliveries} times without being acknowledged", list.Output, StringComparison.Ordinal);
-        var show = ServiceProcess.Start(env, ["dlq", "show", "course"], new Dictionary<string, string>());
+        var show = MofaSyncProcess.Start(env, ["dlq", "show", "course"], new Dictionary<string, string>());
         Assert.Equal(0, await show.WaitForExitAsync(TimeSpan.FromMinutes(2)));
         Assert.Contains("delivered", show.Output, StringComparison.Ordinal);
         Assert.Contains("without being acknowledged", show.Output, StringComparison.Ordinal);
