@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;

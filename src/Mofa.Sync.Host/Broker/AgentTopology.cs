@@ -3,7 +3,7 @@ using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Consuming;
 using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Hosting;
 using RabbitMQ.Client;
 

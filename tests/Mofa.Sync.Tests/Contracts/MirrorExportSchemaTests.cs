@@ -6,7 +6,7 @@ using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Store.Sqlite;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Tests.Store;
 using Xunit;
 

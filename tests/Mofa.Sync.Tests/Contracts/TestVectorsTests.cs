@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Json.Schema;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Consumers.Schema;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Validate;
 using Xunit;

@@ -4,7 +4,7 @@ using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Contracts;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Tests.Faults;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Notifications;

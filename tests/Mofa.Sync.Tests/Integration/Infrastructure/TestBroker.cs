@@ -1,6 +1,6 @@
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 

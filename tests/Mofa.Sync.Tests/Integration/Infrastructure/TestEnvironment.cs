@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Routing;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Dlq;
 using RabbitMQ.Client;
 using Mofa.Sync.Tests.Integration.Infrastructure;

@@ -8,7 +8,7 @@ using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Settings;
 
-namespace Mofa.Sync.Host.Bridge;
+namespace Mofa.Sync.Host.Recordings;
 
 /// <summary>
 /// The settings the agents check a delivery against, as the running service holds them: the

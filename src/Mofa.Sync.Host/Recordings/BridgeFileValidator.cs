@@ -1,7 +1,7 @@
 using System.Text;
 using Mofa.Sync.Consumers.Parsing;
 
-namespace Mofa.Sync.Host.Bridge;
+namespace Mofa.Sync.Host.Recordings;
 
 /// <summary>What the service would do with one line of a .jsonl file of bridge messages.</summary>
 public enum LineOutcome
