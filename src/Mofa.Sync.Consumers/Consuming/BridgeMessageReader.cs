@@ -27,7 +27,7 @@ public sealed class BridgeMessageReader(
     IOptions<SyncOptions> options,
     ILogger<BridgeMessageReader> logger)
 {
-    private readonly BridgeRules _rules = new(options.Value.MaxClockSkew);
+    private readonly ValidationSettings _rules = new(options.Value.MaxClockSkew);
 
     public ParsedBridgeMessage Read(ConsumeContext context)
     {

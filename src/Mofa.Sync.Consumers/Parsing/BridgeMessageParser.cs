@@ -34,7 +34,7 @@ public static partial class BridgeMessageParser
     /// <param name="routingKey">The key the message was published with; null when it came straight to the queue without one.</param>
     /// <param name="rules">The settings the rules depend on; null for the defaults.</param>
     /// <param name="sites">The configured Moodle sites; null or none configured: any site is accepted.</param>
-    public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body, BridgeRules? rules = null, MoodleSites? sites = null)
+    public static ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body, ValidationSettings? rules = null, MoodleSites? sites = null)
     {
         // A UTF-8 byte order mark (some PHP editors and encoders write one) is no part of the JSON.
         if (body.Span.StartsWith(Utf8Bom)) body = body[Utf8Bom.Length..];
@@ -57,7 +57,7 @@ public static partial class BridgeMessageParser
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>The message as the strict path would read it when it is valid and its routing key names a route; otherwise null.</summary>
-    private static ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body, BridgeRules? rules)
+    private static ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body, ValidationSettings? rules)
     {
         var route = BridgeRoutes.Find(routingKey);
         if (route is null) return null;
@@ -77,7 +77,7 @@ public static partial class BridgeMessageParser
         return BridgeValidators.Check(e, rules) is null ? ParsedBridgeMessage.Handled(route.RoutingKey, e) : null;
     }
 
-    private static ParsedBridgeMessage ParseStrictly(string? routingKey, ReadOnlyMemory<byte> body, BridgeRules? rules)
+    private static ParsedBridgeMessage ParseStrictly(string? routingKey, ReadOnlyMemory<byte> body, ValidationSettings? rules)
     {
         // Without its routing key a message has no kind: its eventName is what is to be checked, never the judge.
         if (routingKey is null)

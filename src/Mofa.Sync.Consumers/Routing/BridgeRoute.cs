@@ -36,7 +36,7 @@ public abstract class BridgeRoute
     public abstract Type Contract { get; }
 
     /// <summary>The contract's validator, with the rules' settings; <paramref name="e"/> is of <see cref="Contract"/>.</summary>
-    public abstract ValidationResult Validate(MoodleEvent e, BridgeRules rules);
+    public abstract ValidationResult Validate(MoodleEvent e, ValidationSettings rules);
 
     /// <summary>The contract's apply rule; <paramref name="e"/> is of <see cref="Contract"/>.</summary>
     public abstract Task<ApplyResult> ApplyAsync(MirrorApplier mirror, MoodleEvent e, CancellationToken ct);
@@ -54,7 +54,7 @@ public sealed class BridgeRoute<TContract>(
     public override Type Contract => typeof(TContract);
 
     // The validator called with its own type: no untyped context to wrap on every message.
-    public override ValidationResult Validate(MoodleEvent e, BridgeRules rules)
+    public override ValidationResult Validate(MoodleEvent e, ValidationSettings rules)
     {
         var context = new ValidationContext<TContract>((TContract)e);
         rules.AddTo(context);

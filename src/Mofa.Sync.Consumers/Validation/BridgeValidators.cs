@@ -20,9 +20,9 @@ public static class BridgeValidators
     }
 
     /// <summary>Null when valid, else every broken rule in plain words, joined by "; ".</summary>
-    public static string? Check(MoodleEvent e, BridgeRules? rules = null)
+    public static string? Check(MoodleEvent e, ValidationSettings? rules = null)
     {
-        var result = BridgeRoutes.Of(e.GetType()).Validate(e, rules ?? BridgeRules.Default);
+        var result = BridgeRoutes.Of(e.GetType()).Validate(e, rules ?? ValidationSettings.Default);
         if (result.IsValid) return null;
         return string.Join("; ", result.Errors.Select(f => Describe(f.PropertyName, f.ErrorMessage)));
     }

@@ -72,7 +72,7 @@ public abstract class MoodleEventValidator<T> : AbstractValidator<T>
 
     private static bool InTimeBounds(long timeCreated, ValidationContext<T> context)
     {
-        var rules = BridgeRules.Of(context);
+        var rules = ValidationSettings.Of(context);
         var latest = ServiceClock.UnixSeconds() + (long)rules.MaxClockSkew.TotalSeconds;
         context.MessageFormatter.AppendArgument("MaxClockSkew", rules.MaxClockSkewText);
         context.MessageFormatter.AppendArgument("Ahead", timeCreated > latest ? $", {Ahead(timeCreated - ServiceClock.UnixSeconds())}" : string.Empty);

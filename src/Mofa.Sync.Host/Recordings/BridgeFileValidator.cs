@@ -60,7 +60,7 @@ public static class BridgeFileValidator
 
         try
         {
-            var parsed = BridgeMessageParser.Parse(line.RoutingKey, line.Body, checks.Rules, checks.Sites);
+            var parsed = BridgeMessageParser.Parse(line.RoutingKey, line.Body, checks.Validation, checks.Sites);
             var ignored = parsed.Event is null ? parsed.IgnoredBecause : checks.Scope.Excludes(parsed.Event);
             return parsed.Event is null || ignored is not null
                 ? new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Ignored, ignored)
@@ -85,7 +85,7 @@ public static class BridgeFileValidator
         if (checks.RefuseBeforeReading(body.Length) is { } tooLarge) return tooLarge;
         try
         {
-            BridgeMessageParser.Parse(NoRoute, body, checks.Rules);
+            BridgeMessageParser.Parse(NoRoute, body, checks.Validation);
         }
         catch (InvalidBridgeMessageException ex)
         {

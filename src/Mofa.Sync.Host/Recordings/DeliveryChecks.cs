@@ -16,17 +16,17 @@ namespace Mofa.Sync.Host.Recordings;
 /// Moodle sites, and what of a site is course content (Sync:ExcludedModules, the front page).
 /// `mofa-sync validate` checks each line with the same.
 /// </summary>
-public sealed record DeliveryChecks(MessageLimits Limits, BridgeRules Rules, MoodleSites Sites)
+public sealed record DeliveryChecks(MessageLimits Limits, ValidationSettings Validation, MoodleSites Sites)
 {
     public CourseContentScope Scope { get; init; } = CourseContentScope.From(new SyncOptions());
 
     /// <summary>The defaults: no site configured, default limits and time bound.</summary>
     public static DeliveryChecks Default { get; } = new(
-        new MessageLimits(MessageLimits.DefaultMaxBodyBytes, MessageLimits.DefaultMaxHeaderBytes), BridgeRules.Default, MoodleSites.None);
+        new MessageLimits(MessageLimits.DefaultMaxBodyBytes, MessageLimits.DefaultMaxHeaderBytes), ValidationSettings.Default, MoodleSites.None);
 
     public static DeliveryChecks From(MofaSyncSettings settings) => new(
         new MessageLimits(settings.RabbitMq.MaxBodyBytes, settings.RabbitMq.MaxHeaderBytes),
-        new BridgeRules(settings.Sync.MaxClockSkew),
+        new ValidationSettings(settings.Sync.MaxClockSkew),
         new MoodleSites(settings.Moodle)) { Scope = CourseContentScope.From(settings.Sync) };
 
     /// <summary>Null when the agent would read the body; else why not. A line goes as `publish` sends it: application/json, no headers.</summary>

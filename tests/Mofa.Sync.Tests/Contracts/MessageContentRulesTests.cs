@@ -33,7 +33,7 @@ public sealed class MessageContentRulesTests
         return Encoding.UTF8.GetBytes(body.ToJsonString());
     }
 
-    private static string Rejection(string? routingKey, byte[] body, BridgeRules? rules = null) =>
+    private static string Rejection(string? routingKey, byte[] body, ValidationSettings? rules = null) =>
         Assert.Throws<InvalidBridgeMessageException>(() => BridgeMessageParser.Parse(routingKey, body, rules)).Message;
 
     [Fact]
@@ -134,8 +134,8 @@ public sealed class MessageContentRulesTests
         Assert.Contains("Sync:MaxClockSkew", reason, StringComparison.Ordinal);
         Assert.Contains("ahead", reason, StringComparison.Ordinal);
 
-        Assert.Contains("at most 00:00:00 ahead", Rejection(CourseCreated, inTwoMinutes, new BridgeRules(TimeSpan.Zero)), StringComparison.Ordinal);
-        Assert.NotNull(BridgeMessageParser.Parse(CourseCreated, tomorrow, new BridgeRules(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1))).Event);
+        Assert.Contains("at most 00:00:00 ahead", Rejection(CourseCreated, inTwoMinutes, new ValidationSettings(TimeSpan.Zero)), StringComparison.Ordinal);
+        Assert.NotNull(BridgeMessageParser.Parse(CourseCreated, tomorrow, new ValidationSettings(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1))).Event);
     }
 
     [Fact]
