@@ -1,5 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Courses;
 using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Modules;
@@ -50,10 +52,18 @@ public static class BridgeAgents
         return services;
     }
 
-    /// <summary>The one consumer of every agent's queue, with its retry policies.</summary>
-    public static void AddConsumer(IBusRegistrationConfigurator bus) => bus.AddConsumer<BridgeEventConsumer, BridgeEventConsumerDefinition>();
+    /// <summary>The one consumer of every agent's queue.</summary>
+    public static void AddConsumer(IBusRegistrationConfigurator bus) => bus.AddConsumer<BridgeEventConsumer>();
 
-    /// <summary>Attaches the consumer to an agent's receive endpoint.</summary>
-    public static void ConfigureConsumer(IReceiveEndpointConfigurator endpoint, IRegistrationContext context) =>
+    /// <summary>
+    /// Attaches the consumer to <paramref name="agent"/>'s receive endpoint, with the agent's retries: the
+    /// reconcile agent reads Moodle and retries as Moodle needs; the others write the store.
+    /// </summary>
+    public static void ConfigureConsumer(SyncAgent agent, IReceiveEndpointConfigurator endpoint, IRegistrationContext context)
+    {
+        endpoint.UseMessageRetry(agent == SyncAgent.Reconcile
+            ? RetryPolicies.ReadingBack(context.GetRequiredService<ReconcileOptions>())
+            : RetryPolicies.PassingFailures(context.GetRequiredService<IOptions<SyncOptions>>().Value));
         endpoint.ConfigureConsumer<BridgeEventConsumer>(context);
+    }
 }

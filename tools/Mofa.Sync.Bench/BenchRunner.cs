@@ -2,13 +2,12 @@ using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Bench;
 
@@ -21,7 +20,7 @@ namespace Mofa.Sync.Bench;
 /// that does nothing takes it: what MassTransit alone leaves of the ceiling (<see cref="FloorAsync"/>);</item>
 /// <item>service: published again, the service, a child process, takes it (<see cref="DrainAsync"/>);</item>
 /// <item>latency: a steady offered load on the running service, publish-to-applied (<see cref="LatencyAsync"/>);</item>
-/// <item>memory: the service's peak resident memory (<see cref="ServiceProcess.PeakResidentBytes"/>);</item>
+/// <item>memory: the service's peak resident memory (<see cref="MeasuredService.PeakResidentBytes"/>);</item>
 /// <item>check: the mirror holds every generated document, no error queue holds a message (<see cref="CheckAsync"/>).</item>
 /// </list>
 /// The rates are measured from the first message handled to the last, from a full backlog, so the
@@ -53,7 +52,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
             }
 
             progress("the service: consume, validate, apply, commit, ack");
-            await using var service = await ServiceProcess.StartAsync(run.Settings, configFile, TimeSpan.FromSeconds(60));
+            await using var service = await MeasuredService.StartAsync(run.Settings, configFile, TimeSpan.FromSeconds(60));
             var drained = await DrainAsync(service, "the service", mix.Backlog.Count, broker, ct);
             var steady = await LatencyAsync(service, run.Rabbit, mix, options, ct);
             var peak = service.PeakResidentBytes();
@@ -163,7 +162,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     /// <summary>Phase 5: a steady offered load on the running service; what it handled and its publish-to-applied latency.</summary>
     private sealed record SteadyLoad(double Offered, long Handled, long Deliveries, LatencySummary Latency, LatencySplit LatencySplit, BenchTail Tail);
 
-    private async Task<SteadyLoad> LatencyAsync(ServiceProcess service, RabbitMqOptions rabbit, GeneratedMix mix, BenchOptions options, CancellationToken ct)
+    private async Task<SteadyLoad> LatencyAsync(MeasuredService service, RabbitMqOptions rabbit, GeneratedMix mix, BenchOptions options, CancellationToken ct)
     {
         progress($"latency: {options.LatencyRate:#,0} events/s for {options.LatencySeconds:0} s");
         await service.TakeLatenciesAsync();
@@ -195,7 +194,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     /// <summary>A child's rate over a full backlog, first message handled to last, and the CPU per event of the child and the broker meanwhile (after the child's start-up).</summary>
     private sealed record Drain(double PerSecond, double? Cpu, double? BrokerCpu);
 
-    private static async Task<Drain> DrainAsync(ServiceProcess child, string name, int count, int? broker, CancellationToken ct)
+    private static async Task<Drain> DrainAsync(MeasuredService child, string name, int count, int? broker, CancellationToken ct)
     {
         var (childBefore, brokerBefore) = (ProcessCpu.Of(child.Id), ProcessCpu.Of(broker));
         var (_, first, last, _) = await WaitForHandledAsync(child, name, count, ct);
@@ -210,7 +209,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     {
         var floorSettings = new Dictionary<string, string>(benchSettings, StringComparer.OrdinalIgnoreCase) { [MassTransitFloor.Key] = "true" };
         Drain floor;
-        await using (var child = await ServiceProcess.StartAsync(floorSettings, configFile, TimeSpan.FromSeconds(60)))
+        await using (var child = await MeasuredService.StartAsync(floorSettings, configFile, TimeSpan.FromSeconds(60)))
         {
             floor = await DrainAsync(child, "the MassTransit floor", count, broker, ct);
             await child.StopAsync(TimeSpan.FromSeconds(60));
@@ -223,7 +222,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     private static async Task WaitForEmptyAgentQueuesAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, ct);
-        var queues = Enum.GetValues<SyncAgent>().Select(a => QueueNames.Agent(rabbit.QueuePrefix, a)).ToList();
+        var queues = QueueNames.Agents(rabbit.QueuePrefix);
         var deadline = Stopwatch.GetTimestamp() + 30 * Stopwatch.Frequency;
         while (true)
         {
@@ -243,7 +242,7 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
         }
     }
 
-    private static async Task<(long Handled, long First, long Last, long Deliveries)> WaitForHandledAsync(ServiceProcess service, string name, int count, CancellationToken ct)
+    private static async Task<(long Handled, long First, long Last, long Deliveries)> WaitForHandledAsync(MeasuredService service, string name, int count, CancellationToken ct)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(DrainLimit(count).TotalSeconds * Stopwatch.Frequency);
         var (lastHandled, lastProgress) = (-1L, Stopwatch.GetTimestamp());
@@ -275,16 +274,16 @@ public sealed class BenchRunner(IConfiguration baseConfiguration, IReadOnlyDicti
     private static async Task<long> NotificationBacklogAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, ct);
-        return (await inspector.InspectAsync(NotificationTopology.QueueName(rabbit.QueuePrefix), ct)).Messages;
+        return (await inspector.InspectAsync(QueueNames.Notifications(rabbit.QueuePrefix), ct)).Messages;
     }
 
     private static async Task<long> ErrorQueueMessagesAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, ct);
         long total = 0;
-        foreach (var agent in Enum.GetValues<SyncAgent>())
+        foreach (var queue in QueueNames.Agents(rabbit.QueuePrefix))
         {
-            total += (await inspector.InspectAsync(QueueNames.Agent(rabbit.QueuePrefix, agent) + "_error", ct)).Messages;
+            total += (await inspector.InspectAsync(QueueNames.ErrorOf(queue), ct)).Messages;
         }
 
         return total;

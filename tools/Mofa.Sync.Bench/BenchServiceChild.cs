@@ -10,7 +10,7 @@ namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// The benchmarked service, in its own process (`mofa-sync-bench --service-child`, started by
-/// <see cref="ServiceProcess"/>): the composition of `mofa-sync run` (SyncHostBuilder.Build) plus
+/// <see cref="MeasuredService"/>): the composition of `mofa-sync run` (SyncHostBuilder.Build) plus
 /// the <see cref="AppliedObserver"/>, answering the bench's questions on stdin/stdout; or, with
 /// `Bench:Floor=true`, the <see cref="MassTransitFloor"/> with the same observer. Protocol lines
 /// start with <see cref="Prefix"/>; the service's own log lines go to the same stdout and are skipped.

@@ -26,7 +26,7 @@ public static class MassTransitFloor
         var builder = SyncHostBuilder.CreateBuilder(configuration, settings);
         SyncHostBuilder.AddBus(builder.Services, settings,
             x => x.AddConsumer<DoNothingConsumer>(),
-            (context, cfg) => AgentEndpoints.Configure(cfg, settings.RabbitMq, e => e.ConfigureConsumer<DoNothingConsumer>(context)));
+            (context, cfg) => AgentEndpoints.Configure(cfg, settings.RabbitMq, (_, e) => e.ConfigureConsumer<DoNothingConsumer>(context)));
         // Counted by the same observer as the service, so both rates mean the same thing.
         builder.Services.AddConsumeObserver(_ => observer);
         return builder.Build();

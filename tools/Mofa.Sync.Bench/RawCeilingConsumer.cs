@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Consumers.Edge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Bench;
 

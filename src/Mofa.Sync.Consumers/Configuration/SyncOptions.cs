@@ -20,7 +20,7 @@ public sealed class SyncOptions
     /// How far ahead of this service's clock an event's timeCreated may be. An event dated later is
     /// rejected: accepted, it would make every real event about its document stale until that time.
     /// </summary>
-    public TimeSpan MaxClockSkew { get; set; } = Validation.ContractSettings.DefaultMaxClockSkew;
+    public TimeSpan MaxClockSkew { get; set; } = Validation.ValidationSettings.DefaultMaxClockSkew;
 
     /// <summary>The largest Sync:MaxClockSkew start-up accepts.</summary>
     public static readonly TimeSpan MaxClockSkewLimit = TimeSpan.FromDays(1);

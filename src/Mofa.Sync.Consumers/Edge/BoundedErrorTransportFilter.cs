@@ -180,7 +180,7 @@ public sealed class BoundedErrorTransportFilter(MessageLimits limits, SyncMetric
         }
     }
 
-    public static string ErrorQueueOf(Uri inputAddress) => QueueOf(inputAddress) + "_error";
+    public static string ErrorQueueOf(Uri inputAddress) => Edge.QueueNames.ErrorOf(QueueOf(inputAddress));
 
     /// <summary>The queue a receive endpoint's address names (rabbitmq://host/vhost/queue → queue).</summary>
     public static string QueueOf(Uri inputAddress)

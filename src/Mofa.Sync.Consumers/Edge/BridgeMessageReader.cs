@@ -29,7 +29,7 @@ public sealed class BridgeMessageReader(
     IOptions<SyncOptions> options,
     ILogger<BridgeMessageReader> logger)
 {
-    private readonly ContractSettings _settings = new(options.Value.MaxClockSkew);
+    private readonly ValidationSettings _settings = new(options.Value.MaxClockSkew);
 
     public ParsedBridgeMessage Read(ConsumeContext context)
     {
@@ -70,7 +70,7 @@ public sealed class BridgeMessageReader(
     {
         if (subscriptions.Find(routingKey) is not { } route) return null;
         var queue = BoundedErrorTransportFilter.QueueOf(inputAddress);
-        if (QueueNames.AgentOfQueue(queue) is not { } agent || agent == route.Agent) return null;
+        if (QueueNames.AgentOf(queue) is not { } agent || agent == route.Agent) return null;
         return $"routing key '{routingKey}' is a kind of the {Name(route.Agent)} agent, not of the {Name(agent)} agent whose queue {queue} this is "
             + $"(it reads {string.Join(", ", subscriptions.RoutingKeysOf(agent))}): publish it to the bridge exchange, which routes each kind to its own agent";
     }

@@ -33,7 +33,7 @@ public sealed partial class BridgeMessageParser(BridgeSubscriptions subscription
     /// <param name="routingKey">The key the message was published with; null when it came straight to the queue without one.</param>
     /// <param name="rules">The settings the rules depend on; null for the defaults.</param>
     /// <param name="sites">The configured Moodle sites; null or none configured: any site is accepted.</param>
-    public ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body, ContractSettings? rules = null, MoodleSites? sites = null)
+    public ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body, ValidationSettings? rules = null, MoodleSites? sites = null)
     {
         // A UTF-8 byte order mark (some PHP editors and encoders write one) is no part of the JSON.
         if (body.Span.StartsWith(Utf8Bom)) body = body[Utf8Bom.Length..];
@@ -56,7 +56,7 @@ public sealed partial class BridgeMessageParser(BridgeSubscriptions subscription
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>The message as the strict path would read it when it is valid and its routing key names a route; otherwise null.</summary>
-    private ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body, ContractSettings? rules)
+    private ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body, ValidationSettings? rules)
     {
         var route = subscriptions.Find(routingKey);
         if (route is null) return null;
@@ -73,10 +73,10 @@ public sealed partial class BridgeMessageParser(BridgeSubscriptions subscription
 
         if (e is null || e.SchemaVersion != BridgeExchange.SchemaVersion) return null;
         if (BridgeRoutingKeys.FromEventName(e.EventName) != routingKey) return null;
-        return route.Validate(e, rules ?? ContractSettings.Default).IsValid ? ParsedBridgeMessage.Handled(route, routingKey!, e) : null;
+        return route.Validate(e, rules ?? ValidationSettings.Default).IsValid ? ParsedBridgeMessage.Handled(route, routingKey!, e) : null;
     }
 
-    private ParsedBridgeMessage ParseStrictly(string? routingKey, ReadOnlyMemory<byte> body, ContractSettings? rules)
+    private ParsedBridgeMessage ParseStrictly(string? routingKey, ReadOnlyMemory<byte> body, ValidationSettings? rules)
     {
         // Without its routing key a message has no kind: its eventName is what is to be checked, never the judge.
         if (routingKey is null)
@@ -135,7 +135,7 @@ public sealed partial class BridgeMessageParser(BridgeSubscriptions subscription
                 throw Invalid($"{routingKey}: {Explain(ex, root)}");
             }
 
-            var broken = BridgeValidators.Reasons(route.Validate(e, rules ?? ContractSettings.Default));
+            var broken = BridgeValidators.Reasons(route.Validate(e, rules ?? ValidationSettings.Default));
             if (broken is not null) throw Invalid($"{routingKey}: {broken}");
             return ParsedBridgeMessage.Handled(route, routingKey, e);
         }

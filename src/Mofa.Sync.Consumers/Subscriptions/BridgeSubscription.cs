@@ -39,7 +39,7 @@ public abstract class BridgeSubscription
     public string Purpose => Contract.GetCustomAttribute<DescriptionAttribute>()?.Description ?? "";
 
     /// <summary>The contract's validator run on <paramref name="message"/>, which is of <see cref="Contract"/>.</summary>
-    public abstract ValidationResult Validate(MoodleEvent message, ContractSettings settings);
+    public abstract ValidationResult Validate(MoodleEvent message, ValidationSettings settings);
 
     /// <summary>The contract's handler, resolved from <paramref name="services"/>, called with <paramref name="message"/>.</summary>
     public abstract Task<ApplyResult> HandleAsync(IServiceProvider services, MoodleEvent message, CancellationToken ct);
@@ -61,7 +61,7 @@ public sealed class BridgeSubscription<TEvent, THandler, TValidator>(SyncAgent a
 
     public override IValidator Validator => _validator;
 
-    public override ValidationResult Validate(MoodleEvent message, ContractSettings settings)
+    public override ValidationResult Validate(MoodleEvent message, ValidationSettings settings)
     {
         var context = new ValidationContext<TEvent>((TEvent)message);
         settings.AddTo(context);

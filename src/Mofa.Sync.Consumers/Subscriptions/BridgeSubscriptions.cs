@@ -55,8 +55,8 @@ public sealed class BridgeSubscriptions
         _all.Where(s => s.Agent == agent).SelectMany(s => s.RoutingKeys);
 
     /// <summary>Null when <paramref name="message"/> is valid, else every broken rule in plain words.</summary>
-    public string? Check(MoodleEvent message, ContractSettings? settings = null) =>
-        BridgeValidators.Reasons(Of(message.GetType()).Validate(message, settings ?? ContractSettings.Default));
+    public string? Check(MoodleEvent message, ValidationSettings? settings = null) =>
+        BridgeValidators.Reasons(Of(message.GetType()).Validate(message, settings ?? ValidationSettings.Default));
 
     /// <summary>Registers this map and every subscription's handler.</summary>
     public void AddTo(IServiceCollection services)

@@ -73,7 +73,7 @@ public abstract class MoodleEventValidator<T> : JsonNamedValidator<T>
 
     private static bool InTimeBounds(long timeCreated, ValidationContext<T> context)
     {
-        var rules = ContractSettings.Of(context);
+        var rules = ValidationSettings.Of(context);
         var latest = ServiceClock.UnixSeconds() + (long)rules.MaxClockSkew.TotalSeconds;
         context.MessageFormatter.AppendArgument("MaxClockSkew", rules.MaxClockSkewText);
         context.MessageFormatter.AppendArgument("Ahead", timeCreated > latest ? $", {Ahead(timeCreated - ServiceClock.UnixSeconds())}" : string.Empty);

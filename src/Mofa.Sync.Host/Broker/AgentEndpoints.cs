@@ -10,7 +10,7 @@ namespace Mofa.Sync.Host.Broker;
 public static class AgentEndpoints
 {
     /// <summary>The sync agents: a queue each, bound to the exchange by their routing keys, reading raw JSON.</summary>
-    public static void Configure(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit, Action<IRabbitMqReceiveEndpointConfigurator> attachConsumer)
+    public static void Configure(IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions rabbit, Action<SyncAgent, IRabbitMqReceiveEndpointConfigurator> attachConsumer)
     {
         foreach (var agent in Enum.GetValues<SyncAgent>())
         {
@@ -35,7 +35,7 @@ public static class AgentEndpoints
                     });
                 }
 
-                attachConsumer(e);
+                attachConsumer(agent, e);
             });
         }
     }

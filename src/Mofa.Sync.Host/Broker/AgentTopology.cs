@@ -1,10 +1,10 @@
 using MassTransit;
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Hosting;
 using RabbitMQ.Client;
-using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Host.Broker;
@@ -23,7 +23,7 @@ public static class AgentTopology
             BrokerConnection.ConfigureHost(cfg, rabbit);
             ServiceQueues.ConfigureDeadLetterQueues(cfg);
             cfg.DeployTopologyOnly = true;
-            AgentEndpoints.Configure(cfg, rabbit, e => e.Consumer(() => new TopologyOnlyConsumer()));
+            AgentEndpoints.Configure(cfg, rabbit, (_, e) => e.Consumer(() => new TopologyOnlyConsumer()));
         });
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
@@ -70,7 +70,7 @@ public static class AgentTopology
     private static async Task WaitUntilDeclaredAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
         await using var inspector = await QueueInspector.ConnectAsync(rabbit, ct);
-        foreach (var queue in Enum.GetValues<SyncAgent>().Select(agent => QueueNames.Agent(rabbit.QueuePrefix, agent)))
+        foreach (var queue in QueueNames.Agents(rabbit.QueuePrefix))
         {
             // Not there yet: its endpoint is still declaring it.
             while (!(await inspector.InspectAsync(queue, ct)).Exists) await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
@@ -85,9 +85,8 @@ public static class AgentTopology
     public static async Task DeleteAsync(RabbitMqOptions rabbit)
     {
         await using var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync clean-up");
-        var names = Enum.GetValues<SyncAgent>()
-            .Select(agent => QueueNames.Agent(rabbit.QueuePrefix, agent))
-            .SelectMany(queue => new[] { queue, queue + "_error", queue + "_skipped" })
+        var names = QueueNames.Agents(rabbit.QueuePrefix)
+            .SelectMany(queue => new[] { queue, QueueNames.ErrorOf(queue), QueueNames.SkippedOf(queue) })
             .Concat(NotificationTopology.EntityNames(rabbit.QueuePrefix));
         foreach (var name in names)
         {

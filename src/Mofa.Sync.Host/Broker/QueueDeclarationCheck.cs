@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
@@ -32,19 +33,19 @@ public sealed class QueueDeclarationCheck(RabbitMqOptions rabbit, ILogger<QueueD
     public static async Task DeclareAsync(RabbitMqOptions rabbit, CancellationToken ct)
     {
         await using var connection = await BrokerConnection.ConnectAsync(rabbit, "mofa-sync queue check", automaticRecovery: false, ct);
-        foreach (var queue in ServiceQueues.WorkQueues(rabbit.QueuePrefix))
+        foreach (var queue in QueueNames.WorkQueues(rabbit.QueuePrefix))
         {
             await DeclareOneAsync(connection, rabbit, queue, ServiceQueues.WorkQueueArguments(rabbit, queue),
                 ServiceQueues.WorkQueueArguments(Other(rabbit), queue), ct);
 
             // A quorum queue dead-letters into its _error queue, which must exist before the first message gets there.
-            var error = queue + ServiceQueues.ErrorSuffix;
+            var error = QueueNames.ErrorOf(queue);
             if (rabbit.QueueType == QueueType.Quorum || await ExistsAsync(connection, error, ct))
             {
                 await DeclareOneAsync(connection, rabbit, error, ServiceQueues.DeadLetterQueueArguments(rabbit), ServiceQueues.DeadLetterQueueArguments(Other(rabbit)), ct);
             }
 
-            var skipped = queue + ServiceQueues.SkippedSuffix;
+            var skipped = QueueNames.SkippedOf(queue);
             if (await ExistsAsync(connection, skipped, ct))
             {
                 await DeclareOneAsync(connection, rabbit, skipped, ServiceQueues.DeadLetterQueueArguments(rabbit), ServiceQueues.DeadLetterQueueArguments(Other(rabbit)), ct);

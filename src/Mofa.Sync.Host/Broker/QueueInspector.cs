@@ -1,8 +1,8 @@
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Host.Broker;
 
@@ -40,9 +40,9 @@ public sealed class QueueInspector : IAsyncDisposable
     public async Task<long> AgentBacklogAsync(string prefix, CancellationToken ct)
     {
         long total = 0;
-        foreach (var agent in Enum.GetValues<SyncAgent>())
+        foreach (var queue in QueueNames.Agents(prefix))
         {
-            total += (await InspectAsync(QueueNames.Agent(prefix, agent), ct)).Messages;
+            total += (await InspectAsync(queue, ct)).Messages;
         }
 
         return total;

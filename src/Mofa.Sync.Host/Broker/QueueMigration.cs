@@ -1,4 +1,5 @@
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Mofa.Sync.Consumers.Parsing;
@@ -64,11 +65,11 @@ public static class QueueMigration
     /// <summary>Every queue the service may have, with the arguments the settings give it (dead-letter queues only where they exist).</summary>
     private static IEnumerable<(string Queue, Dictionary<string, object?> Arguments)> Wanted(RabbitMqOptions rabbit)
     {
-        foreach (var queue in ServiceQueues.WorkQueues(rabbit.QueuePrefix))
+        foreach (var queue in QueueNames.WorkQueues(rabbit.QueuePrefix))
         {
             yield return (queue, ServiceQueues.WorkQueueArguments(rabbit, queue));
-            yield return (queue + ServiceQueues.ErrorSuffix, ServiceQueues.DeadLetterQueueArguments(rabbit));
-            yield return (queue + ServiceQueues.SkippedSuffix, ServiceQueues.DeadLetterQueueArguments(rabbit));
+            yield return (QueueNames.ErrorOf(queue), ServiceQueues.DeadLetterQueueArguments(rabbit));
+            yield return (QueueNames.SkippedOf(queue), ServiceQueues.DeadLetterQueueArguments(rabbit));
         }
     }
 

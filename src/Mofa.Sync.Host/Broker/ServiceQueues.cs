@@ -1,30 +1,19 @@
 using MassTransit;
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Consumers.Subscriptions;
 using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Host.Broker;
 
 /// <summary>
-/// The durable queues the service declares and the arguments each gets from RabbitMq:QueueType
-/// and RabbitMq:DeliveryLimit. Classic: no arguments (as before there was a choice). Quorum: the
-/// work queues (the agents' and the notification queue) are quorum queues whose broker-side
+/// The arguments each durable queue the service declares (<see cref="QueueNames"/>) gets from
+/// RabbitMq:QueueType and RabbitMq:DeliveryLimit. Classic: no arguments (as before there was a
+/// choice). Quorum: the work queues (the agents' and the notification queue) are quorum queues whose broker-side
 /// delivery limit dead-letters, at least once, into the queue's own _error queue; the _error and
 /// _skipped queues are plain quorum queues (no limit: browsing them with dlq list hands every
 /// message back, which counts as a delivery).
 /// </summary>
 public static class ServiceQueues
 {
-    public const string ErrorSuffix = "_error";
-    public const string SkippedSuffix = "_skipped";
-
-    /// <summary>The queues messages are consumed from: one per agent, and the notification queue.</summary>
-    public static IReadOnlyList<string> WorkQueues(string prefix) =>
-        Enum.GetValues<SyncAgent>().Select(agent => QueueNames.Agent(prefix, agent))
-            .Append(NotificationTopology.QueueName(prefix))
-            .ToList();
-
     /// <summary>The arguments of a work queue.</summary>
     public static Dictionary<string, object?> WorkQueueArguments(RabbitMqOptions rabbit, string queue) => rabbit.QueueType switch
     {
@@ -34,7 +23,7 @@ public static class ServiceQueues
             ["x-delivery-limit"] = rabbit.DeliveryLimit,
             // The default exchange routes by queue name: straight into this queue's own _error queue.
             ["x-dead-letter-exchange"] = string.Empty,
-            ["x-dead-letter-routing-key"] = queue + ErrorSuffix,
+            ["x-dead-letter-routing-key"] = QueueNames.ErrorOf(queue),
             // At-least-once: the message leaves this queue only once the _error queue has confirmed it.
             // RabbitMQ takes this strategy only with overflow reject-publish (else it falls back to at-most-once).
             ["x-dead-letter-strategy"] = "at-least-once",

@@ -24,7 +24,7 @@ public static class CommandLineExit
             Console.Error.WriteLine($"{name}: {ex.Message}");
             return 2;
         }
-        catch (Bridge.MissingExchangeException ex)
+        catch (Recordings.MissingExchangeException ex)
         {
             Console.Error.WriteLine($"{name}: {ex.Message}");
             return 1;

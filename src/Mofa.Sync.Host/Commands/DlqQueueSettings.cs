@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Host.Settings;
 using Spectre.Console.Cli;
@@ -22,7 +23,7 @@ public class DlqQueueSettings : CommonSettings
         var prefix = settings.RabbitMq.QueuePrefix;
         return DeadLetterQueues.Resolve(prefix, Queue)
             ?? throw new SettingsException(
-                $"'{Queue}' is not a dead-letter queue of this service; use one of: {string.Join(", ", DeadLetterQueues.NamesFor(prefix))}");
+                $"'{Queue}' is not a dead-letter queue of this service; use one of: {string.Join(", ", QueueNames.DeadLetterQueues(prefix))}");
     }
 
     /// <summary>Says the queue does not exist (nothing has failed there yet); returns that case's exit code.</summary>

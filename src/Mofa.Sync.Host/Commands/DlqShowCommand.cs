@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Dlq;
 using Spectre.Console;
@@ -53,7 +53,7 @@ public sealed class DlqShowCommand : AsyncCommand<DlqShowCommand.Options>
         if (await broker.DepthAsync(queue, cancellationToken) is null) return DlqQueueSettings.ReportMissing(queue);
 
         var messages = await DeadLetterBrowser.PeekAsync(broker, queue, options.Limit, cancellationToken);
-        var notifications = DeadLetterQueues.SourceQueueOf(queue) == NotificationTopology.QueueName(settings.RabbitMq.QueuePrefix);
+        var notifications = QueueNames.SourceOf(queue) == QueueNames.Notifications(settings.RabbitMq.QueuePrefix);
         var now = DateTimeOffset.UtcNow;
         if (options.Json)
         {

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Host.Hosting;
@@ -70,13 +71,13 @@ public sealed class NotificationsCommand : AsyncCommand<NotificationsCommand.Opt
         if (parkedCount > 0)
         {
             // A plain line (not wrapped like the table's cells), so the command can be copied.
-            Console.WriteLine($"{parkedCount} notification(s) parked in {NotificationTopology.ErrorQueueName(settings.RabbitMq.QueuePrefix)}: "
+            Console.WriteLine($"{parkedCount} notification(s) parked in {QueueNames.ErrorOf(QueueNames.Notifications(settings.RabbitMq.QueuePrefix))}: "
                 + $"fix the cause (the why column), then run: {ReplayCommand}");
         }
 
         if (unknown is not null)
         {
-            var queue = NotificationTopology.ErrorQueueName(settings.RabbitMq.QueuePrefix);
+            var queue = QueueNames.ErrorOf(QueueNames.Notifications(settings.RabbitMq.QueuePrefix));
             AnsiConsole.MarkupLine($"[yellow]{SafeText.Markup($"Could not read {queue} ({unknown}): \"being sent\" may also mean parked there.")}[/]");
         }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Dlq;
 
 namespace Mofa.Sync.Host.Commands;
@@ -22,7 +22,7 @@ public static class ParkedDigests
         try
         {
             await using var broker = await DeadLetterBroker.ConnectAsync(rabbit, ct);
-            var queue = NotificationTopology.ErrorQueueName(rabbit.QueuePrefix);
+            var queue = QueueNames.ErrorOf(QueueNames.Notifications(rabbit.QueuePrefix));
             if (await broker.DepthAsync(queue, ct) is not { Messages: > 0 }) return (new HashSet<string>(), null);
             var parked = await DeadLetterBrowser.PeekAsync(broker, queue, MaxRead, ct);
             return (parked.Select(m => DigestIdOf(m.Body.Span)).OfType<string>().ToHashSet(StringComparer.Ordinal), null);

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

@@ -1,12 +1,12 @@
 using System.ComponentModel;
 using System.Text.Json;
 using MassTransit;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Host.Commands;
@@ -69,7 +69,7 @@ public sealed class TopologyCommand : AsyncCommand<TopologyCommand.Options>
         {
             var queue = QueueNames.Agent(rabbit.QueuePrefix, agent);
             var state = await inspector.InspectAsync(queue, cancellationToken);
-            var error = await inspector.InspectAsync(queue + "_error", cancellationToken);
+            var error = await inspector.InspectAsync(QueueNames.ErrorOf(queue), cancellationToken);
             complete &= state.Exists;
             var keys = BridgeAgents.Subscriptions.RoutingKeysOf(agent).ToList();
             rows.Add(new { agent = agent.ToString().ToLowerInvariant(), queue, exists = state.Exists, routingKeys = keys, state.Messages, state.Consumers, errorMessages = error.Exists ? error.Messages : 0 });

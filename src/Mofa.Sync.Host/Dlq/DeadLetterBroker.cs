@@ -1,4 +1,5 @@
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -30,7 +31,7 @@ public sealed class DeadLetterBroker : IAsyncDisposable
     public async Task<IReadOnlyList<QueueDepth>> ExistingQueuesAsync(CancellationToken ct)
     {
         var found = new List<QueueDepth>();
-        foreach (var name in DeadLetterQueues.NamesFor(Rabbit.QueuePrefix))
+        foreach (var name in QueueNames.DeadLetterQueues(Rabbit.QueuePrefix))
         {
             if (await DepthAsync(name, ct) is { } depth) found.Add(depth);
         }

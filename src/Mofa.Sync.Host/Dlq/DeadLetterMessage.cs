@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using RabbitMQ.Client;
 using Mofa.Sync.Consumers.Edge;
+using RabbitMQ.Client;
 using Mofa.Sync.Consumers.Parsing;
 
 namespace Mofa.Sync.Host.Dlq;
@@ -46,7 +46,7 @@ public sealed record DeadLetterMessage(
     /// whatever its headers say. MT-Fault-InputAddress is only shown: anyone who can publish to
     /// the dead-letter queue can write it, and a replay runs with the operator's credentials.
     /// </summary>
-    public string ReplayQueue => DeadLetterQueues.SourceQueueOf(Queue);
+    public string ReplayQueue => QueueNames.SourceOf(Queue);
 
     /// <summary>The id of the replay pass that last sent it back (<see cref="FailureHeaders.ReplayPass"/>), if any.</summary>
     public string? ReplayPass => DeadLetterHeaders.Text(Properties.Headers, FailureHeaders.ReplayPass);

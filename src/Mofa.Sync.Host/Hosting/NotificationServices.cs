@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
@@ -11,7 +12,6 @@ using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Moodle.Functions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Host.Hosting;
 
@@ -54,7 +54,7 @@ public static class NotificationServices
     {
         var exchange = NotificationTopology.ExchangeName(rabbit.QueuePrefix);
         cfg.Message<NotificationRequested>(m => m.SetEntityName(exchange));
-        var queue = NotificationTopology.QueueName(rabbit.QueuePrefix);
+        var queue = QueueNames.Notifications(rabbit.QueuePrefix);
         cfg.ReceiveEndpoint(queue, e =>
         {
             ServiceQueues.Configure(e, rabbit, queue);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Health;
@@ -18,7 +18,7 @@ public sealed class ParkedNotificationsCheck(MofaSyncSettings settings, HealthSi
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queue = NotificationTopology.ErrorQueueName(settings.RabbitMq.QueuePrefix);
+        var queue = QueueNames.ErrorOf(QueueNames.Notifications(settings.RabbitMq.QueuePrefix));
         try
         {
             await using var inspector = await QueueInspector.ConnectAsync(settings.RabbitMq, stoppingToken);

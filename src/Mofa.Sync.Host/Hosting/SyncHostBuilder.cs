@@ -107,10 +107,10 @@ public static class SyncHostBuilder
             (context, cfg) =>
             {
                 cfg.ConnectReceiveObserver(new ActivityObserver(context.GetRequiredService<ActivityMonitor>()));
-                AgentEndpoints.Configure(cfg, settings.RabbitMq, e =>
+                AgentEndpoints.Configure(cfg, settings.RabbitMq, (agent, e) =>
                 {
                     e.UseBoundedErrorTransport(context, ServiceQueues.DeadLetterQueueArguments(settings.RabbitMq), bridgeEvents: true);
-                    BridgeAgents.ConfigureConsumer(e, context);
+                    BridgeAgents.ConfigureConsumer(agent, e, context);
                 });
                 NotificationServices.ConfigureNotificationEndpoint(cfg, context, settings.RabbitMq);
             });

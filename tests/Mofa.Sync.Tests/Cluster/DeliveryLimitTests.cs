@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Dlq;
 using Mofa.Sync.Tests.Faults;
@@ -6,7 +7,6 @@ using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Cluster;
 
@@ -40,7 +40,7 @@ public sealed class DeliveryLimitTests(LocalCluster cluster)
         var deadline = DateTime.UtcNow + DeadLetterBudget;
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         {
-            while (await DepthAsync(connection, queue + "_error") == 0)
+            while (await DepthAsync(connection, QueueNames.ErrorOf(queue)) == 0)
             {
                 if (DateTime.UtcNow > deadline) throw new TimeoutException($"not dead-lettered within {DeadLetterBudget} after {deliveries} deliveries (limit {limit})");
                 await using var channel = await connection.CreateChannelAsync();
@@ -58,16 +58,16 @@ public sealed class DeliveryLimitTests(LocalCluster cluster)
 
         Assert.Equal(0, await DepthOfAsync(env, queue));
         Assert.True(deliveries > limit, $"the broker handed the message out {deliveries} times, the limit is {limit}");
-        var dead = Assert.Single(await DlqTestKit.PeekAllAsync(env, queue + "_error"));
+        var dead = Assert.Single(await DlqTestKit.PeekAllAsync(env, QueueNames.ErrorOf(queue)));
         Assert.Equal("evt-killer", dead.EventId);
         Assert.Equal(queue, dead.ReplayQueue);
         Assert.Contains($"delivered {deliveries} times without being acknowledged", dead.Reason.Text, StringComparison.Ordinal);
 
         // The operator's view: list groups it under that reason, show prints it.
-        var list = ServiceProcess.Start(env, ["dlq", "list", "--json"], new Dictionary<string, string>());
+        var list = MofaSyncProcess.Start(env, ["dlq", "list", "--json"], new Dictionary<string, string>());
         Assert.Equal(0, await list.WaitForExitAsync(TimeSpan.FromMinutes(2)));
         Assert.Contains($"delivered {deliveries} times without being acknowledged", list.Output, StringComparison.Ordinal);
-        var show = ServiceProcess.Start(env, ["dlq", "show", "course"], new Dictionary<string, string>());
+        var show = MofaSyncProcess.Start(env, ["dlq", "show", "course"], new Dictionary<string, string>());
         Assert.Equal(0, await show.WaitForExitAsync(TimeSpan.FromMinutes(2)));
         Assert.Contains("delivered", show.Output, StringComparison.Ordinal);
         Assert.Contains("without being acknowledged", show.Output, StringComparison.Ordinal);

@@ -1,10 +1,10 @@
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Faults;
 using Mofa.Sync.Tests.Faults.Child;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Cluster;
 
@@ -34,7 +34,7 @@ public sealed class NodeLossTests(LocalCluster cluster)
         // Each loss strikes where the test put it: after 1,000 writes, and again after 5,000, the
         // store holds a committed delivery, unacknowledged, and every other write waits
         // (HoldingStore) until the test releases them, once the node is gone.
-        await using var service = ServiceProcess.Run(env, Logging, new ChildFaults { HoldWritesAfter = [1_000, 5_000] });
+        await using var service = MofaSyncProcess.Run(env, Logging, new ChildFaults { HoldWritesAfter = [1_000, 5_000] });
         await service.WaitUntilReadyAsync();
         await service.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget);
         var connected = await LocalCluster.NodeConsumingAsync(courseQueue);
@@ -96,8 +96,8 @@ public sealed class NodeLossTests(LocalCluster cluster)
         // The node goes while both processes hold a committed delivery, unacknowledged, and the
         // rest waits (HoldingStore); the writes go on once it is gone.
         var faults = new ChildFaults { HoldWritesAfter = [300] };
-        await using var first = ServiceProcess.Run(env, Logging, faults);
-        await using var second = ServiceProcess.Run(env, Logging, faults);
+        await using var first = MofaSyncProcess.Run(env, Logging, faults);
+        await using var second = MofaSyncProcess.Run(env, Logging, faults);
         await Task.WhenAll(first.WaitUntilReadyAsync(), second.WaitUntilReadyAsync());
         await Task.WhenAll(first.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget), second.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget));
         Assert.True(await FaultRun.BacklogAsync(env) > 0, "messages should wait in the queues at the loss: the held writes stop the drain");

@@ -1,5 +1,6 @@
 using System.Text;
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Dlq;
 using Mofa.Sync.Tests.Faults;
@@ -7,7 +8,6 @@ using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Cluster;
 
@@ -29,7 +29,7 @@ public sealed class QueueTypeMigrationTests(LocalCluster cluster)
         // The earlier version's queues (classic), a backlog in them and a dead letter in an _error queue.
         await AgentTopology.DeclareAsync(env.Rabbit, CancellationToken.None);
         await env.PublishAsync(history.Select(BridgeBody.Of));
-        var courseError = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course) + "_error";
+        var courseError = QueueNames.ErrorOf(QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course));
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
         {
@@ -38,7 +38,7 @@ public sealed class QueueTypeMigrationTests(LocalCluster cluster)
         }
 
         var quorum = new Dictionary<string, string> { ["RabbitMq:QueueType"] = "Quorum" };
-        await using (var refused = ServiceProcess.Run(env, quorum))
+        await using (var refused = MofaSyncProcess.Run(env, quorum))
         {
             Assert.Equal(2, await refused.WaitForExitAsync(TimeSpan.FromMinutes(2)));
             Assert.Contains("is a classic queue, but RabbitMq:QueueType is Quorum", refused.Output, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class QueueTypeMigrationTests(LocalCluster cluster)
 
         Assert.Equal(history.Count, await FaultRun.BacklogAsync(env));
 
-        await using (var migrate = ServiceProcess.Start(env, ["topology", "--migrate-queues"], quorum))
+        await using (var migrate = MofaSyncProcess.Start(env, ["topology", "--migrate-queues"], quorum))
         {
             Assert.True(await migrate.WaitForExitAsync(TimeSpan.FromMinutes(3)) == 0, migrate.Tail());
             Assert.Contains($"{history.Count + 1} message(s) moved", migrate.Output, StringComparison.Ordinal);
@@ -58,7 +58,7 @@ public sealed class QueueTypeMigrationTests(LocalCluster cluster)
         env.Rabbit.QueueType = QueueType.Quorum;
         Assert.Equal(history.Count, await FaultRun.BacklogAsync(env));
         Assert.Equal("evt-parked", Assert.Single(await DlqTestKit.PeekAllAsync(env, courseError)).EventId);
-        await using var service = ServiceProcess.Run(env, quorum);
+        await using var service = MofaSyncProcess.Run(env, quorum);
         await service.WaitUntilReadyAsync();
         await FaultRun.WaitUntilSettledAsync(env, history.Count, service);
         var actual = await env.ExportAsync();

@@ -34,7 +34,7 @@ public sealed class MessageContentRulesTests
         return Encoding.UTF8.GetBytes(body.ToJsonString());
     }
 
-    private static string Rejection(string? routingKey, byte[] body, ContractSettings? rules = null) =>
+    private static string Rejection(string? routingKey, byte[] body, ValidationSettings? rules = null) =>
         Assert.Throws<InvalidBridgeMessageException>(() => BridgeAgents.Parser.Parse(routingKey, body, rules)).Message;
 
     [Fact]
@@ -135,8 +135,8 @@ public sealed class MessageContentRulesTests
         Assert.Contains("Sync:MaxClockSkew", reason, StringComparison.Ordinal);
         Assert.Contains("ahead", reason, StringComparison.Ordinal);
 
-        Assert.Contains("at most 00:00:00 ahead", Rejection(CourseCreated, inTwoMinutes, new ContractSettings(TimeSpan.Zero)), StringComparison.Ordinal);
-        Assert.NotNull(BridgeAgents.Parser.Parse(CourseCreated, tomorrow, new ContractSettings(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1))).Event);
+        Assert.Contains("at most 00:00:00 ahead", Rejection(CourseCreated, inTwoMinutes, new ValidationSettings(TimeSpan.Zero)), StringComparison.Ordinal);
+        Assert.NotNull(BridgeAgents.Parser.Parse(CourseCreated, tomorrow, new ValidationSettings(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1))).Event);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Store.Sqlite;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Tests.Store;
 using Xunit;
 using Mofa.Sync.Consumers;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using Mofa.Sync.Tests.Contracts.Schema;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Validate;
 using Xunit;

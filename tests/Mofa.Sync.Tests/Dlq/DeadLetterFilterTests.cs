@@ -1,3 +1,4 @@
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Host.Commands;
 using Mofa.Sync.Host.Dlq;
@@ -5,7 +6,6 @@ using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Dlq;
 
@@ -30,7 +30,7 @@ public sealed class DeadLetterFilterTests
     /// <summary>A _skipped queue as MassTransit makes it, holding one message that names where it came from.</summary>
     private static async Task<string> AddSkippedMessageAsync(TestEnvironment env, string inputQueue)
     {
-        var queue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.User) + DeadLetterQueues.SkippedSuffix;
+        var queue = QueueNames.SkippedOf(QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.User));
         await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
@@ -81,7 +81,7 @@ public sealed class DlqReadingTests
             messageType = new[] { "urn:message:Mofa.Sync.Contracts.Notifications:NotificationRequested" },
             message = notification,
         }, new JsonSerializerOptions(JsonSerializerDefaults.Web));
-        var errorQueue = NotificationTopology.ErrorQueueName(prefix);
+        var errorQueue = QueueNames.ErrorOf(QueueNames.Notifications(prefix));
         await using (var connection = await TestBroker.ConnectAsync(env.Rabbit))
         await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
         {
@@ -95,7 +95,7 @@ public sealed class DlqReadingTests
                 {
                     ["MT-Fault-ExceptionType"] = "Mofa.Sync.Moodle.MoodleUnavailableException"u8.ToArray(),
                     ["MT-Fault-Message"] = "Moodle did not answer after 4 retries: the connection was refused"u8.ToArray(),
-                    ["MT-Fault-InputAddress"] = Encoding.UTF8.GetBytes($"rabbitmq://localhost/{NotificationTopology.QueueName(prefix)}"),
+                    ["MT-Fault-InputAddress"] = Encoding.UTF8.GetBytes($"rabbitmq://localhost/{QueueNames.Notifications(prefix)}"),
                     ["MofaSync-Routing-Key"] = ""u8.ToArray(),
                 },
             }, envelope);

@@ -1,13 +1,13 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Dlq;
 
@@ -30,13 +30,13 @@ internal static class DlqTestKit
     /// </summary>
     public static Dictionary<string, string?> QuickStoreTimeout() => new() { ["Store:Sqlite:BusyTimeout"] = "00:00:01" };
 
-    public static string ErrorQueue(TestEnvironment env, SyncAgent agent) => QueueNames.Agent(env.Rabbit.QueuePrefix, agent) + "_error";
+    public static string ErrorQueue(TestEnvironment env, SyncAgent agent) => QueueNames.ErrorOf(QueueNames.Agent(env.Rabbit.QueuePrefix, agent));
 
     /// <summary>Declares the course agent's queue and its _error queue as the service does, for tests that run no service.</summary>
     public static async Task<(string AgentQueue, string ErrorQueue)> DeclareCourseQueuesAsync(IChannel channel, TestEnvironment env)
     {
         var agentQueue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course);
-        var errorQueue = agentQueue + DeadLetterQueues.ErrorSuffix;
+        var errorQueue = QueueNames.ErrorOf(agentQueue);
         await channel.QueueDeclareAsync(agentQueue, durable: true, exclusive: false, autoDelete: false);
         await channel.QueueDeclareAsync(errorQueue, durable: true, exclusive: false, autoDelete: false);
         return (agentQueue, errorQueue);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
@@ -7,7 +8,6 @@ using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
 using Mofa.Sync.Consumers.Subscriptions;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Dlq;
 
@@ -55,7 +55,7 @@ public sealed class ReplayKindTests
     {
         await using var env = new TestEnvironment();
         var agentQueue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course);
-        var errorQueue = agentQueue + DeadLetterQueues.ErrorSuffix;
+        var errorQueue = QueueNames.ErrorOf(agentQueue);
         await using var service = await TestService.StartAsync(env);
 
         // Parked as MassTransit parks a message that failed on the store: the original routing key, fault headers.

@@ -1,4 +1,5 @@
 using Mofa.Sync.Consumers.Configuration;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Convergence;
 using Mofa.Sync.Tests.Integration.Infrastructure;
@@ -61,7 +62,7 @@ public sealed class StoreOutageReplayTests
             var result = await replayer.ReplayAsync(queue.Queue, DeadLetterFilter.All, dryRun: false, examined: null, CancellationToken.None);
             Assert.Empty(result.Failures);
             Assert.Equal(queue.Messages, result.Replayed);
-            Assert.Equal([DeadLetterQueues.SourceQueueOf(queue.Queue)], result.ByTarget.Keys);
+            Assert.Equal([QueueNames.SourceOf(queue.Queue)], result.ByTarget.Keys);
             replayed += result.Replayed;
         }
 

@@ -22,7 +22,7 @@ public sealed class BoundedShutdownTests
     public async Task Sigterm_ends_the_process_in_bounded_time_while_a_message_waits_in_a_long_retry()
     {
         await using var env = new TestEnvironment();
-        await using var service = ServiceProcess.Run(env, new Dictionary<string, string>
+        await using var service = MofaSyncProcess.Run(env, new Dictionary<string, string>
         {
             ["Service:ShutdownTimeout"] = ShutdownTimeout.ToString(),
             ["Store:Sqlite:BusyTimeout"] = "00:00:00.100",

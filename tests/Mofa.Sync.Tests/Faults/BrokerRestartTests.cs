@@ -35,7 +35,7 @@ public sealed class BrokerRestartTests
         // The restart strikes where the test put it: after 200 writes the store holds a committed
         // delivery, unacknowledged, and every other write waits (HoldingStore) until the test
         // releases them, once the broker is gone.
-        await using var service = ServiceProcess.Run(env, new Dictionary<string, string> { ["Logging:LogLevel:MassTransit"] = "Warning" },
+        await using var service = MofaSyncProcess.Run(env, new Dictionary<string, string> { ["Logging:LogLevel:MassTransit"] = "Warning" },
             new ChildFaults { HoldWritesAfter = [200] });
         await service.WaitUntilReadyAsync();
         await service.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget);
@@ -71,7 +71,7 @@ public sealed class BrokerRestartTests
     }
 
     /// <summary>Polls /health/ready until it answers <paramref name="wanted"/> (a budget of 90 s against a hang); returns the last answer.</summary>
-    private static async Task<HttpStatusCode> WaitForReadinessAsync(ServiceProcess service, HttpStatusCode wanted)
+    private static async Task<HttpStatusCode> WaitForReadinessAsync(MofaSyncProcess service, HttpStatusCode wanted)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow.AddSeconds(90);

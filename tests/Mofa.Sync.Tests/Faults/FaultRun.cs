@@ -33,7 +33,7 @@ public static class FaultRun
     /// <paramref name="atLeast"/> and stayed still for two seconds: nothing waits and nothing is in
     /// flight. A safety limit, not a timing assertion.
     /// </summary>
-    public static async Task WaitUntilSettledAsync(TestEnvironment env, long atLeast, params ServiceProcess[] services)
+    public static async Task WaitUntilSettledAsync(TestEnvironment env, long atLeast, params MofaSyncProcess[] services)
     {
         var deadline = DateTime.UtcNow.AddMinutes(4);
         await using var inspector = await QueueInspector.ConnectAsync(env.Rabbit, CancellationToken.None);

@@ -26,7 +26,7 @@ public sealed class GracefulShutdownTests
         // The SIGTERM strikes where the test put it: after 500 writes the store holds a committed
         // delivery, unacknowledged, and every other write waits (HoldingStore), until the host
         // starts stopping; then they go on, as work in flight at a SIGTERM does.
-        await using (var first = ServiceProcess.Run(env, settings, new ChildFaults { HoldWritesAfter = [500], ReleaseAtStop = true }))
+        await using (var first = MofaSyncProcess.Run(env, settings, new ChildFaults { HoldWritesAfter = [500], ReleaseAtStop = true }))
         {
             await first.WaitUntilReadyAsync();
             await first.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget);
@@ -47,7 +47,7 @@ public sealed class GracefulShutdownTests
             Assert.Empty(await env.ErrorQueueAsync(agent));
         }
 
-        await using var second = ServiceProcess.Run(env, settings);
+        await using var second = MofaSyncProcess.Run(env, settings);
         await second.WaitUntilReadyAsync();
         await FaultRun.WaitUntilSettledAsync(env, 1, second);
 

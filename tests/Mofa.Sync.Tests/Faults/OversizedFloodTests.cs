@@ -28,7 +28,7 @@ public sealed class OversizedFloodTests(ITestOutputHelper output)
         var (history, expected) = FaultRun.History(seed: 16, length: 400);
         await using var env = new TestEnvironment();
         // The service's own defaults (prefetch 128, 64 at once per agent), not the test environment's smaller ones.
-        await using var service = ServiceProcess.Run(env, new Dictionary<string, string>
+        await using var service = MofaSyncProcess.Run(env, new Dictionary<string, string>
         {
             ["RabbitMq:PrefetchCount"] = new Mofa.Sync.Consumers.Configuration.RabbitMqOptions().PrefetchCount.ToString(CultureInfo.InvariantCulture),
             ["RabbitMq:ConcurrentMessageLimit"] = new Mofa.Sync.Consumers.Configuration.RabbitMqOptions().ConcurrentMessageLimit.ToString(CultureInfo.InvariantCulture),
@@ -67,7 +67,7 @@ public sealed class OversizedFloodTests(ITestOutputHelper output)
     }
 
     /// <summary>A line of /proc/PID/status (VmRSS: resident now; VmHWM: the peak), e.g. "612345 kB".</summary>
-    private static string Status(ServiceProcess service, string field) =>
+    private static string Status(MofaSyncProcess service, string field) =>
         File.ReadLines($"/proc/{service.Id.ToString(CultureInfo.InvariantCulture)}/status")
             .FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal))?[(field.Length + 1)..].Trim() ?? "(unknown)";
 }

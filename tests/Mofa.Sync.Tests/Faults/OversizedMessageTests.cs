@@ -38,7 +38,7 @@ public sealed class OversizedMessageTests(ITestOutputHelper output)
     {
         var (history, expected) = FaultRun.History(seed: 15, length: ValidEvents);
         await using var env = new TestEnvironment();
-        await using var service = ServiceProcess.Run(env);
+        await using var service = MofaSyncProcess.Run(env);
         await service.WaitUntilReadyAsync();
         var connectionName = $"mofa-sync {env.Rabbit.QueuePrefix}";
         var before = await WaitForConnectionAsync(connectionName);
@@ -127,7 +127,7 @@ public sealed class OversizedMessageTests(ITestOutputHelper output)
     }
 
     /// <summary>Until the service has an outcome for this many messages (a safety limit, not a timing assertion).</summary>
-    internal static async Task WaitForOutcomesAsync(ServiceProcess service, long count)
+    internal static async Task WaitForOutcomesAsync(MofaSyncProcess service, long count)
     {
         var deadline = DateTime.UtcNow.AddMinutes(4);
         while ((await service.ScrapeAsync()).Sum(FaultRun.Outcomes) < count)

@@ -24,7 +24,7 @@ public sealed class PoisonStormTests
         var deliveries = history.Select(BridgeBody.Of).Concat(poison).OrderBy(_ => random.Next()).ToList();
 
         await using var env = new TestEnvironment();
-        await using var service = ServiceProcess.Run(env);
+        await using var service = MofaSyncProcess.Run(env);
         await service.WaitUntilReadyAsync();
 
         // Readiness is polled the whole time the storm lasts.
@@ -60,7 +60,7 @@ public sealed class PoisonStormTests
         Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));
     }
 
-    private static async Task<(int Polls, List<string> NotReady)> PollReadinessAsync(ServiceProcess service, CancellationToken stop)
+    private static async Task<(int Polls, List<string> NotReady)> PollReadinessAsync(MofaSyncProcess service, CancellationToken stop)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var polls = 0;

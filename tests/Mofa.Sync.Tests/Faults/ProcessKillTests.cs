@@ -19,7 +19,7 @@ public sealed class ProcessKillTests
         // The kill strikes where the test put it, not when the drain happens to be somewhere: after
         // 500 writes the store holds a delivery whose write committed, unacknowledged, and makes
         // every other write wait uncommitted (HoldingStore).
-        await using (var first = ServiceProcess.Run(env, null, new ChildFaults { HoldWritesAfter = [500] }))
+        await using (var first = MofaSyncProcess.Run(env, null, new ChildFaults { HoldWritesAfter = [500] }))
         {
             await first.WaitUntilReadyAsync();
             await first.WaitForOutputAsync(HoldingStore.HeldLine, FaultRun.HangBudget);
@@ -29,7 +29,7 @@ public sealed class ProcessKillTests
 
         // One message at a time after the restart: the held delivery comes back before any later
         // event of its document can overtake it, and must be found applied already.
-        await using var second = ServiceProcess.Run(env, new Dictionary<string, string>
+        await using var second = MofaSyncProcess.Run(env, new Dictionary<string, string>
         {
             ["RabbitMq:PrefetchCount"] = "1",
             ["RabbitMq:ConcurrentMessageLimit"] = "1",

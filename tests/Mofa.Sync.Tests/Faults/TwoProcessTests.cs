@@ -14,8 +14,8 @@ public sealed class TwoProcessTests
         var deliveries = history.Concat(history.Where(_ => random.NextDouble() < 0.2)).OrderBy(_ => random.Next()).ToList();
 
         await using var env = new TestEnvironment();
-        await using var first = ServiceProcess.Run(env);
-        await using var second = ServiceProcess.Run(env);
+        await using var first = MofaSyncProcess.Run(env);
+        await using var second = MofaSyncProcess.Run(env);
         await Task.WhenAll(first.WaitUntilReadyAsync(), second.WaitUntilReadyAsync());
 
         await env.PublishAsync(deliveries.Select(BridgeBody.Of));

@@ -52,7 +52,7 @@ public sealed class HealthCommandTests
 
     private static async Task<(int Code, string Output)> HealthAsync(TestEnvironment env, params string[] arguments)
     {
-        await using var command = ServiceProcess.Start(env, ["health", .. arguments], new Dictionary<string, string>());
+        await using var command = MofaSyncProcess.Start(env, ["health", .. arguments], new Dictionary<string, string>());
         var code = await command.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (code, command.Output);
     }

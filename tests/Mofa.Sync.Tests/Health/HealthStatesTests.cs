@@ -26,7 +26,7 @@ public sealed class HealthStatesTests
     {
         await using var world = new NotificationWorld([]);
         world.Moodle.SiteInfo = _ => FakeMoodleServer.Reply.Exception("invalidtoken", "Invalid token - token not found");
-        await using var service = ServiceProcess.Run(world.Env);
+        await using var service = MofaSyncProcess.Run(world.Env);
         await service.WaitUntilReadyAsync();
 
         var degraded = await WaitForAsync(service.HealthPort, r => Check(r, MoodleSitesHealthCheck.Name).Status == "Degraded", "the site degraded");
@@ -102,7 +102,7 @@ public sealed class HealthStatesTests
             Assert.Contains("database is locked", store.Description, StringComparison.Ordinal);
 
             // The command reads the same report: the same state and checks, exit code 4.
-            await using var command = ServiceProcess.Start(env, ["health", "--json"], new Dictionary<string, string>());
+            await using var command = MofaSyncProcess.Start(env, ["health", "--json"], new Dictionary<string, string>());
             var code = await command.WaitForExitAsync(TimeSpan.FromSeconds(60));
             Assert.True(code == HealthCommand.Degraded, command.Output);
             var printed = HealthReportDocument.Parse(command.Output);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Tests.Faults;
 using Mofa.Sync.Tests.Integration.Infrastructure;
@@ -31,7 +32,7 @@ public sealed class LogSecretTests
         Skip.If(user is null, "the broker's management API is not reachable to create a user with its own password");
 
         await using var env = new TestEnvironment();
-        await using var service = ServiceProcess.Run(env, DebugJsonLogs(user.Name, user.Password));
+        await using var service = MofaSyncProcess.Run(env, DebugJsonLogs(user.Name, user.Password));
         await service.WaitUntilReadyAsync();
 
         var course = """{"schemaVersion":1,"eventId":"log-1","site":"https://moodle.example.edu","eventName":"\\core\\event\\course_created","timeCreated":1788000000,"actorId":2,"courseId":5,"fullName":"Logs","shortName":"L"}""";
@@ -96,7 +97,7 @@ public sealed class LogSecretTests
             ["Notifications:FlushInterval"] = "00:00:00.200",
         };
         await using var env = new TestEnvironment();
-        await using var service = ServiceProcess.Run(env, settings);
+        await using var service = MofaSyncProcess.Run(env, settings);
         await service.WaitUntilReadyAsync();
 
         var messages = new List<(string RoutingKey, string Body)>();
@@ -116,7 +117,7 @@ public sealed class LogSecretTests
 
         // All three deliveries fail, each for its own reason, and end in the notification error queue.
         await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
-        var notificationErrors = await WaitForMessagesAsync(connection, Consumers.Notifications.NotificationTopology.ErrorQueueName(env.Rabbit.QueuePrefix), 3, service);
+        var notificationErrors = await WaitForMessagesAsync(connection, QueueNames.ErrorOf(QueueNames.Notifications(env.Rabbit.QueuePrefix)), 3, service);
         Assert.Equal(["could not be reached", "invalidtoken", "redirect to another address"],
             notificationErrors.Select(e => e.Reason).Select(r => new[] { "could not be reached", "invalidtoken", "redirect to another address" }.Single(w => r.Contains(w, StringComparison.Ordinal))).Order(StringComparer.Ordinal));
         Assert.Equal(tokenA, Assert.Single(moodleA.Calls).Token);
@@ -172,13 +173,13 @@ public sealed class LogSecretTests
 
     private static async Task<string> CommandOutputAsync(TestEnvironment env, IReadOnlyDictionary<string, string> settings, params string[] command)
     {
-        await using var process = ServiceProcess.Start(env, command, settings);
+        await using var process = MofaSyncProcess.Start(env, command, settings);
         var exit = await process.WaitForExitAsync(TimeSpan.FromMinutes(2));
         Assert.True(exit == 0, $"mofa-sync {string.Join(' ', command)} exited {exit}:\n{process.Tail()}");
         return process.Output;
     }
 
-    private static async Task<IReadOnlyList<ErrorQueueMessage>> WaitForMessagesAsync(RabbitMQ.Client.IConnection connection, string queue, int count, ServiceProcess service)
+    private static async Task<IReadOnlyList<ErrorQueueMessage>> WaitForMessagesAsync(RabbitMQ.Client.IConnection connection, string queue, int count, MofaSyncProcess service)
     {
         var deadline = DateTime.UtcNow.AddMinutes(1);
         while (true)
@@ -198,7 +199,7 @@ public sealed class LogSecretTests
 
         var wrong = "Wrong-" + Guid.NewGuid().ToString("N");
         await using var env = new TestEnvironment();
-        await using var service = ServiceProcess.Run(env, DebugJsonLogs(user.Name, wrong));
+        await using var service = MofaSyncProcess.Run(env, DebugJsonLogs(user.Name, wrong));
 
         // The service keeps retrying the connection; wait until the refusal has been logged.
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -218,7 +219,7 @@ public sealed class LogSecretTests
     {
         var password = "Mongo-" + Guid.NewGuid().ToString("N");
         await using var env = new TestEnvironment();
-        await using var service = ServiceProcess.Run(env, new Dictionary<string, string>(DebugJsonLogs("guest", "guest"))
+        await using var service = MofaSyncProcess.Run(env, new Dictionary<string, string>(DebugJsonLogs("guest", "guest"))
         {
             ["Store:Kind"] = "MongoDb",
             // Nothing listens on port 1: the store fails at start-up, quickly.

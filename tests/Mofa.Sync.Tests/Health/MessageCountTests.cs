@@ -1,11 +1,11 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Health;
 

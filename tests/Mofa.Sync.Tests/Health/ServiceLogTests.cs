@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Contracts;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Tests.Faults;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Notifications;
@@ -32,7 +32,7 @@ public sealed class ServiceLogTests
     {
         await using var world = new NotificationWorld([]);
         await world.Moodle.DisposeAsync(); // Moodle is down from the start: connections are refused
-        await using var service = ServiceProcess.Run(world.Env, Informational);
+        await using var service = MofaSyncProcess.Run(world.Env, Informational);
         await service.WaitUntilReadyAsync();
 
         await world.Env.PublishAsync([BridgeBody.Of(world.Course()), BridgeBody.Of(world.Role(11, "editingteacher"))]);
@@ -70,7 +70,7 @@ public sealed class ServiceLogTests
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
-        await using var service = ServiceProcess.Start(env, ["run"], new Dictionary<string, string>(Informational)
+        await using var service = MofaSyncProcess.Start(env, ["run"], new Dictionary<string, string>(Informational)
         {
             ["Service:HealthPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
@@ -86,7 +86,7 @@ public sealed class ServiceLogTests
     public async Task The_json_format_writes_text_as_it_is_and_names_each_event()
     {
         await using var env = new TestEnvironment();
-        await using var service = ServiceProcess.Run(env, new Dictionary<string, string>(Informational) { ["Logging:Format"] = "json" });
+        await using var service = MofaSyncProcess.Run(env, new Dictionary<string, string>(Informational) { ["Logging:Format"] = "json" });
         await service.WaitUntilReadyAsync();
 
         const string messageId = "evt+1'2\"3<4>";

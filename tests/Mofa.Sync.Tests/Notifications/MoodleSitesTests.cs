@@ -1,5 +1,5 @@
 using System.Globalization;
-using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Contracts.Courses;
@@ -257,7 +257,7 @@ public sealed class MoodleSitesTests
         while (true)
         {
             await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
-            var messages = await ErrorQueueMessage.PeekAllAsync(connection, NotificationTopology.ErrorQueueName(env.Rabbit.QueuePrefix));
+            var messages = await ErrorQueueMessage.PeekAllAsync(connection, QueueNames.ErrorOf(QueueNames.Notifications(env.Rabbit.QueuePrefix)));
             if (messages.Count >= count) return messages;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"the notification error queue holds {messages.Count} of {count} messages after 2 minutes");
             await Task.Delay(100);

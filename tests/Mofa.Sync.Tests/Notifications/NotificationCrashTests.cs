@@ -22,7 +22,7 @@ public sealed class NotificationCrashTests
 
         // The first call (100 recipients) hangs: the service is killed while Moodle holds it.
         world.Moodle.Answer = (call, n) => n == 1 ? FakeMoodleServer.Reply.Hang : FakeMoodleServer.Reply.Success(call, ids: world.Moodle);
-        await using (var process = StartServiceProcess(world.Env))
+        await using (var process = StartMofaSyncProcess(world.Env))
         {
             await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(401, "Final exam"))]);
             await world.Moodle.WaitForCallsAsync(1);
@@ -56,7 +56,7 @@ public sealed class NotificationCrashTests
 
         // The process kills itself (SIGKILL) at that point of the digest's publishing (a fault
         // point only this test registers, in the process it starts).
-        await using (var process = StartServiceProcess(world.Env, killAt))
+        await using (var process = StartMofaSyncProcess(world.Env, killAt))
         {
             await world.Env.PublishAsync([BridgeBody.Of(world.ModuleCreated(402, "Take-home exam"))]);
             var exitCode = await process.WaitForExitAsync(FaultRun.HangBudget);
@@ -93,6 +93,6 @@ public sealed class NotificationCrashTests
     }
 
     /// <summary>`mofa-sync run` as its own process, with the test's settings (and the outbox's kill point, if any).</summary>
-    private static ServiceProcess StartServiceProcess(TestEnvironment env, string? killAt = null) =>
-        ServiceProcess.Start(env, ["run"], new Dictionary<string, string>(), faults: killAt is null ? null : new ChildFaults { KillAtOutboxPoint = killAt });
+    private static MofaSyncProcess StartMofaSyncProcess(TestEnvironment env, string? killAt = null) =>
+        MofaSyncProcess.Start(env, ["run"], new Dictionary<string, string>(), faults: killAt is null ? null : new ChildFaults { KillAtOutboxPoint = killAt });
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Tests.Health;
 using Mofa.Sync.Tests.Integration.Infrastructure;
@@ -52,7 +52,7 @@ public sealed class NotificationMetricsTests
         Assert.Equal(2, counts.Of(Notifications, ("outcome", NotificationOutcomes.CallFailed)));
         Assert.Equal(0, counts.Of(Notifications, ("outcome", NotificationOutcomes.Delivered)));
         // The parked digest is a dead-lettered message of the notification queue, and no bridge event's outcome.
-        Assert.Equal(1, counts.Of("mofa_sync_dead_lettered", ("queue", NotificationTopology.QueueName(world.Env.Rabbit.QueuePrefix))));
+        Assert.Equal(1, counts.Of("mofa_sync_dead_lettered", ("queue", QueueNames.Notifications(world.Env.Rabbit.QueuePrefix))));
         Assert.Equal(0, counts.Of("mofa_sync_events", ("outcome", SyncMetrics.Faulted)));
     }
 }

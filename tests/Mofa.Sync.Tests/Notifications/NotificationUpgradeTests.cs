@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Store.Sqlite;
@@ -83,11 +84,11 @@ public sealed class NotificationUpgradeTests
         var body = JsonSerializer.Serialize(new
         {
             messageId = Guid.NewGuid(), messageType = new[] { messageType }, message,
-            destinationAddress = $"rabbitmq://localhost/{NotificationTopology.QueueName(world.Env.Rabbit.QueuePrefix)}",
+            destinationAddress = $"rabbitmq://localhost/{QueueNames.Notifications(world.Env.Rabbit.QueuePrefix)}",
         });
         await using var connection = await TestBroker.ConnectAsync(world.Env.Rabbit);
         await using var channel = await connection.CreateChannelAsync();
         var properties = new BasicProperties { ContentType = "application/vnd.masstransit+json", Persistent = true, MessageId = Guid.NewGuid().ToString() };
-        await channel.BasicPublishAsync("", NotificationTopology.QueueName(world.Env.Rabbit.QueuePrefix), mandatory: false, properties, Encoding.UTF8.GetBytes(body));
+        await channel.BasicPublishAsync("", QueueNames.Notifications(world.Env.Rabbit.QueuePrefix), mandatory: false, properties, Encoding.UTF8.GetBytes(body));
     }
 }

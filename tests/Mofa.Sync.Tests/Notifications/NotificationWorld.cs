@@ -1,6 +1,7 @@
 using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Store.Sqlite;
@@ -127,7 +128,7 @@ public sealed class NotificationWorld : IAsyncDisposable
     public async Task<IReadOnlyList<ErrorQueueMessage>> ErrorQueueAsync()
     {
         await using var connection = await TestBroker.ConnectAsync(Env.Rabbit);
-        return await ErrorQueueMessage.PeekAllAsync(connection, NotificationTopology.ErrorQueueName(Env.Rabbit.QueuePrefix));
+        return await ErrorQueueMessage.PeekAllAsync(connection, QueueNames.ErrorOf(QueueNames.Notifications(Env.Rabbit.QueuePrefix)));
     }
 
     public async Task<IReadOnlyList<ErrorQueueMessage>> WaitForErrorQueueAsync(int count)

@@ -65,7 +65,7 @@ public sealed class ParkedDigestCommandTests
 
     private static async Task<(int Code, string Output)> CommandAsync(NotificationWorld world, params string[] arguments)
     {
-        await using var command = ServiceProcess.Start(world.Env, arguments, new Dictionary<string, string>());
+        await using var command = MofaSyncProcess.Start(world.Env, arguments, new Dictionary<string, string>());
         var code = await command.WaitForExitAsync(TimeSpan.FromSeconds(60)); // a budget against hangs
         return (code, command.Output);
     }

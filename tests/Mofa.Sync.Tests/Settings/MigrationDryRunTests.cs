@@ -1,10 +1,10 @@
 using System.Text;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Settings;
 

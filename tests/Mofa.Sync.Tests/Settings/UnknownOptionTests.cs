@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Settings;
 
@@ -91,7 +91,7 @@ public sealed class UnknownOptionTests
     /// <summary>Puts dead letters dead-0 … straight into the course agent's _error queue, declared as the service declares it.</summary>
     private static async Task<string> DeadLettersAsync(TestEnvironment env, int count)
     {
-        var queue = QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course) + ServiceQueues.ErrorSuffix;
+        var queue = QueueNames.ErrorOf(QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course));
         await using var connection = await TestBroker.ConnectAsync(env.Rabbit);
         await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, ServiceQueues.DeadLetterQueueArguments(env.Rabbit));

@@ -18,7 +18,7 @@ public sealed class MongoStartupErrorTests
     {
         var password = "Mongo-" + Guid.NewGuid().ToString("N");
         await using var env = new TestEnvironment();
-        await using var service = ServiceProcess.Run(env, new Dictionary<string, string>
+        await using var service = MofaSyncProcess.Run(env, new Dictionary<string, string>
         {
             ["Store:Kind"] = "MongoDb",
             ["Store:MongoDb:ConnectionString"] = connectionString.Replace("{password}", password, StringComparison.Ordinal),

@@ -1,11 +1,11 @@
 using System.IO.Compression;
 using System.Text;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
-using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Transport;

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Tests.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;

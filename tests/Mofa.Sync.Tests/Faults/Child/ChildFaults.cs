@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Mofa.Sync.Tests.Faults.Child;
 
 /// <summary>
-/// The faults a test places in a service process it starts (<see cref="ServiceProcess"/>), at
+/// The faults a test places in a service process it starts (<see cref="MofaSyncProcess"/>), at
 /// points the test controls rather than at moments that depend on how fast the service drains.
 /// The child runs the real `mofa-sync` executable; the runtime's startup hook (DOTNET_STARTUP_HOOKS,
 /// a .NET feature, see <see cref="FaultStartupHook"/>) loads this test assembly into it, and the hook
@@ -31,7 +31,7 @@ public sealed record ChildFaults
     /// <summary>The digest publisher's point (OutboxFaultPoint.AfterClose, .AfterPublish) where the process kills itself.</summary>
     public string? KillAtOutboxPoint { get; init; }
 
-    /// <summary>Where the test counts its releases of the held writes (<see cref="ServiceProcess.ReleaseHeldWrites"/>); set by ServiceProcess.</summary>
+    /// <summary>Where the test counts its releases of the held writes (<see cref="MofaSyncProcess.ReleaseHeldWrites"/>); set by MofaSyncProcess.</summary>
     internal string? ReleaseFile { get; init; }
 
     internal void Apply(ProcessStartInfo info)

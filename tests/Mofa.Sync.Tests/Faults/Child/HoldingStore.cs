@@ -10,7 +10,7 @@ namespace Mofa.Sync.Tests.Faults.Child;
 /// application (Applied) commits and holds its delivery, so that message is certainly committed
 /// and unacknowledged; every other write waits before it commits, so nothing overwrites what that
 /// one wrote and its redelivery can only find it applied already. The held deliveries go on when
-/// the test releases them (<see cref="ServiceProcess.ReleaseHeldWrites"/>), or when the host starts
+/// the test releases them (<see cref="MofaSyncProcess.ReleaseHeldWrites"/>), or when the host starts
 /// stopping, if asked; the gate closes again at the next count. The line <see cref="HeldLine"/>
 /// tells the test each time the gate has closed on work in flight.
 /// </summary>

@@ -1,5 +1,5 @@
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
+using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
 using Mofa.Sync.Consumers.Subscriptions;
 using Mofa.Sync.Consumers.Parsing;
-using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Integration.Scenarios;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Modules;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Tests.Integration.Infrastructure;

@@ -2,14 +2,14 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Host.Bridge;
+using Mofa.Sync.Consumers.Edge;
+using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Dlq;
 using RabbitMQ.Client;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Integration.Scenarios;
 
@@ -78,7 +78,7 @@ public sealed class InvalidMessageLogTests
         Assert.Empty((await env.ExportAsync()).Courses);
         await using (var broker = await DeadLetterBroker.ConnectAsync(env.Rabbit, CancellationToken.None))
         {
-            Assert.Null(await broker.DepthAsync(QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course) + DeadLetterQueues.SkippedSuffix, CancellationToken.None));
+            Assert.Null(await broker.DepthAsync(QueueNames.SkippedOf(QueueNames.Agent(env.Rabbit.QueuePrefix, SyncAgent.Course)), CancellationToken.None));
         }
 
         var warnings = lines.Where(l => l.Contains("PWNED", StringComparison.Ordinal)).ToList();

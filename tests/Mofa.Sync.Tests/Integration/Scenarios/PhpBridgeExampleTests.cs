@@ -90,7 +90,7 @@ public sealed class PhpBridgeExampleTests
         Assert.Equal(13, published.Count);
         Assert.Equal(published.Take(3), published.Skip(10));
         Assert.Equal(10, published.Take(10).Select(p => p.EventId).Distinct().Count());
-        Assert.All(published.Select(p => p.Body), body => Assert.Null(Mofa.Sync.Host.Bridge.BridgeFileValidator.CheckLine(body, 1, null).Reason));
+        Assert.All(published.Select(p => p.Body), body => Assert.Null(Mofa.Sync.Host.Recordings.BridgeFileValidator.CheckLine(body, 1, null).Reason));
 
         await env.WaitForHandledAsync(published.Count, service);
         foreach (var agent in Enum.GetValues<SyncAgent>()) Assert.Empty(await env.ErrorQueueAsync(agent));

@@ -5,18 +5,19 @@ using System.Threading.Channels;
 namespace Mofa.Sync.Bench;
 
 /// <summary>
-/// Starts the benchmarked service as a child process (`dotnet mofa-sync-bench.dll --service-child`
+/// The service under measurement, seen from the bench: started as a child process (`dotnet mofa-sync-bench.dll --service-child`
 /// from this program's folder), so its memory is its own: settings reach it as MOFASYNC__…
-/// environment variables (never on the command line, where a password would show in `ps`).
+/// environment variables (never on the command line, where a password would show in `ps`); asked
+/// for its counts and latencies over its stdin (<see cref="BenchServiceChild"/> answers).
 /// </summary>
-public sealed class ServiceProcess : IAsyncDisposable
+public sealed class MeasuredService : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Channel<string> _answers = Channel.CreateUnbounded<string>();
     private readonly Queue<string> _logTail = new();
     private readonly Task _reader;
 
-    private ServiceProcess(Process process)
+    private MeasuredService(Process process)
     {
         _process = process;
         _reader = Task.Run(ReadOutputAsync);
@@ -26,7 +27,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string? configFile, TimeSpan limit)
+    public static async Task<MeasuredService> StartAsync(IReadOnlyDictionary<string, string> settings, string? configFile, TimeSpan limit)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "mofa-sync-bench.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"the service to benchmark is not beside the bench: {dll}");
@@ -49,7 +50,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         foreach (var (key, value) in settings) start.Environment[Host.Settings.SettingsLoader.EnvironmentVariableOf(key)] = value;
 
-        var child = new ServiceProcess(Process.Start(start) ?? throw new InvalidOperationException("the service process did not start"));
+        var child = new MeasuredService(Process.Start(start) ?? throw new InvalidOperationException("the service process did not start"));
         await child.ExpectAsync("ready", limit);
         return child;
     }

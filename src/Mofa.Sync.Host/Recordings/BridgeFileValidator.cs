@@ -2,7 +2,7 @@ using System.Text;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers;
 
-namespace Mofa.Sync.Host.Bridge;
+namespace Mofa.Sync.Host.Recordings;
 
 /// <summary>What the service would do with one line of a .jsonl file of bridge messages.</summary>
 public enum LineOutcome
@@ -61,7 +61,7 @@ public static class BridgeFileValidator
 
         try
         {
-            var parsed = BridgeAgents.Parser.Parse(line.RoutingKey, line.Body, checks.Rules, checks.Sites);
+            var parsed = BridgeAgents.Parser.Parse(line.RoutingKey, line.Body, checks.Validation, checks.Sites);
             var ignored = parsed.Event is null ? parsed.IgnoredBecause : checks.Scope.Excludes(parsed.Event);
             return parsed.Event is null || ignored is not null
                 ? new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Ignored, ignored)
@@ -86,7 +86,7 @@ public static class BridgeFileValidator
         if (checks.RefuseBeforeReading(body.Length) is { } tooLarge) return tooLarge;
         try
         {
-            BridgeAgents.Parser.Parse(NoRoute, body, checks.Rules);
+            BridgeAgents.Parser.Parse(NoRoute, body, checks.Validation);
         }
         catch (InvalidBridgeMessageException ex)
         {

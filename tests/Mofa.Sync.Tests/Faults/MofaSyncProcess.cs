@@ -11,16 +11,17 @@ namespace Mofa.Sync.Tests.Faults;
 /// <summary>
 /// The real executable (`dotnet mofa-sync.dll …`, copied into the test output by the Host
 /// project reference) as a child process, so a test can SIGKILL or SIGTERM it like an operator
-/// or an orchestrator would. Its settings are the test environment's, passed as --setting.
+/// or an orchestrator would, with the faults a test places in it (<see cref="ChildFaults"/>, the
+/// test assembly's startup hook). Its settings are the test environment's, passed as --setting.
 /// </summary>
-public sealed class ServiceProcess : IAsyncDisposable
+public sealed class MofaSyncProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
     private readonly string? _releaseFile;
 
-    private ServiceProcess(Process process, int healthPort, string? releaseFile)
+    private MofaSyncProcess(Process process, int healthPort, string? releaseFile)
     {
         _process = process;
         HealthPort = healthPort;
@@ -48,11 +49,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Uri BaseUrl => new($"http://127.0.0.1:{HealthPort}/");
 
     /// <summary>Starts `mofa-sync run` with the environment's settings and a health endpoint on a free port.</summary>
-    public static ServiceProcess Run(TestEnvironment env, IReadOnlyDictionary<string, string>? settings = null, params string[] extraArguments) =>
+    public static MofaSyncProcess Run(TestEnvironment env, IReadOnlyDictionary<string, string>? settings = null, params string[] extraArguments) =>
         Run(env, settings, faults: null, extraArguments);
 
     /// <summary>The same, with <paramref name="faults"/> placed in the process.</summary>
-    public static ServiceProcess Run(TestEnvironment env, IReadOnlyDictionary<string, string>? settings, ChildFaults? faults, params string[] extraArguments)
+    public static MofaSyncProcess Run(TestEnvironment env, IReadOnlyDictionary<string, string>? settings, ChildFaults? faults, params string[] extraArguments)
     {
         var port = TestPorts.Next();
         var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>()) { ["Service:HealthPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) };
@@ -60,7 +61,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Starts any command with the environment's settings plus <paramref name="settings"/> (and <paramref name="faults"/> placed in it).</summary>
-    public static ServiceProcess Start(TestEnvironment env, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> settings, int healthPort = 0, ChildFaults? faults = null)
+    public static MofaSyncProcess Start(TestEnvironment env, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> settings, int healthPort = 0, ChildFaults? faults = null)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -90,7 +91,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var child = new ServiceProcess(process, healthPort, releaseFile);
+        var child = new MofaSyncProcess(process, healthPort, releaseFile);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         process.Start();
