@@ -1,6 +1,5 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Store.MongoDb;

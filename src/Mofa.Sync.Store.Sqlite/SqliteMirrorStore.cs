@@ -26,6 +26,7 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
 
     /// <summary>Set after a commit that recorded a change into a digest due at once (waited on through the notification store on this file).</summary>
     private readonly DueDigestSignal _dueDigests = new();
+
     private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private Task? _writerLoop;
@@ -55,7 +56,10 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
 
     DueDigestSignal ISqliteWriterSession.DueDigests => _dueDigests;
 
-    /// <summary>One transaction per event (a savepoint when a batch is rerun): an event's writes and its change's record commit together.</summary>
+    /// <summary>
+    /// An event's writes and its change's record commit together or not at all: in its batch's transaction, which
+    /// is undone whole when one event fails (and then run again with a savepoint per event).
+    /// </summary>
     public bool WritesAreAtomic => true;
 
     public Task InitializeAsync(CancellationToken ct)

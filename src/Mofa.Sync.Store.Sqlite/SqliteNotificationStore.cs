@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Documents;
 using Mofa.Sync.Mirror.Notifications;
 using static Mofa.Sync.Store.Sqlite.SqliteStatements;
