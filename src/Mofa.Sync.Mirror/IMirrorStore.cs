@@ -20,9 +20,9 @@ public interface IMirrorStore : IAsyncDisposable
 
     /// <summary>
     /// True when an event's writes commit together or not at all (SQLite): a redelivered event that
-    /// finds its write applied finds the change it recorded there too, so the change outbox is asked
-    /// only for a first application. False (MongoDB): each step stands alone and a redelivery
-    /// completes the record.
+    /// finds its write applied finds the change it recorded there too, so a change is recorded
+    /// (<see cref="IMirrorWriter.RecordChangeAsync"/>) only for a first application. False (MongoDB):
+    /// each step stands alone and a redelivery completes the record.
     /// </summary>
     bool WritesAreAtomic { get; }
 

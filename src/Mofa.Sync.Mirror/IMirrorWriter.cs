@@ -39,4 +39,14 @@ public interface IMirrorWriter
     /// a course snapshot compares with Moodle's answer before its conditional writes.
     /// </summary>
     Task<IReadOnlyList<MirrorDocument>> ListChildrenAsync(ChildSelector children, CancellationToken ct);
+
+    /// <summary>
+    /// The change outbox: records <paramref name="change"/> in its course's digest as part of this write
+    /// (SQLite: in the same transaction as the mirror's writes; MongoDB: as one more step, idempotent by the
+    /// change's id), with the window the store was registered with (<see cref="Notifications.ChangeOutboxSettings"/>);
+    /// nothing when it was registered without notifications. <see cref="MirrorApplier"/> asks for a first
+    /// application's change only, and for a redelivery's too where the writes are not atomic
+    /// (<see cref="IMirrorStore.WritesAreAtomic"/>).
+    /// </summary>
+    Task RecordChangeAsync(ContentChange change, CancellationToken ct);
 }

@@ -21,38 +21,26 @@ namespace Mofa.Sync.Mirror;
 ///   the purge erases the rest).</item>
 /// </list>
 /// Every step is idempotent, so a redelivery after a crash at any point ends in the same mirror.
-/// An effective content change is recorded in the <see cref="IChangeOutbox"/> (the notifications)
-/// inside the same write.
+/// A rule returns the content change it made (<see cref="ApplyResult.Change"/>); the store adapter
+/// records it in the change outbox inside the same write (<see cref="IMirrorWriter.RecordChangeAsync"/>).
 /// The rules of each agent's contracts are in MirrorApplier.Courses.cs, .Modules.cs, .Users.cs and
 /// .Quizzes.cs: one public ApplyAsync per contract, which the agents' routes call (Agents/Routing).
 /// </summary>
-public sealed partial class MirrorApplier(IMirrorStore store, ISet<string> teacherRoles, IChangeOutbox? outbox = null)
+public sealed partial class MirrorApplier(IMirrorStore store, ISet<string> teacherRoles)
 {
     /// <summary>One event's write: its apply rule, then the record of the change it made, committed together.</summary>
-    private async Task<ApplyResult> Write(Func<IMirrorWriter, CancellationToken, Task<ApplyResult>> rule, CancellationToken ct)
-    {
-        var result = await store.WriteAsync(async (w, c) =>
+    private Task<ApplyResult> Write(Func<IMirrorWriter, CancellationToken, Task<ApplyResult>> rule, CancellationToken ct) =>
+        store.WriteAsync(async (w, c) =>
         {
             var result = await rule(w, c);
-            if (outbox is not null && result.Change is { } change && IsToBeRecorded(result.Outcome))
-            {
-                result = result with { Change = await outbox.RecordAsync(change, w, c) };
-            }
-
+            if (result.Change is { } change && IsToBeRecorded(result.Outcome)) await w.RecordChangeAsync(change, c);
             return result;
         }, ct);
-        if (outbox is not null && result.Change is { } recorded && IsToBeRecorded(result.Outcome))
-        {
-            outbox.Committed(recorded);
-        }
-
-        return result;
-    }
 
     /// <summary>
     /// A first application's change is recorded. A redelivery's (AlreadyApplied) only where the
     /// store's writes are not atomic: there a crash between the write and the record must not lose
-    /// the change, and the outbox records it once by its id; where they are, the record committed
+    /// the change, and the store records it once by its id; where they are, the record committed
     /// with the write, and the mirror's conditional write is all the deduplication it needs.
     /// </summary>
     private bool IsToBeRecorded(ApplyOutcome outcome) =>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Mofa.Sync.Mirror;
+using Mofa.Sync.Mirror.Notifications;
 using static Mofa.Sync.Store.MongoDb.MongoDocumentMapper;
 
 namespace Mofa.Sync.Store.MongoDb;
@@ -12,6 +13,8 @@ namespace Mofa.Sync.Store.MongoDb;
 /// server as well as on a replica set; the apply rules are idempotent step by step, so a crash
 /// between two writes of one event is repaired by the redelivery. Its client (MongoStoreConnection)
 /// is shared with the notification store and sets the durability: w: majority, j: true, primary reads.
+/// The changes the events make are recorded (the change outbox, <see cref="ChangeOutboxSettings"/>)
+/// as the last step of each event's writes, idempotently by the change's id.
 /// </summary>
 public sealed class MongoMirrorStore : IMirrorStore
 {
@@ -21,19 +24,26 @@ public sealed class MongoMirrorStore : IMirrorStore
     private readonly MongoStoreConnection _connection;
     private readonly Dictionary<MirrorCollection, IMongoCollection<BsonDocument>> _collections;
     private readonly MongoMirrorWriter _writer;
+    private readonly ChangeOutboxSettings _outbox;
 
-    public MongoMirrorStore(MongoStoreOptions options, ILogger<MongoMirrorStore> logger)
-        : this(new MongoStoreConnection(options), logger)
+    /// <summary>The notification records on this database, which the changes are recorded into.</summary>
+    private readonly MongoNotificationStore _records;
+
+    /// <param name="outbox">Whether the writes record the changes they make, and into digests of which window; none: <see cref="ChangeOutboxSettings.Off"/>.</param>
+    public MongoMirrorStore(MongoStoreOptions options, ILogger<MongoMirrorStore> logger, ChangeOutboxSettings? outbox = null)
+        : this(new MongoStoreConnection(options), logger, outbox)
     {
     }
 
     /// <summary>The store on <paramref name="connection"/>, which it owns (disposes) from now on.</summary>
-    internal MongoMirrorStore(MongoStoreConnection connection, ILogger<MongoMirrorStore> logger)
+    internal MongoMirrorStore(MongoStoreConnection connection, ILogger<MongoMirrorStore> logger, ChangeOutboxSettings? outbox = null)
     {
         _logger = logger;
         _connection = connection;
+        _outbox = outbox ?? ChangeOutboxSettings.Off;
         _collections = MirrorCollectionNames.All.ToDictionary(c => c, c => connection.Collection(MirrorCollectionNames.NameOf(c)));
-        _writer = new MongoMirrorWriter(c => _collections[c]);
+        _records = new MongoNotificationStore(connection, ownsConnection: false, DueDigests);
+        _writer = new MongoMirrorWriter(c => _collections[c], RecordChangeAsync);
     }
 
     public string Kind => "mongodb";
@@ -43,6 +53,9 @@ public sealed class MongoMirrorStore : IMirrorStore
 
     /// <summary>The server without credentials or options, e.g. mongodb://db1:27017,db2:27017 — safe to log.</summary>
     public string Server => _connection.Server;
+
+    /// <summary>Set once a change recorded into a digest due at once is written (waited on through the notification store).</summary>
+    internal DueDigestSignal DueDigests { get; } = new();
 
     /// <summary>The client, shared with the notification store on the same database.</summary>
     internal MongoStoreConnection Connection => _connection;
@@ -68,6 +81,17 @@ public sealed class MongoMirrorStore : IMirrorStore
 
     /// <summary>No transaction: the work's writes are single-document operations, each acknowledged (majority, journaled: docs/mongodb.md) when its task completes.</summary>
     public Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct) => work(_writer, ct);
+
+    /// <summary>
+    /// The writer's record of a change: after the event's mirror writes, one more step that a redelivery repeats
+    /// (AlreadyApplied is recorded again, WritesAreAtomic being false) and that finds the change by its id.
+    /// </summary>
+    private async Task RecordChangeAsync(ContentChange change, CancellationToken ct)
+    {
+        if (!_outbox.Records) return;
+        await _records.RecordAsync(DigestChange.Of(change), _outbox.DigestWindow, DateTimeOffset.UtcNow, ct);
+        if (_outbox.DueAtOnce) DueDigests.Set();
+    }
 
     public async Task<IReadOnlyList<MirrorDocument>> ReadAllAsync(MirrorCollection collection, CancellationToken ct)
     {

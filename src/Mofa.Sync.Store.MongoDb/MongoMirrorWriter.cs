@@ -21,8 +21,11 @@ namespace Mofa.Sync.Store.MongoDb;
 ///   fields of the previous state (a live document's data when it becomes a tombstone) do not
 ///   survive; every value goes in through $literal, so a name like "$price" stays a string.</item>
 /// </list>
+/// A change's record is the store's (<paramref name="recordChange"/>: MongoMirrorStore, on its notification collections).
 /// </summary>
-internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<BsonDocument>> collections) : IMirrorWriter
+internal sealed class MongoMirrorWriter(
+    Func<MirrorCollection, IMongoCollection<BsonDocument>> collections,
+    Func<ContentChange, CancellationToken, Task> recordChange) : IMirrorWriter
 {
     /// <summary>How often a write-if-newer is retried when a concurrent insert of the same key wins the race.</summary>
     private const int MaxAttempts = 5;
@@ -95,6 +98,8 @@ internal sealed class MongoMirrorWriter(Func<MirrorCollection, IMongoCollection<
         var found = await collections(target.Collection).Find(new BsonDocument(Id, target.Key)).FirstOrDefaultAsync(ct);
         return found is null ? null : FromBson(target.Collection, found);
     }
+
+    public Task RecordChangeAsync(ContentChange change, CancellationToken ct) => recordChange(change, ct);
 
     public async Task<IReadOnlyList<MirrorDocument>> ListChildrenAsync(ChildSelector children, CancellationToken ct)
     {

@@ -1,6 +1,5 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Store.MongoDb;
@@ -50,6 +49,7 @@ public sealed class MongoNotificationStore : INotificationStore
 
     private readonly MongoStoreConnection _connection;
     private readonly bool _ownsConnection;
+    private readonly DueDigestSignal _dueDigests;
     private readonly IMongoCollection<BsonDocument> _digests;
     private readonly IMongoCollection<BsonDocument> _notifications;
     private readonly IMongoCollection<BsonDocument> _deliveries;
@@ -58,20 +58,22 @@ public sealed class MongoNotificationStore : INotificationStore
 
     /// <summary>On its own client (for `mofa-sync notifications`), disposed with the store.</summary>
     public MongoNotificationStore(MongoStoreOptions options)
-        : this(new MongoStoreConnection(options), ownsConnection: true)
+        : this(new MongoStoreConnection(options), ownsConnection: true, new DueDigestSignal())
     {
     }
 
     /// <summary>On the mirror store's client (the service): one client for both; the mirror store disposes it.</summary>
     public MongoNotificationStore(MongoMirrorStore mirror)
-        : this((mirror ?? throw new ArgumentNullException(nameof(mirror))).Connection, ownsConnection: false)
+        : this((mirror ?? throw new ArgumentNullException(nameof(mirror))).Connection, ownsConnection: false, mirror.DueDigests)
     {
     }
 
-    private MongoNotificationStore(MongoStoreConnection connection, bool ownsConnection)
+    /// <param name="dueDigests">Set by the mirror store whose writes record changes on this database (a store on its own: never).</param>
+    internal MongoNotificationStore(MongoStoreConnection connection, bool ownsConnection, DueDigestSignal dueDigests)
     {
         _connection = connection;
         _ownsConnection = ownsConnection;
+        _dueDigests = dueDigests;
         _digests = connection.Collection("notificationDigests");
         _notifications = connection.Collection("notifications");
         _deliveries = connection.Collection("notificationDeliveries");
@@ -114,10 +116,10 @@ public sealed class MongoNotificationStore : INotificationStore
         });
 
     /// <remarks>
-    /// <paramref name="within"/> is not used: the mirror's MongoDB writes share no transaction, so the
-    /// record is one more idempotent step of the event, completed by a redelivery if the service dies.
+    /// Also the record of an event's change (MongoMirrorStore.RecordChangeAsync): the mirror's MongoDB writes share
+    /// no transaction, so the record is one more idempotent step of the event, completed by a redelivery if the service dies.
     /// </remarks>
-    public async Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct)
+    public async Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, CancellationToken ct)
     {
         var n = change;
         var at = now.ToUnixTimeMilliseconds();
@@ -242,6 +244,8 @@ public sealed class MongoNotificationStore : INotificationStore
         }, cancellationToken: ct);
         return id;
     }
+
+    public Task WaitForDueDigestAsync(TimeSpan maxWait, CancellationToken ct) => _dueDigests.WaitAsync(maxWait, ct);
 
     public async Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Mirror;
+using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Store.Sqlite;
 
@@ -13,12 +14,19 @@ namespace Mofa.Sync.Store.Sqlite;
 /// event does not undo the others: the batch is then run again with each event in its own
 /// savepoint (a savepoint per event on every batch would cost two statements per event for a
 /// case that almost never happens). Checkpoints run beside the writer (<see cref="SqliteCheckpointer"/>).
+/// The writer records the content changes the events make (the change outbox, <see cref="ChangeOutboxSettings"/>)
+/// on the same connection, in the same transaction.
 /// </summary>
 public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
 {
     private readonly SqliteStoreOptions _options;
     private readonly ILogger _logger;
     private readonly SqliteFile _file;
+    private readonly ChangeOutboxSettings _outbox;
+
+    /// <summary>Set after a commit that recorded a change into a digest due at once (waited on through the notification store on this file).</summary>
+    private readonly DueDigestSignal _dueDigests = new();
+
     private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private Task? _writerLoop;
@@ -28,14 +36,17 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
     private int _disposed;
     private readonly Lock _initializing = new();
 
-    public SqliteMirrorStore(SqliteStoreOptions options, ILogger<SqliteMirrorStore> logger)
-        : this(new SqliteFile(options), logger)
+    /// <param name="outbox">Whether the writes record the changes they make, and into digests of which window; none: <see cref="ChangeOutboxSettings.Off"/>.</param>
+    public SqliteMirrorStore(SqliteStoreOptions options, ILogger<SqliteMirrorStore> logger, ChangeOutboxSettings? outbox = null)
+        : this(new SqliteFile(options), logger, outbox)
     {
     }
 
-    public SqliteMirrorStore(SqliteFile file, ILogger<SqliteMirrorStore> logger)
+    /// <param name="outbox">Whether the writes record the changes they make, and into digests of which window; none: <see cref="ChangeOutboxSettings.Off"/>.</param>
+    public SqliteMirrorStore(SqliteFile file, ILogger<SqliteMirrorStore> logger, ChangeOutboxSettings? outbox = null)
     {
         _file = file;
+        _outbox = outbox ?? ChangeOutboxSettings.Off;
         _options = file.Options;
         _logger = logger;
         _checkpointer = new SqliteCheckpointer(file.Open, _options.CheckpointInterval, logger);
@@ -43,7 +54,12 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
 
     public string Kind => "sqlite";
 
-    /// <summary>One transaction per event (a savepoint when a batch is rerun): an event's writes and its change's record commit together.</summary>
+    DueDigestSignal ISqliteWriterSession.DueDigests => _dueDigests;
+
+    /// <summary>
+    /// An event's writes and its change's record commit together or not at all: in its batch's transaction, which
+    /// is undone whole when one event fails (and then run again with a savepoint per event).
+    /// </summary>
     public bool WritesAreAtomic => true;
 
     public Task InitializeAsync(CancellationToken ct)
@@ -66,24 +82,23 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
         SqliteSchema.Create(connection);
     }
 
-    public async Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct)
+    public Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct) => EnqueueAsync(work, ct);
+
+    /// <summary>
+    /// Runs raw SQL on the writer connection inside the next group commit, failing alone like an
+    /// event's writes: for the notification store's writes, which live in the same file.
+    /// </summary>
+    public Task<T> WriteSqlAsync<T>(Func<SqliteConnection, T> work, CancellationToken ct) =>
+        EnqueueAsync((writer, _) => Task.FromResult(work(writer.Connection)), ct);
+
+    private async Task<T> EnqueueAsync<T>(Func<SqliteMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct)
     {
-        // Whoever writes first (the notification records may) starts the writer.
+        // Whoever writes first (the notification store may) starts the writer.
         if (_writerLoop is null) await InitializeAsync(ct);
         var pending = new PendingWrite<T>(work, ct);
         await _queue.Writer.WriteAsync(pending, ct);
         return await pending.Completion.Task.WaitAsync(ct);
     }
-
-    /// <summary>
-    /// Runs raw SQL on the writer connection inside the next group commit (its own savepoint, like
-    /// an event's writes): for the notification records, which live in the same file.
-    /// </summary>
-    public Task<T> WriteSqlAsync<T>(Func<SqliteConnection, T> work, CancellationToken ct) =>
-        WriteAsync((_, _) => Task.FromResult(work(_connection!)), ct);
-
-    SqliteConnection? ISqliteWriterSession.ConnectionOf(IMirrorWriter writer) =>
-        _writer is not null && ReferenceEquals(writer, _writer) ? _connection : null;
 
     public Task<IReadOnlyList<MirrorDocument>> ReadAllAsync(MirrorCollection collection, CancellationToken ct)
     {
@@ -98,17 +113,17 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
     }
 
     public Task<int> PurgeTombstonesAsync(DateTimeOffset olderThan, CancellationToken ct) =>
-        WriteAsync((_, _) =>
+        EnqueueAsync((writer, _) =>
         {
             var cut = olderThan.ToUnixTimeMilliseconds();
             var purged = 0;
             foreach (var c in MirrorCollectionNames.All)
             {
-                purged += Execute($"DELETE FROM {SqliteSchema.Table(c)} WHERE deleted = 1 AND updated_at < $cut", cut);
+                purged += Execute(writer.Connection, $"DELETE FROM {SqliteSchema.Table(c)} WHERE deleted = 1 AND updated_at < $cut", cut);
             }
 
             // User minimisation: a profile no live teacher role backs leaves once late events can no longer need it.
-            purged += Execute("""
+            purged += Execute(writer.Connection, """
                 DELETE FROM users WHERE updated_at < $cut AND NOT EXISTS (
                     SELECT 1 FROM teacherRoles r WHERE r.site = users.site AND r.user_id = users.user_id AND r.deleted = 0)
                 """, cut);
@@ -122,9 +137,9 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
         return Task.CompletedTask;
     }
 
-    private int Execute(string sql, long cut)
+    private static int Execute(SqliteConnection connection, string sql, long cut)
     {
-        using var cmd = _connection!.CreateCommand();
+        using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         cmd.Parameters.AddWithValue("$cut", cut);
         return cmd.ExecuteNonQuery();
@@ -162,6 +177,7 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
             if (!await TryRunTogetherAsync(writer, batch)) await RunEachInSavepointAsync(writer, batch);
             writer.CommitBatch();
             foreach (var pending in batch) pending.Complete();
+            if (writer.RecordedDueDigest) _dueDigests.Set();
         }
         catch (Exception ex)
         {
@@ -225,7 +241,7 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
         SqliteSchema.Exec(_connection, $"PRAGMA cache_size = -{_options.CacheSizeMegabytes * 1024};");
         // The checkpointer copies the log into the file; this connection's commits never wait for a copy.
         SqliteSchema.Exec(_connection, "PRAGMA wal_autocheckpoint = 0;");
-        _writer = new SqliteMirrorWriter(_connection);
+        _writer = new SqliteMirrorWriter(_connection, _outbox);
         return _writer;
     }
 
@@ -266,12 +282,12 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
     private interface IPendingWrite
     {
         bool IsCancelled { get; }
-        Task RunAsync(IMirrorWriter writer);
+        Task RunAsync(SqliteMirrorWriter writer);
         void Fail(Exception ex);
         void Complete();
     }
 
-    private sealed class PendingWrite<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct) : IPendingWrite
+    private sealed class PendingWrite<T>(Func<SqliteMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct) : IPendingWrite
     {
         private T? _result;
         private Exception? _error;
@@ -280,7 +296,7 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
 
         public bool IsCancelled => ct.IsCancellationRequested;
 
-        public async Task RunAsync(IMirrorWriter writer) => _result = await work(writer, ct);
+        public async Task RunAsync(SqliteMirrorWriter writer) => _result = await work(writer, ct);
 
         public void Fail(Exception ex)
         {

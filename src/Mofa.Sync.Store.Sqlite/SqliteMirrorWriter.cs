@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Mofa.Sync.Mirror;
+using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Store.Sqlite;
 
@@ -8,20 +9,23 @@ namespace Mofa.Sync.Store.Sqlite;
 /// check (INSERT … ON CONFLICT DO UPDATE … WHERE excluded.version &gt; version). Runs on the
 /// store's single writer connection, inside the batch transaction, which it also begins, commits
 /// and divides into one savepoint per event. Every statement is prepared once and reused with its
-/// parameters; the rows a batch writes carry one reading of the clock.
+/// parameters; the rows a batch writes carry one reading of the clock. The changes the events make
+/// are recorded on the same connection (the change outbox), so they commit with the writes.
 /// </summary>
 internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly ChangeOutboxSettings _outbox;
     private readonly SqliteCommand _begin, _savepoint, _release, _rollbackToSavepoint, _commit, _rollback;
     private readonly Dictionary<MirrorCollection, TableStatements> _tables = [];
 
     /// <summary>When the batch began (unix milliseconds): the updated_at of every row it writes.</summary>
     private long _now;
 
-    public SqliteMirrorWriter(SqliteConnection connection)
+    public SqliteMirrorWriter(SqliteConnection connection, ChangeOutboxSettings outbox)
     {
         _connection = connection;
+        _outbox = outbox;
         _begin = Command(connection, "BEGIN IMMEDIATE");
         _savepoint = Command(connection, "SAVEPOINT event");
         _release = Command(connection, "RELEASE event");
@@ -30,13 +34,17 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
         _rollback = Command(connection, "ROLLBACK");
     }
 
-    /// <summary>The writer connection, for other writes that join the event's transaction (the notification records).</summary>
+    /// <summary>The writer connection, for the notification store's writes that join the group commit (SqliteMirrorStore.WriteSqlAsync).</summary>
     public SqliteConnection Connection => _connection;
+
+    /// <summary>This batch recorded a change into a digest due at once: the store tells the publisher after the commit.</summary>
+    public bool RecordedDueDigest { get; private set; }
 
     public void BeginBatch()
     {
         _begin.ExecuteNonQuery();
         _now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        RecordedDueDigest = false;
     }
 
     public void BeginEvent() => _savepoint.ExecuteNonQuery();
@@ -101,6 +109,19 @@ internal sealed class SqliteMirrorWriter : IMirrorWriter, IDisposable
         var docs = new List<MirrorDocument>();
         while (reader.Read()) docs.Add(SqliteRows.Document(s.Collection, reader));
         return Task.FromResult<IReadOnlyList<MirrorDocument>>(docs);
+    }
+
+    /// <summary>
+    /// In the event's transaction (and its savepoint when a batch is rerun): the change and the mirror's writes
+    /// commit together or not at all. Asked only for a first application (WritesAreAtomic), so the change's id
+    /// is not looked up first.
+    /// </summary>
+    public Task RecordChangeAsync(ContentChange change, CancellationToken ct)
+    {
+        if (!_outbox.Records) return Task.CompletedTask;
+        SqliteDigestRecords.Record(_connection, DigestChange.Of(change), _outbox.DigestWindow, DateTimeOffset.UtcNow, inMirrorWrite: true);
+        RecordedDueDigest |= _outbox.DueAtOnce;
+        return Task.CompletedTask;
     }
 
     private WriteOutcome Write(MirrorCollection c, string key, string site, long? courseId, long? userId, string version, bool deleted, string? data)

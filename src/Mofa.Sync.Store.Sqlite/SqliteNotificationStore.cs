@@ -1,8 +1,7 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
-using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Documents;
 using Mofa.Sync.Mirror.Notifications;
+using static Mofa.Sync.Store.Sqlite.SqliteStatements;
 
 namespace Mofa.Sync.Store.Sqlite;
 
@@ -17,6 +16,7 @@ public sealed class SqliteNotificationStore : INotificationStore
 {
     private readonly SqliteFile _file;
     private readonly ISqliteWriterSession? _sharedWriter;
+    private readonly DueDigestSignal _dueDigests;
 
     /// <param name="sharedWriter">The mirror store on the same file, whose writer these writes join.</param>
     public SqliteNotificationStore(SqliteStoreOptions options, SqliteMirrorStore? sharedWriter = null)
@@ -28,6 +28,7 @@ public sealed class SqliteNotificationStore : INotificationStore
     {
         _file = file;
         _sharedWriter = sharedWriter;
+        _dueDigests = sharedWriter?.DueDigests ?? new DueDigestSignal();
     }
 
     public Task InitializeAsync(CancellationToken ct)
@@ -123,57 +124,12 @@ public sealed class SqliteNotificationStore : INotificationStore
         }
     }
 
-    public Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct)
-    {
-        // Inside a mirror write: its connection, its transaction (and its savepoint: if this fails, the event's writes go too).
-        return WriterConnectionOf(within) is { } writer
-            ? Task.FromResult(Record(writer, inMirrorWrite: true))
-            : InTransaction(tx => Record(tx, inMirrorWrite: false));
+    /// <summary>On its own (inside the next group commit when it shares the mirror's writer).</summary>
+    public Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, CancellationToken ct) =>
+        InTransaction(tx => SqliteDigestRecords.Record(tx, change, window, now, inMirrorWrite: false));
 
-        RecordedNotification Record(SqliteConnection tx, bool inMirrorWrite)
-        {
-            var n = change;
-            // Within a mirror write, that write is the dedupe: it is asked to record a change only when
-            // its event applied for the first time (WritesAreAtomic), so there is nothing to look up and
-            // no index on the change's random id to keep. On its own, the change is looked for among its
-            // course's digests (by their index, then the digest-ordered key).
-            if (!inMirrorWrite && Scalar(tx, """
-                    SELECT n.digest_id FROM notification_digests d JOIN notifications n ON n.digest_id = d.id AND n.id = $id
-                    WHERE d.site = $site AND d.course_id = $course LIMIT 1
-                    """, ("$id", n.ChangeId), ("$site", n.Site), ("$course", n.CourseId)) is string known)
-            {
-                return new RecordedNotification(known, IsNew: false);
-            }
-
-            var at = now.ToUnixTimeMilliseconds();
-            var digestId = window > TimeSpan.Zero
-                ? Scalar(tx, """
-                    SELECT id FROM notification_digests
-                    WHERE site = $site AND course_id = $course AND state = 'open' AND dispatched_at IS NULL AND due_at > $now
-                    ORDER BY created_at LIMIT 1
-                    """, ("$site", n.Site), ("$course", n.CourseId), ("$now", at)) as string
-                : null;
-            if (digestId is null)
-            {
-                digestId = Guid.NewGuid().ToString("N");
-                Execute(tx, """
-                    INSERT INTO notification_digests(id, site, course_id, state, created_at, due_at)
-                    VALUES($id, $site, $course, 'open', $now, $due)
-                    """, ("$id", digestId), ("$site", n.Site), ("$course", n.CourseId), ("$now", at),
-                    ("$due", (now + window).ToUnixTimeMilliseconds()));
-            }
-
-            // The same change twice in one digest (a redelivery within the window) stays one row.
-            var inserted = Execute(tx, """
-                INSERT INTO notifications(id, digest_id, site, course_id, kind, cm_id, module_kind, item_name, item_url, event_id, time_created, received_at)
-                VALUES($id, $digest, $site, $course, $kind, $cm, $module, $name, $url, $event, $time, $now)
-                ON CONFLICT(digest_id, id) DO NOTHING
-                """, ("$id", n.ChangeId), ("$digest", digestId), ("$site", n.Site), ("$course", n.CourseId), ("$kind", n.Kind),
-                ("$cm", n.CmId), ("$module", n.ModuleKind), ("$name", n.ItemName), ("$url", n.ItemUrl), ("$event", n.EventId),
-                ("$time", n.TimeCreated), ("$now", at));
-            return new RecordedNotification(digestId, IsNew: inserted == 1);
-        }
-    }
+    /// <summary>Set by the mirror store whose writer these writes share (a store on its own records nothing at once: it only waits).</summary>
+    public Task WaitForDueDigestAsync(TimeSpan maxWait, CancellationToken ct) => _dueDigests.WaitAsync(maxWait, ct);
 
     public Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct)
     {
@@ -367,33 +323,6 @@ public sealed class SqliteNotificationStore : INotificationStore
         }
     }
 
-    private static object? Scalar(SqliteConnection tx, string sql, params (string Name, object? Value)[] values) =>
-        Prepared(tx, sql, values).ExecuteScalar();
-
-    private static int Execute(SqliteConnection tx, string sql, params (string Name, object? Value)[] values) =>
-        Prepared(tx, sql, values).ExecuteNonQuery();
-
-    /// <summary>
-    /// The connection's command for this SQL, kept for the connection's lifetime: SQLite compiles a
-    /// statement once per command, and recording a notification runs the same few statements for
-    /// every change (mostly on the mirror writer's one long-lived connection).
-    /// </summary>
-    private static SqliteCommand Prepared(SqliteConnection connection, string sql, (string Name, object? Value)[] values)
-    {
-        var commands = PreparedByConnection.GetOrCreateValue(connection);
-        if (!commands.TryGetValue(sql, out var cmd))
-        {
-            cmd = connection.CreateCommand();
-            cmd.CommandText = sql;
-            commands[sql] = cmd;
-        }
-
-        SqliteParameters.Bind(cmd, values);
-        return cmd;
-    }
-
-    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> PreparedByConnection = new();
-
     private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] values)
     {
         var cmd = connection.CreateCommand();
@@ -401,10 +330,6 @@ public sealed class SqliteNotificationStore : INotificationStore
         foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
         return cmd;
     }
-
-    /// <summary>The connection of the mirror write these calls are made within, when it is the shared writer's.</summary>
-    private SqliteConnection? WriterConnectionOf(IMirrorWriter? within) =>
-        within is null ? null : _sharedWriter?.ConnectionOf(within);
 
     private SqliteConnection Open() => _file.Open();
 }

@@ -8,13 +8,19 @@ namespace Mofa.Sync.Store.Sqlite;
 /// <summary>The embedded store in a service: one file, its mirror store, and the notification store that joins the mirror's writer.</summary>
 public static class SqliteStoreRegistration
 {
-    /// <summary>Registers <see cref="IMirrorStore"/> and <see cref="INotificationStore"/> on the file of <paramref name="options"/> (section Store:Sqlite).</summary>
-    public static IServiceCollection AddSqliteStore(this IServiceCollection services, SqliteStoreOptions options)
+    /// <summary>
+    /// Registers <see cref="IMirrorStore"/> and <see cref="INotificationStore"/> on the file of <paramref name="options"/>
+    /// (section Store:Sqlite). <paramref name="outbox"/> (default <see cref="ChangeOutboxSettings.Off"/>) says whether the
+    /// mirror's writes record the changes they make; it is registered as a service, so a composition may replace it.
+    /// </summary>
+    public static IServiceCollection AddSqliteStore(this IServiceCollection services, SqliteStoreOptions options, ChangeOutboxSettings? outbox = null)
     {
+        services.AddSingleton(outbox ?? ChangeOutboxSettings.Off);
         services.AddSingleton(new SqliteFile(options));
-        services.AddSingleton(sp => new SqliteMirrorStore(sp.GetRequiredService<SqliteFile>(), sp.GetRequiredService<ILogger<SqliteMirrorStore>>()));
+        services.AddSingleton(sp => new SqliteMirrorStore(
+            sp.GetRequiredService<SqliteFile>(), sp.GetRequiredService<ILogger<SqliteMirrorStore>>(), sp.GetRequiredService<ChangeOutboxSettings>()));
         services.AddSingleton<IMirrorStore>(sp => sp.GetRequiredService<SqliteMirrorStore>());
-        // The same file, and the mirror store's writer as the session the notification records join.
+        // The same file, and the mirror store's writer as the session the notification store's writes join.
         services.AddSingleton<INotificationStore>(sp => new SqliteNotificationStore(sp.GetRequiredService<SqliteFile>(), sp.GetRequiredService<SqliteMirrorStore>()));
         return services;
     }

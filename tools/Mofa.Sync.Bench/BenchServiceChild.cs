@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mofa.Sync.Mirror;
+using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
 
@@ -33,8 +34,8 @@ public static class BenchServiceChild
             {
                 services.AddConsumeObserver(_ => observer);
                 if (!withoutNotifications) return;
-                // Registered last, so it wins over the notifications' change outbox.
-                services.AddSingleton<IChangeOutbox>(new NoChangeOutbox());
+                // Registered last, so it wins over the change outbox the service gives its store adapter.
+                services.AddSingleton(ChangeOutboxSettings.Off);
             });
         await host.StartAsync();
         Say("ready");

@@ -12,9 +12,10 @@ using Mofa.Sync.Mirror.Notifications;
 namespace Mofa.Sync.Consumers.Notifications;
 
 /// <summary>
-/// The notifications' change outbox, publishing side. The digest window lives in the store (no
-/// delayed-message plugin): every Notifications:FlushInterval (or at once when nudged: a digest
-/// with a zero window was just recorded) this service takes the digests whose window has closed
+/// The notifications' change outbox, publishing side (the store adapter records the changes, inside
+/// the mirror writes that make them). The digest window lives in the store (no delayed-message
+/// plugin): every Notifications:FlushInterval (or at once when the store says that a change with a
+/// zero window has committed: INotificationStore.WaitForDueDigestAsync) this service takes the digests whose window has closed
 /// and that are not yet published, at most Notifications:MaxDigestsPerSecond of them a second,
 /// and for each one
 /// <list type="number">
@@ -29,35 +30,16 @@ namespace Mofa.Sync.Consumers.Notifications;
 /// notification consumer's delivery records make the second copy message nobody. At least once,
 /// never lost. Several instances may publish the same digest: likewise harmless.
 /// </summary>
+/// <param name="faultPoint">None in the service; a crash test registers one (<see cref="OutboxFaultPoint"/>).</param>
 public sealed class DigestPublisher(
     INotificationStore store,
     IPublishEndpoint bus,
     NotificationOptions options,
     ILogger<DigestPublisher> logger,
-    OutboxFaultPoint faultPoint) : BackgroundService
+    OutboxFaultPoint? faultPoint = null) : BackgroundService
 {
     /// <summary>How long a publish may wait for the broker before the batch is tried again at the next flush.</summary>
     public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
-
-    // At most one nudge waits: any number of them before the next flush ask for the same flush.
-    private readonly SemaphoreSlim _nudged = new(0, 1);
-
-    /// <summary>Asks for a flush now rather than at the next interval.</summary>
-    public void Nudge()
-    {
-        try
-        {
-            _nudged.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A flush is asked for already.
-        }
-        catch (ObjectDisposedException)
-        {
-            // Shutting down: the flush of the next start finds the digest due.
-        }
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -65,7 +47,7 @@ public sealed class DigestPublisher(
         {
             try
             {
-                await _nudged.WaitAsync(options.FlushInterval, stoppingToken);
+                await store.WaitForDueDigestAsync(options.FlushInterval, stoppingToken);
                 // Runs until nothing is due, a second's worth at a time, so a burst is paced rather
                 // than sent at once or left for the next interval.
                 while (await FlushAsync(stoppingToken) == options.MaxDigestsPerSecond)
@@ -98,7 +80,7 @@ public sealed class DigestPublisher(
     public async Task PublishAsync(IReadOnlyList<string> digestIds, CancellationToken ct)
     {
         var closed = await Task.WhenAll(digestIds.Select(id => store.CloseAsync(id, DateTimeOffset.UtcNow, ct)));
-        faultPoint.Reached(OutboxFaultPoint.AfterClose);
+        faultPoint?.Reached(OutboxFaultPoint.AfterClose);
 
         // Bounded: while the broker is away a publish waits for the connection; the batch is tried again later.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -114,7 +96,7 @@ public sealed class DigestPublisher(
                     d.DigestId, d.CourseId, d.Notifications.Count);
             }
         }));
-        faultPoint.Reached(OutboxFaultPoint.AfterPublish);
+        faultPoint?.Reached(OutboxFaultPoint.AfterPublish);
 
         // One write for the batch: published and not yet marked (a crash in between) means published again later.
         await store.MarkPublishedAsync(digestIds, DateTimeOffset.UtcNow, ct);
@@ -148,10 +130,4 @@ public sealed class DigestPublisher(
     /// <summary>A GUID derived from the notification id (the first 16 bytes of its SHA-256).</summary>
     public static Guid MessageIdOf(string notificationId) =>
         new(SHA256.HashData(Encoding.UTF8.GetBytes(notificationId)).AsSpan(0, 16));
-
-    public override void Dispose()
-    {
-        _nudged.Dispose();
-        base.Dispose();
-    }
 }

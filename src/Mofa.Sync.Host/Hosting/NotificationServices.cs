@@ -17,8 +17,8 @@ namespace Mofa.Sync.Host.Hosting;
 
 /// <summary>
 /// The notifications' part of the composition (called from SyncHostBuilder.AddSync): the change
-/// outbox the agents record into, the notification store, the Moodle sites and their clients, the
-/// digest publisher, and the notification endpoint on the bus.
+/// outbox's settings for the store adapter (<see cref="ChangeOutboxOf"/>), the Moodle sites and their
+/// clients, the digest publisher, and the notification endpoint on the bus.
 /// </summary>
 public static class NotificationServices
 {
@@ -28,19 +28,24 @@ public static class NotificationServices
         services.AddSingleton(settings.Notifications);
         services.AddMoodleSites(settings.Moodle);
         services.AddSingleton<MoodleMessageClient>();
-        services.AddSingleton<IChangeOutbox, NotificationChangeOutbox>();
         services.AddTransient<DigestDelivery>();
         services.AddHostedService<NotificationStoreInitializer>();
-        services.AddSingleton<OutboxFaultPoint>();
+        // No fault point of the service's own: a crash test may register one (OutboxFaultPoint).
         services.AddSingleton(sp => new DigestPublisher(
             sp.GetRequiredService<INotificationStore>(),
             sp.GetRequiredService<IBus>(),
             settings.Notifications,
             sp.GetRequiredService<ILogger<DigestPublisher>>(),
-            sp.GetRequiredService<OutboxFaultPoint>()));
+            sp.GetService<OutboxFaultPoint>()));
         services.AddHostedService(sp => sp.GetRequiredService<DigestPublisher>());
         return services;
     }
+
+    /// <summary>
+    /// The change outbox the service's store adapter keeps (given to StoreFactory.AddStore): every
+    /// effective content change recorded into digests of Notifications:DigestWindow.
+    /// </summary>
+    public static ChangeOutboxSettings ChangeOutboxOf(MofaSyncSettings settings) => ChangeOutboxSettings.On(settings.Notifications.DigestWindow);
 
     /// <summary>The consumers (inside the AddMassTransit lambda).</summary>
     public static void AddNotificationConsumers(IBusRegistrationConfigurator x)

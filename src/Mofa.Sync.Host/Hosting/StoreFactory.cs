@@ -14,10 +14,11 @@ namespace Mofa.Sync.Host.Hosting;
 /// </summary>
 public static class StoreFactory
 {
-    public static IServiceCollection AddStore(this IServiceCollection services, StoreOptions store) => store.Kind switch
+    /// <param name="outbox">Whether the mirror's writes record the changes they make (the service: NotificationServices.ChangeOutboxOf); the commands record none.</param>
+    public static IServiceCollection AddStore(this IServiceCollection services, StoreOptions store, ChangeOutboxSettings? outbox = null) => store.Kind switch
     {
-        StoreKind.MongoDb => services.AddMongoDbStore(store.MongoDb),
-        _ => services.AddSqliteStore(store.Sqlite),
+        StoreKind.MongoDb => services.AddMongoDbStore(store.MongoDb, outbox),
+        _ => services.AddSqliteStore(store.Sqlite, outbox),
     };
 
     /// <summary>Opens and initializes the configured mirror store (creating an SQLite file that is not there yet).</summary>

@@ -81,9 +81,10 @@ public static class SyncHostBuilder
         services.AddBridgeAgents();
         services.AddSingleton<ActivityMonitor>();
         services.AddHostedService<LifetimeLog>();
-        // The mirror store and the notification store, of the configured kind (the SQLite ones share the file's writer).
-        services.AddStore(settings.Store);
-        services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet(), sp.GetService<IChangeOutbox>()));
+        // The mirror store and the notification store, of the configured kind (the SQLite ones share the file's writer);
+        // the mirror's writes record the content changes they make (the change outbox).
+        services.AddStore(settings.Store, NotificationServices.ChangeOutboxOf(settings));
+        services.AddSingleton(sp => new MirrorApplier(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet()));
         services.AddNotifications(settings);
         services.AddReconcile(settings);
 

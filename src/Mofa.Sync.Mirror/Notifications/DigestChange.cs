@@ -38,6 +38,26 @@ public sealed record DigestChange
     /// </summary>
     public static string IdFor(string site, string eventId) => $"n:{site}|{eventId}";
 
+    /// <summary>The record of an apply rule's <see cref="ContentChange"/> (a delete without a name is told as "a module").</summary>
+    public static DigestChange Of(ContentChange change) => new()
+    {
+        ChangeId = IdFor(change.Site, change.EventId),
+        Site = change.Site,
+        CourseId = change.CourseId,
+        Kind = change.Kind switch
+        {
+            ContentChangeKind.Created => NotificationKinds.Created,
+            ContentChangeKind.Deleted => NotificationKinds.Deleted,
+            _ => NotificationKinds.Updated,
+        },
+        CmId = change.CmId,
+        ModuleKind = change.ModuleKind,
+        ItemName = change.ItemName,
+        ItemUrl = change.ItemUrl,
+        EventId = change.EventId,
+        TimeCreated = change.TimeCreated,
+    };
+
     /// <summary>The change as NotificationRequested lists it.</summary>
     public NotifiedChange ToNotified() => new()
     {

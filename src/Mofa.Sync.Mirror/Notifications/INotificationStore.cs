@@ -13,15 +13,19 @@ public interface INotificationStore : IAsyncDisposable
     Task InitializeAsync(CancellationToken ct);
 
     /// <summary>
-    /// Records a notification once (by its id) and puts it into its course's open digest, or a new
+    /// Records a notification once (by its id), on its own, and puts it into its course's open digest, or a new
     /// digest due at now + <paramref name="window"/> (with a zero window, a digest of its own, due
-    /// at once). A notification recorded before keeps its digest. <paramref name="within"/> is the
-    /// mirror write this record joins (SQLite: the same transaction); null records on its own.
-    /// Within a write of a store whose writes are atomic, the caller asks only for a first
-    /// application (<see cref="IMirrorStore.WritesAreAtomic"/>), and the store may rely on it
-    /// instead of looking the id up.
+    /// at once). A notification recorded before keeps its digest. An event's change is recorded by the
+    /// mirror write that applied it instead (<see cref="IMirrorWriter.RecordChangeAsync"/>), the same way.
     /// </summary>
-    Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct);
+    Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Completes when a change that this store's mirror writes recorded into a digest due at once (a zero
+    /// window) has committed since the last wait, or after <paramref name="maxWait"/>: what the outbox's
+    /// publisher waits on between two looks for due digests (<see cref="DueDigestSignal"/>).
+    /// </summary>
+    Task WaitForDueDigestAsync(TimeSpan maxWait, CancellationToken ct);
 
     /// <summary>Digests whose window has closed and whose NotificationRequested is not yet published (closed ones included: a crash between the close and the publish).</summary>
     Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct);

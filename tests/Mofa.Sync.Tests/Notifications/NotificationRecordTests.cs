@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Consumers.Notifications;
+using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Tests.Store;
 using Xunit;
@@ -23,7 +23,7 @@ public sealed class NotificationRecordTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var options = new SqliteStoreOptions { Path = _path, Synchronous = SqliteSynchronous.Normal };
-        _mirror = new SqliteMirrorStore(options, NullLogger<SqliteMirrorStore>.Instance);
+        _mirror = new SqliteMirrorStore(options, NullLogger<SqliteMirrorStore>.Instance, ChangeOutboxSettings.On(TimeSpan.FromMinutes(1)));
         await _mirror.InitializeAsync(CancellationToken.None);
         _notifications = new SqliteNotificationStore(options, _mirror);
         await _notifications.InitializeAsync(CancellationToken.None);
@@ -32,7 +32,7 @@ public sealed class NotificationRecordTests : IAsyncLifetime
     [Fact]
     public async Task A_module_change_and_its_notification_commit_together()
     {
-        var applier = new MirrorApplier(_mirror, TeacherRoles, new Recorder(_notifications, failAfterRecording: false));
+        var applier = new MirrorApplier(new ChangeRecordProbe(_mirror), TeacherRoles);
 
         var result = await applier.ApplyAsync(_events.ModuleCreated(1, 42, 301, "quiz", 801, "Midterm"), CancellationToken.None);
 
@@ -47,13 +47,13 @@ public sealed class NotificationRecordTests : IAsyncLifetime
     {
         var created = _events.ModuleCreated(1, 42, 302, "assign", 802, "Essay");
 
-        var failing = new MirrorApplier(_mirror, TeacherRoles, new Recorder(_notifications, failAfterRecording: true));
+        var failing = new MirrorApplier(new ChangeRecordProbe(_mirror) { FailAfterRecord = true }, TeacherRoles);
         await Assert.ThrowsAsync<InvalidOperationException>(() => failing.ApplyAsync(created, CancellationToken.None));
         Assert.Empty(await LiveModulesAsync());
         Assert.Empty(await _notifications.RecentAsync(10, CancellationToken.None));
 
         // The message is retried (or redelivered): this time both land.
-        var working = new MirrorApplier(_mirror, TeacherRoles, new Recorder(_notifications, failAfterRecording: false));
+        var working = new MirrorApplier(new ChangeRecordProbe(_mirror), TeacherRoles);
         Assert.Equal(ApplyOutcome.Applied, (await working.ApplyAsync(created, CancellationToken.None)).Outcome);
         Assert.Single(await LiveModulesAsync());
         Assert.Single(await _notifications.RecentAsync(10, CancellationToken.None));
@@ -62,8 +62,8 @@ public sealed class NotificationRecordTests : IAsyncLifetime
     [Fact]
     public async Task A_redelivered_event_is_not_recorded_again_on_sqlite_whether_its_digest_is_open_or_closed()
     {
-        var recorder = new Recorder(_notifications, failAfterRecording: false);
-        var applier = new MirrorApplier(_mirror, TeacherRoles, recorder);
+        var recorder = new ChangeRecordProbe(_mirror);
+        var applier = new MirrorApplier(recorder, TeacherRoles);
         var created = _events.ModuleCreated(1, 42, 303, "quiz", 803, "Quiz 3");
 
         // Two copies at once (one batch or two), then one more after the digest closed.
@@ -134,26 +134,6 @@ public sealed class NotificationRecordTests : IAsyncLifetime
 
     private async Task<List<MirrorDocument>> LiveModulesAsync() =>
         (await _mirror.ReadAllAsync(MirrorCollection.Modules, CancellationToken.None)).Where(d => !d.Deleted).ToList();
-
-    /// <summary>Records like the service's change outbox (inside the write), then fails on request: a crash or store error after the insert.</summary>
-    private sealed class Recorder(SqliteNotificationStore store, bool failAfterRecording) : IChangeOutbox
-    {
-        private int _calls;
-
-        public int Calls => _calls;
-
-        public void Committed(ContentChange change)
-        {
-        }
-
-        public async Task<ContentChange> RecordAsync(ContentChange change, IMirrorWriter writer, CancellationToken ct)
-        {
-            Interlocked.Increment(ref _calls);
-            await store.RecordAsync(NotificationChangeOutbox.EntryOf(change), TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow, writer, ct);
-            if (failAfterRecording) throw new InvalidOperationException("the store failed after the notification's insert");
-            return change;
-        }
-    }
 
     public async Task DisposeAsync()
     {

@@ -73,7 +73,7 @@ public sealed class NotificationUpgradeTests
         {
             ChangeId = DigestChange.IdFor(world.Site, "prev-" + Guid.NewGuid()), Site = world.Site, CourseId = NotificationWorld.CourseId,
             Kind = "created", CmId = cmId, ModuleKind = "assign", ItemName = name, EventId = "prev", TimeCreated = 1_700_000_000,
-        }, TimeSpan.FromHours(1), now, within: null, CancellationToken.None);
+        }, TimeSpan.FromHours(1), now, CancellationToken.None);
         await store.MarkPublishedAsync([recorded.DigestId], now, CancellationToken.None);
         return recorded.DigestId;
     }

@@ -11,36 +11,17 @@ namespace Mofa.Sync.Tests.Store;
 /// </summary>
 public abstract partial class MirrorStoreContract
 {
-    /// <summary>An outbox whose records fail while <see cref="Failing"/> (as a failed write of the notification would), then record.</summary>
-    private sealed class OutboxFailingFirst : IChangeOutbox
-    {
-        public volatile bool Failing = true;
-
-        public List<ContentChange> Recorded { get; } = [];
-
-        public Task<ContentChange> RecordAsync(ContentChange change, IMirrorWriter writer, CancellationToken ct)
-        {
-            if (Failing) throw new InvalidOperationException("the change's record failed");
-            lock (Recorded) Recorded.Add(change);
-            return Task.FromResult(change);
-        }
-
-        public void Committed(ContentChange change)
-        {
-        }
-    }
-
     [SkippableFact]
     public async Task A_module_delete_redelivered_after_its_record_failed_still_names_the_module()
     {
         var f = new EventFactory("https://delete-redelivery.moodle.example");
         await Apply(f.ModuleCreated(1, 1, 10, "assign", 100, "Essay"));
-        var outbox = new OutboxFailingFirst();
-        var applier = new MirrorApplier(await StoreAsync(), TeacherRoles, outbox);
+        var outbox = new ChangeRecordProbe(await StoreAsync()) { FailBeforeRecord = true };
+        var applier = new MirrorApplier(outbox, TeacherRoles);
         var delete = f.ModuleDeleted(2, 1, 10, "assign", 100);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => applier.ApplyAnyAsync(delete, Ct));
-        outbox.Failing = false;
+        outbox.FailBeforeRecord = false;
         var redelivered = await applier.ApplyAnyAsync(delete, Ct);
 
         // Applied where the failure undid the tombstone (atomic writes), already applied where it stayed.

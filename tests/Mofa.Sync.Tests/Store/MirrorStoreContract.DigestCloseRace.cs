@@ -19,7 +19,7 @@ public abstract partial class MirrorStoreContract
         {
             await SeedTeachersAsync(course, [1, 2, 3]);
             var now = DateTimeOffset.UtcNow;
-            var digest = (await store.RecordAsync(Notification(course), Window, now, null, Ct)).DigestId;
+            var digest = (await store.RecordAsync(Notification(course), Window, now, Ct)).DigestId;
 
             using var start = new ManualResetEventSlim();
             var closers = Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
@@ -58,7 +58,7 @@ public abstract partial class MirrorStoreContract
         var store = await NotificationsAsync();
         await SeedTeachersAsync(720, Enumerable.Range(1, 250).Select(u => (long)u));
         var now = DateTimeOffset.UtcNow;
-        var digest = (await store.RecordAsync(Notification(720), Window, now, null, Ct)).DigestId;
+        var digest = (await store.RecordAsync(Notification(720), Window, now, Ct)).DigestId;
         Assert.Equal(250, (await store.CloseAsync(digest, now, Ct))!.Recipients.Count);
 
         // Claimers racing for the records, 100 at most each time, as the deliveries do.

@@ -69,7 +69,7 @@ public abstract partial class MirrorStoreContract
             var recorders = notifications.Select(n => Task.Run(async () =>
             {
                 start.Wait(Ct);
-                return await store.RecordAsync(n, Window, now, within: null, Ct);
+                return await store.RecordAsync(n, Window, now, Ct);
             })).ToList();
             start.Set();
             var recorded = await Task.WhenAll(recorders);
@@ -90,14 +90,14 @@ public abstract partial class MirrorStoreContract
         {
             var now = DateTimeOffset.UtcNow;
             var first = Notification(course);
-            var digest = (await store.RecordAsync(first, Window, now, null, Ct)).DigestId;
+            var digest = (await store.RecordAsync(first, Window, now, Ct)).DigestId;
             var racing = Enumerable.Range(0, 16).Select(_ => Notification(course)).ToList();
 
             using var start = new ManualResetEventSlim();
             var recorders = racing.Select(n => Task.Run(async () =>
             {
                 start.Wait(Ct);
-                return (n.ChangeId, (await store.RecordAsync(n, Window, now, null, Ct)).DigestId);
+                return (n.ChangeId, (await store.RecordAsync(n, Window, now, Ct)).DigestId);
             })).ToList();
             var closer = Task.Run(async () =>
             {
@@ -130,14 +130,14 @@ public abstract partial class MirrorStoreContract
         {
             var now = DateTimeOffset.UtcNow;
             var opener = Notification(course);
-            var digest = (await store.RecordAsync(opener, Window, now, null, Ct)).DigestId;
+            var digest = (await store.RecordAsync(opener, Window, now, Ct)).DigestId;
             var n = Notification(course);
 
             using var start = new ManualResetEventSlim();
             var deliveries = Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
             {
                 start.Wait(Ct);
-                return await store.RecordAsync(n, Window, now, null, Ct);
+                return await store.RecordAsync(n, Window, now, Ct);
             })).ToList();
             // Every other round its course's digest closes meanwhile.
             var closer = course % 2 == 0
@@ -167,22 +167,22 @@ public abstract partial class MirrorStoreContract
         var store = await NotificationsAsync();
         var now = DateTimeOffset.UtcNow;
 
-        var first = await store.RecordAsync(Notification(300), Window, now, null, Ct);
-        Assert.Equal(first.DigestId, (await store.RecordAsync(Notification(300), Window, now, null, Ct)).DigestId);
+        var first = await store.RecordAsync(Notification(300), Window, now, Ct);
+        Assert.Equal(first.DigestId, (await store.RecordAsync(Notification(300), Window, now, Ct)).DigestId);
         var closed = await store.CloseAsync(first.DigestId, now, Ct);
         Assert.Equal(2, closed!.Notifications.Count);
-        var after = await store.RecordAsync(Notification(300), Window, now, null, Ct);
+        var after = await store.RecordAsync(Notification(300), Window, now, Ct);
         Assert.NotEqual(first.DigestId, after.DigestId);
 
         await store.MarkPublishedAsync([after.DigestId], now, Ct);
-        var afterDispatch = await store.RecordAsync(Notification(300), Window, now, null, Ct);
+        var afterDispatch = await store.RecordAsync(Notification(300), Window, now, Ct);
         Assert.NotEqual(after.DigestId, afterDispatch.DigestId);
 
         // The window is over: the next notification opens a new digest.
-        var late = await store.RecordAsync(Notification(300), Window, now + Window + TimeSpan.FromSeconds(1), null, Ct);
+        var late = await store.RecordAsync(Notification(300), Window, now + Window + TimeSpan.FromSeconds(1), Ct);
         Assert.NotEqual(afterDispatch.DigestId, late.DigestId);
 
-        var own = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.RecordAsync(Notification(301), TimeSpan.Zero, now, null, Ct)));
+        var own = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => store.RecordAsync(Notification(301), TimeSpan.Zero, now, Ct)));
         Assert.Equal(4, own.Select(r => r.DigestId).Distinct().Count());
 
         Assert.Single((await store.CloseAsync(after.DigestId, now, Ct))!.Notifications);
@@ -195,8 +195,8 @@ public abstract partial class MirrorStoreContract
         var store = await NotificationsAsync();
         var now = DateTimeOffset.UtcNow;
         await SeedTeachersAsync(600, [7, 3]);
-        var first = await store.RecordAsync(Notification(600), Window, now, null, Ct);
-        await store.RecordAsync(Notification(600), Window, now, null, Ct);
+        var first = await store.RecordAsync(Notification(600), Window, now, Ct);
+        await store.RecordAsync(Notification(600), Window, now, Ct);
         var later = now + Window + TimeSpan.FromSeconds(1);
 
         // The publisher closed it, then the process died before the publish (or before the mark).
@@ -222,11 +222,11 @@ public abstract partial class MirrorStoreContract
         var store = await NotificationsAsync();
         var now = DateTimeOffset.UtcNow;
         var tied = Enumerable.Range(0, 4).Select(_ => Notification(500)).ToList();
-        foreach (var n in tied) await store.RecordAsync(n, Window, now, null, Ct);
+        foreach (var n in tied) await store.RecordAsync(n, Window, now, Ct);
         var older = Notification(501);
-        await store.RecordAsync(older, Window, now.AddSeconds(-5), null, Ct);
+        await store.RecordAsync(older, Window, now.AddSeconds(-5), Ct);
         var gone = Notification(502);
-        var goneDigest = (await store.RecordAsync(gone, Window, now.AddSeconds(5), null, Ct)).DigestId;
+        var goneDigest = (await store.RecordAsync(gone, Window, now.AddSeconds(5), Ct)).DigestId;
         await DeleteDigestAsync(goneDigest);
 
         var byId = tied.Select(n => n.ChangeId).Order(StringComparer.Ordinal).ToList();

@@ -32,8 +32,11 @@ public abstract partial class MirrorStoreContract : IAsyncLifetime
     {
     }
 
-    /// <summary>A new, empty store (not yet initialized).</summary>
-    protected abstract IMirrorStore CreateStore();
+    /// <summary>A new, empty store (not yet initialized), whose writes keep the change outbox as <paramref name="outbox"/> says.</summary>
+    protected abstract IMirrorStore CreateStore(ChangeOutboxSettings outbox);
+
+    /// <summary>The change outbox of the store under test, set before its first use: off (nothing recorded) unless a test says otherwise.</summary>
+    protected ChangeOutboxSettings Outbox { get; set; } = ChangeOutboxSettings.Off;
 
     /// <summary>Removes whatever <see cref="CreateStore"/> made, after the store is disposed.</summary>
     protected virtual Task DestroyStoreAsync() => Task.CompletedTask;
@@ -68,7 +71,7 @@ public abstract partial class MirrorStoreContract : IAsyncLifetime
         {
             if (_store is null)
             {
-                var store = CreateStore();
+                var store = CreateStore(Outbox);
                 await store.InitializeAsync(Ct);
                 _applier = new MirrorApplier(store, TeacherRoles);
                 _store = store;

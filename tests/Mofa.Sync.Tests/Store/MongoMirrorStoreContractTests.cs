@@ -27,9 +27,9 @@ public sealed class MongoMirrorStoreContractTests : MirrorStoreContract
 
     private MongoMirrorStore? _mirror;
 
-    protected override IMirrorStore CreateStore() => _mirror = new MongoMirrorStore(
+    protected override IMirrorStore CreateStore(ChangeOutboxSettings outbox) => _mirror = new MongoMirrorStore(
         new MongoStoreOptions { ConnectionString = Url!, Database = _database },
-        NullLogger<MongoMirrorStore>.Instance);
+        NullLogger<MongoMirrorStore>.Instance, outbox);
 
     // As the service: the notification store shares the client of the mirror store CreateStore made.
     protected override INotificationStore CreateNotificationStore(IMirrorStore mirror) => new MongoNotificationStore(_mirror!);

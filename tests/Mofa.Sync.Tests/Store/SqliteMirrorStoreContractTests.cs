@@ -16,7 +16,7 @@ public sealed class SqliteMirrorStoreContractTests : MirrorStoreContract
 
     private SqliteMirrorStore? _mirror;
 
-    protected override IMirrorStore CreateStore() => _mirror = new SqliteMirrorStore(Options, NullLogger<SqliteMirrorStore>.Instance);
+    protected override IMirrorStore CreateStore(ChangeOutboxSettings outbox) => _mirror = new SqliteMirrorStore(Options, NullLogger<SqliteMirrorStore>.Instance, outbox);
 
     // As the service: the notification writes join the mirror store's writer (the one CreateStore made).
     protected override INotificationStore CreateNotificationStore(IMirrorStore mirror) => new SqliteNotificationStore(Options, _mirror);

@@ -8,6 +8,13 @@ namespace Mofa.Sync.Consumers.Notifications;
 /// (urn:message:Mofa.Sync.Consumers.Notifications:DeliverDigest, the namespace of that version), only so that one left in the
 /// queue, or replayed from _error, after an upgrade is still delivered: see
 /// <see cref="DeliverDigestFromPreviousVersionConsumer"/>.
+/// <para>
+/// Upgrade shim: may be removed in the first release after the one CHANGELOG.md lists as Unreleased
+/// (the release that stopped sending DeliverDigest, whose upgrade note it serves; CHANGELOG.md numbers
+/// no release yet). Removed with <see cref="DeliverDigestFromPreviousVersionConsumer"/>, its definition
+/// (NotificationConsumerDefinitions.cs), its registration (Host/Hosting/NotificationServices.cs) and
+/// NotificationUpgradeTests.
+/// </para>
 /// </summary>
 [MessageUrn("Mofa.Sync.Consumers.Notifications:DeliverDigest")]
 public sealed record DeliverDigest(string DigestId);

@@ -1,6 +1,5 @@
 using MassTransit;
 
-
 namespace Mofa.Sync.Consumers.Notifications;
 
 /// <summary>
@@ -8,7 +7,8 @@ namespace Mofa.Sync.Consumers.Notifications;
 /// _error queue, replayed) names a digest it had marked dispatched but not delivered. It is
 /// published now as this version's NotificationRequested (closed if it was not, built, published,
 /// marked), and then delivered like any other; a digest delivered already messages nobody again
-/// (its delivery records are final).
+/// (its delivery records are final). Upgrade shim: goes with <see cref="DeliverDigest"/>, see there
+/// for the release that may remove it.
 /// </summary>
 public sealed class DeliverDigestFromPreviousVersionConsumer(DigestPublisher publisher) : IConsumer<DeliverDigest>
 {

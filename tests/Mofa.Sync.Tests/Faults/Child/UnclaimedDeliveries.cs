@@ -1,4 +1,3 @@
-using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Notifications;
 
 namespace Mofa.Sync.Tests.Faults.Child;
@@ -19,8 +18,10 @@ public sealed class UnclaimedDeliveries(INotificationStore real) : INotification
 
     public Task InitializeAsync(CancellationToken ct) => real.InitializeAsync(ct);
 
-    public Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, IMirrorWriter? within, CancellationToken ct) =>
-        real.RecordAsync(change, window, now, within, ct);
+    public Task<RecordedNotification> RecordAsync(DigestChange change, TimeSpan window, DateTimeOffset now, CancellationToken ct) =>
+        real.RecordAsync(change, window, now, ct);
+
+    public Task WaitForDueDigestAsync(TimeSpan maxWait, CancellationToken ct) => real.WaitForDueDigestAsync(maxWait, ct);
 
     public Task<IReadOnlyList<string>> DueDigestsAsync(DateTimeOffset now, int max, CancellationToken ct) => real.DueDigestsAsync(now, max, ct);
 
