@@ -119,7 +119,16 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
         return new Result(queue, dryRun, pass.Read, matched, dryRun ? 0 : replayed, duplicates, byTarget, failures);
     }
 
-    private static Task RepublishAsync(IChannel channel, DeadLetterMessage message, string passId, CancellationToken ct)
+    private static Task RepublishAsync(IChannel channel, DeadLetterMessage message, string passId, CancellationToken ct) =>
+        RepublishAsync(channel, message, message.Body, passId, ct);
+
+    /// <summary>
+    /// Sends <paramref name="body"/> back to the message's replay queue with the message's properties,
+    /// without the failure's headers (the broker's x-death and a quorum queue's x-delivery-count among
+    /// them: it starts with a fresh delivery count), with its original routing key and the pass's id.
+    /// Completes when the broker has confirmed it.
+    /// </summary>
+    internal static Task RepublishAsync(IChannel channel, DeadLetterMessage message, ReadOnlyMemory<byte> body, string passId, CancellationToken ct)
     {
         var headers = DeadLetterHeaders.WithoutFailure(message.Properties.Headers) ?? new Dictionary<string, object?>(StringComparer.Ordinal);
         if (message.OriginalRoutingKey is { } routingKey) headers[OriginalRoutingKey.Header] = Encoding.UTF8.GetBytes(routingKey);
@@ -128,10 +137,10 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
         var properties = new BasicProperties(message.Properties) { Headers = headers };
 
         // mandatory: a target queue that no longer exists returns the message instead of dropping it.
-        return channel.BasicPublishAsync(string.Empty, message.ReplayQueue, mandatory: true, properties, message.Body, ct).AsTask();
+        return channel.BasicPublishAsync(string.Empty, message.ReplayQueue, mandatory: true, properties, body, ct).AsTask();
     }
 
-    private static string Explain(Exception ex, string target) => ex switch
+    internal static string Explain(Exception ex, string target) => ex switch
     {
         PublishReturnException => $"the queue '{target}' does not exist (the broker returned the message)",
         PublishException => "the broker refused the message (nack)",
