@@ -29,12 +29,12 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
 
     public sealed record Result(
         string Queue, bool DryRun, long Examined, long Matched, long Replayed, long DuplicatesRemoved,
-        IReadOnlyDictionary<string, long> ByTarget, IReadOnlyList<Failure> Failures);
+        IReadOnlyDictionary<string, long> ByTarget, IReadOnlyList<Failure> Failures, long FailedAfterCutoff = 0);
 
     /// <param name="examined">Called with the number of messages looked at since the last call (for a progress bar).</param>
     public async Task<Result> ReplayAsync(string queue, DeadLetterFilter filter, bool dryRun, Action<int>? examined, CancellationToken ct)
     {
-        long matched = 0, replayed = 0, duplicates = 0;
+        long matched = 0, replayed = 0, duplicates = 0, joined = 0;
         var byTarget = new Dictionary<string, long>(StringComparer.Ordinal);
         var failures = new List<Failure>();
 
@@ -85,7 +85,13 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
 
             // This pass's own republish, failed again: everything from here on came after the pass began.
             if (message.ReplayPass == passId) break;
-            if (!filter.Matches(message)) continue;
+            if (!filter.Matches(message))
+            {
+                // A failure that joined the group after the command began: the next decision's, not this pass's.
+                if (filter.FailedAfterCutoff(message)) joined++;
+                continue;
+            }
+
             var identity = message.Identity;
             if (replayedCopies.TryGetValue(identity, out var firstCopyConfirmed))
             {
@@ -116,7 +122,7 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
         }
 
         await SettleAsync();
-        return new Result(queue, dryRun, pass.Read, matched, dryRun ? 0 : replayed, duplicates, byTarget, failures);
+        return new Result(queue, dryRun, pass.Read, matched, dryRun ? 0 : replayed, duplicates, byTarget, failures, joined);
     }
 
     private static Task RepublishAsync(IChannel channel, DeadLetterMessage message, string passId, CancellationToken ct) =>
