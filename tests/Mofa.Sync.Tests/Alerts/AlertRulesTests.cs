@@ -12,6 +12,17 @@ public sealed class AlertRulesTests
 {
     public static readonly string RulesFile = RepoPaths.Of("deploy/prometheus/mofa-sync.rules.yml");
     public static readonly string RulesTestFile = RepoPaths.Of("deploy/prometheus/mofa-sync.rules.test.yml");
+    public static readonly string DashboardFile = RepoPaths.Of("deploy/grafana/mofa-sync.json");
+
+    /// <summary>The PromQL of every panel of the Grafana dashboard.</summary>
+    public static IReadOnlyList<string> DashboardQueries()
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(DashboardFile));
+        return json.RootElement.GetProperty("panels").EnumerateArray()
+            .Where(p => p.TryGetProperty("targets", out _))
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!))
+            .ToList();
+    }
 
     private static readonly TimeSpan ToolBudget = TimeSpan.FromMinutes(2);
 
@@ -35,6 +46,29 @@ public sealed class AlertRulesTests
 
         Assert.True(exit == 0, output);
         Assert.Contains("SUCCESS", output);
+    }
+
+    /// <summary>Each panel's query as a recording rule, which promtool parses as Prometheus does.</summary>
+    [SkippableFact]
+    public async Task Every_dashboard_query_is_PromQL_that_Prometheus_accepts()
+    {
+        Skip.IfNot(PrometheusTools.Installed, PrometheusTools.SkipReason);
+        var queries = DashboardQueries();
+        Assert.True(queries.Count >= 20, $"only {queries.Count} queries in the dashboard");
+        var file = Path.Combine(Path.GetTempPath(), $"mofa-sync-dashboard-{Guid.NewGuid():N}.rules.yml");
+        var rules = queries.Select((q, i) => $"      - record: dashboard:query_{i}\n        expr: {System.Text.Json.JsonSerializer.Serialize(q)}\n");
+        await File.WriteAllTextAsync(file, "groups:\n  - name: dashboard\n    rules:\n" + string.Concat(rules));
+        try
+        {
+            var (exit, output) = await PrometheusTools.RunAsync(PrometheusTools.Promtool!, ["check", "rules", file], ToolBudget);
+
+            Assert.True(exit == 0, output);
+            Assert.Contains($"SUCCESS: {queries.Count} rules found", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

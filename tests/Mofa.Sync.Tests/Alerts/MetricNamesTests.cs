@@ -12,12 +12,12 @@ using Xunit;
 namespace Mofa.Sync.Tests.Alerts;
 
 /// <summary>
-/// Every metric the alert rules use is one a running service exposes on /metrics under that very
-/// name (a renamed instrument or a changed unit suffix would leave an alert that can never fire).
+/// Every metric the alert rules and the Grafana dashboard use is one a running service exposes on /metrics under that very
+/// name (a renamed instrument or a changed unit suffix would leave an alert that can never fire, a panel that stays empty).
 /// The service runs with the health endpoint, a Moodle site whose token Moodle refuses, and a
-/// valid and an invalid message through the broker. Three counters appear only once their rare
-/// event happened (a notification's outcome, drift found by reconciling, a broken broker
-/// connection): those are recorded through the service's own instruments, so the names checked
+/// valid and an invalid message through the broker. Four counters appear only once their rare
+/// event happened (a notification's outcome, a refused notification request, a reconcile with
+/// drift, a broken broker connection): those are recorded through the service's own instruments, so the names checked
 /// are still what its exporter writes.
 /// </summary>
 public sealed partial class MetricNamesTests
@@ -29,10 +29,11 @@ public sealed partial class MetricNamesTests
     private static readonly HashSet<string> PrometheusOwn = ["up"];
 
     [Fact]
-    public async Task Every_metric_the_rules_use_is_on_metrics_of_a_running_service()
+    public async Task Every_metric_the_rules_and_the_dashboard_use_is_on_metrics_of_a_running_service()
     {
-        var used = MetricsIn(File.ReadAllText(AlertRulesTests.RulesFile));
+        var used = MetricsIn(File.ReadAllText(AlertRulesTests.RulesFile) + "\n" + string.Join("\n", AlertRulesTests.DashboardQueries()));
         Assert.Contains("mofa_sync_queue_messages", used);
+        Assert.Contains("mofa_sync_events_received_total", used);
 
         await using var moodle = new FakeMoodleServer();
         moodle.SiteInfo = _ => FakeMoodleServer.Reply.Exception("invalidtoken", "Invalid token - token not found");
@@ -53,6 +54,7 @@ public sealed partial class MetricNamesTests
         var metrics = service.Services.GetRequiredService<SyncMetrics>();
         metrics.Notifications(NotificationOutcomes.CallFailed, 1);
         metrics.TransportError("endpoint_faulted");
+        metrics.NotificationRequestRefused(NotificationRequestRefusals.Differs);
         service.Services.GetRequiredService<ReconcileMetrics>().Course("repaired", [(MirrorCollection.Modules, "missing")]);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
