@@ -73,15 +73,18 @@ public sealed class QueueMetrics : BackgroundService
         }
     }
 
+    /// <summary>How long closing the connection may take: with the broker gone, the client would wait its own 30 s, holding up a stop.</summary>
+    private static readonly TimeSpan CloseBudget = TimeSpan.FromSeconds(2);
+
     private static async Task DisposeQuietlyAsync(QueueInspector inspector)
     {
         try
         {
-            await inspector.DisposeAsync();
+            await inspector.DisposeAsync().AsTask().WaitAsync(CloseBudget);
         }
         catch (Exception)
         {
-            // A connection that is already gone: nothing left to close.
+            // A connection that is already gone, or does not answer: nothing left to close.
         }
     }
 }
