@@ -73,6 +73,24 @@ public sealed class DlqEditTests
     }
 
     [Fact]
+    public async Task The_editor_edits_a_private_copy_and_what_it_saves_is_sent()
+    {
+        await using var env = new TestEnvironment();
+        var original = await DeadLetterOneAsync(env);
+
+        // An "editor" that adds the missing courseId in place, as an operator would.
+        var editor = new Dictionary<string, string> { ["EDITOR"] = "sed -i s/\"fullName\"/\"courseId\":41,\"fullName\"/" };
+        var edit = await MofaSyncCli.RunAsync(env, editor, "dlq", "edit", "course", "--message-id", Id);
+        Assert.True(edit.ExitCode == 0, edit.Err + edit.Out);
+
+        var sent = Assert.Single(await DlqTestKit.PeekAllAsync(env, AgentQueue(env)));
+        Assert.Equal(41, JsonNode.Parse(sent.Body.ToArray())!["courseId"]!.GetValue<int>());
+        Assert.Empty(await DlqTestKit.PeekAllAsync(env, ErrorQueue(env)));
+        Assert.Contains($"original {Sha256(original)}, edited {Sha256(sent.Body.ToArray())}", edit.Err, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.GetTempPath(), "mofa-sync-edit-*.json"));
+    }
+
+    [Fact]
     public async Task An_invalid_edit_is_refused_with_its_reasons_and_changes_nothing()
     {
         await using var env = new TestEnvironment();
