@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, store contract, and integration tests through a real RabbitMQ
-# broker (installed and started here if needed; PHP for the bridge example's test too). Ends with one
+# broker (installed and started here if needed; PHP for the bridge example's test and Prometheus for
+# the alert rules' tests too). Ends with one
 # line: "N passed, N failed, N skipped".
 # MongoDB contract tests run when MOFASYNC_TEST_MONGODB_URL is set; otherwise they are skipped.
 set -uo pipefail
@@ -9,6 +10,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash rabbitmq/start-local-broker.sh || { echo "0 passed, 1 failed"; exit 1; }
 # The PHP bridge example's test needs php and php-amqplib; without them it is skipped, with the reason.
 bash scripts/install-php.sh || echo "warning: php8.2-cli / php-amqplib / phpunit could not be installed; the bridge plugin's PHP tests will be skipped" >&2
+# The alert rules' tests need promtool and prometheus; without them they are skipped, with the reason.
+bash scripts/install-prometheus.sh || echo "warning: prometheus could not be installed; the alert rules' tests will be skipped" >&2
 
 results=.artifacts/test-results
 rm -rf "$results"

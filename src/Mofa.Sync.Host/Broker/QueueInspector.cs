@@ -16,6 +16,9 @@ public sealed class QueueInspector : IAsyncDisposable
     public static async Task<QueueInspector> ConnectAsync(RabbitMqOptions rabbit, CancellationToken ct) =>
         new(await BrokerConnection.ConnectAsync(rabbit, "mofa-sync inspect", ct: ct));
 
+    /// <summary>Whether the connection is still open (a passive declare on a closed one reads as a missing queue).</summary>
+    public bool IsOpen => _connection.IsOpen;
+
     public sealed record QueueState(string Name, bool Exists, uint Messages, uint Consumers);
 
     /// <summary>A passive declare that fails closes its channel, so each check gets its own.</summary>

@@ -15,7 +15,8 @@ public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
         "(at worst one is replayed twice, which the apply rules absorb). Messages the filters do not take stay in the " +
         "queue in their original order. A message that fails again returns to _error with its new reason. It goes back with " +
         "its original routing key (header MofaSync-Routing-Key), which decides its kind as on its first delivery. A second copy " +
-        "of a message (same message-id and body, left by an interrupted replay) is removed, not replayed twice. One replay or purge " +
+        "of a message (same message-id and body, left by an interrupted replay) is removed, not replayed twice. Only messages that failed " +
+        "before the command began are taken: failures that join meanwhile are left for the next run. One replay or purge " +
         "at a time per queue: a second one is refused (exit code 4) and changes nothing.";
 
     /// <summary>Another replay or purge holds the queue: nothing was done (docs/dlq.md).</summary>
@@ -23,8 +24,8 @@ public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
 
     public sealed class Options : DlqFilterSettings
     {
-        [CommandOption("-n|--limit <N>")]
-        [Description("Replay at most N messages, from the head of the queue")]
+        [CommandOption("-n|--first|--limit <N>")]
+        [Description("Replay the first N messages the filters take, from the head of the queue, and stop (--first 1: try one before the rest)")]
         public int? Limit { get; set; }
 
         [CommandOption("--dry-run")]
@@ -32,14 +33,16 @@ public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
         public bool DryRun { get; set; }
 
         public override ValidationResult Validate() =>
-            Limit is < 1 ? ValidationResult.Error("--limit must be at least 1") : ValidationResult.Success();
+            Limit is < 1 ? ValidationResult.Error("--limit (--first) must be at least 1") : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Options options, CancellationToken cancellationToken)
     {
+        // The cut-off: taken before anything else, so a failure that joins while the command connects or waits is left too.
+        var began = DateTimeOffset.UtcNow;
         var (_, settings) = options.Load();
         var queue = options.ResolveQueue(settings);
-        var filter = new DeadLetterFilter(options.Reason, Limit: options.Limit);
+        var filter = new DeadLetterFilter(options.Reason, Limit: options.Limit, Cutoff: began);
         await using var broker = await DeadLetterBroker.ConnectAsync(settings.RabbitMq, cancellationToken);
         var depth = await broker.DepthAsync(queue, cancellationToken);
         if (depth is null) return DlqQueueSettings.ReportMissing(queue);
@@ -69,6 +72,7 @@ public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
                 matched = result.Matched,
                 replayed = result.Replayed,
                 duplicatesRemoved = result.DuplicatesRemoved,
+                failedAfterCutoff = result.FailedAfterCutoff,
                 byTarget = result.ByTarget,
                 failed = result.Failures.Count,
                 failures = result.Failures,
@@ -85,6 +89,11 @@ public sealed class DlqReplayCommand : AsyncCommand<DlqReplayCommand.Options>
                 Console.WriteLine(result.DryRun
                     ? $"  {result.DuplicatesRemoved} duplicate copies (same message-id and body as one above) would be removed."
                     : $"  {result.DuplicatesRemoved} duplicate copies (same message-id and body as a replayed one, left by an interrupted replay) were removed.");
+            }
+
+            if (result.FailedAfterCutoff > 0)
+            {
+                Console.WriteLine($"  {result.FailedAfterCutoff} message(s) failed after the command began: left for the next run.");
             }
 
             foreach (var f in result.Failures.Take(10))

@@ -30,12 +30,12 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
 
     public sealed record Result(
         string Queue, bool DryRun, long Examined, long Matched, long Replayed, long DuplicatesRemoved,
-        IReadOnlyDictionary<string, long> ByTarget, IReadOnlyList<Failure> Failures);
+        IReadOnlyDictionary<string, long> ByTarget, IReadOnlyList<Failure> Failures, long FailedAfterCutoff = 0);
 
     /// <param name="examined">Called with the number of messages looked at since the last call (for a progress bar).</param>
     public async Task<Result> ReplayAsync(string queue, DeadLetterFilter filter, bool dryRun, Action<int>? examined, CancellationToken ct)
     {
-        long matched = 0, replayed = 0, duplicates = 0;
+        long matched = 0, replayed = 0, duplicates = 0, joined = 0;
         var byTarget = new Dictionary<string, long>(StringComparer.Ordinal);
         var failures = new List<Failure>();
 
@@ -86,7 +86,13 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
 
             // This pass's own republish, failed again: everything from here on came after the pass began.
             if (message.ReplayPass == passId) break;
-            if (!filter.Matches(message)) continue;
+            if (!filter.Matches(message))
+            {
+                // A failure that joined the group after the command began: the next decision's, not this pass's.
+                if (filter.FailedAfterCutoff(message)) joined++;
+                continue;
+            }
+
             var identity = message.Identity;
             if (replayedCopies.TryGetValue(identity, out var firstCopyConfirmed))
             {
@@ -117,10 +123,19 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
         }
 
         await SettleAsync();
-        return new Result(queue, dryRun, pass.Read, matched, dryRun ? 0 : replayed, duplicates, byTarget, failures);
+        return new Result(queue, dryRun, pass.Read, matched, dryRun ? 0 : replayed, duplicates, byTarget, failures, joined);
     }
 
-    private static Task RepublishAsync(IChannel channel, DeadLetterMessage message, string passId, CancellationToken ct)
+    private static Task RepublishAsync(IChannel channel, DeadLetterMessage message, string passId, CancellationToken ct) =>
+        RepublishAsync(channel, message, message.Body, passId, ct);
+
+    /// <summary>
+    /// Sends <paramref name="body"/> back to the message's replay queue with the message's properties,
+    /// without the failure's headers (the broker's x-death and a quorum queue's x-delivery-count among
+    /// them: it starts with a fresh delivery count), with its original routing key and the pass's id.
+    /// Completes when the broker has confirmed it.
+    /// </summary>
+    internal static Task RepublishAsync(IChannel channel, DeadLetterMessage message, ReadOnlyMemory<byte> body, string passId, CancellationToken ct)
     {
         var headers = DeadLetterHeaders.WithoutFailure(message.Properties.Headers) ?? new Dictionary<string, object?>(StringComparer.Ordinal);
         if (message.OriginalRoutingKey is { } routingKey) headers[OriginalRoutingKey.Header] = Encoding.UTF8.GetBytes(routingKey);
@@ -129,10 +144,10 @@ public sealed class DeadLetterReplayer(DeadLetterBroker broker)
         var properties = new BasicProperties(message.Properties) { Headers = headers };
 
         // mandatory: a target queue that no longer exists returns the message instead of dropping it.
-        return channel.BasicPublishAsync(string.Empty, message.ReplayQueue, mandatory: true, properties, message.Body, ct).AsTask();
+        return channel.BasicPublishAsync(string.Empty, message.ReplayQueue, mandatory: true, properties, body, ct).AsTask();
     }
 
-    private static string Explain(Exception ex, string target) => ex switch
+    internal static string Explain(Exception ex, string target) => ex switch
     {
         PublishReturnException => $"the queue '{target}' does not exist (the broker returned the message)",
         PublishException => "the broker refused the message (nack)",

@@ -45,6 +45,8 @@ public static class HealthRegistration
 
         // Registered before the store and the bus, so /health/live answers while they start.
         services.AddHostedService<HealthEndpoint>();
+        services.AddHostedService<QueueMetrics>();
+        services.AddHostedService<ProcessGauges>();
         return services;
     }
 }

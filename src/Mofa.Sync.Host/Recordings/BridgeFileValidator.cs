@@ -20,6 +20,9 @@ public enum LineOutcome
 /// <summary>One line's verdict: its number (1-based), the routing key it would travel with, and why.</summary>
 public sealed record LineVerdict(int Line, string? RoutingKey, string? EventId, LineOutcome Outcome, string? Reason);
 
+/// <summary>A body's verdict, with the event the parser read from it (null when invalid).</summary>
+public sealed record BodyVerdict(LineVerdict Verdict, Mofa.Sync.Contracts.Envelope.MoodleEvent? Event);
+
 /// <summary>
 /// `mofa-sync validate`: each line of a recording through exactly what the service does with a
 /// delivery (<see cref="BridgeMessageParser"/>, with its validators), with the routing key that
@@ -54,22 +57,32 @@ public static class BridgeFileValidator
             return new LineVerdict(number, null, null, LineOutcome.Invalid, WhyPublishRefuses(text, ex, checks));
         }
 
-        if (checks.RefuseBeforeReading(line.Body.Length) is { } refused)
+        return CheckBody(line.RoutingKey, line.Body, line.MessageId, checks, number).Verdict;
+    }
+
+    /// <summary>
+    /// What the service would do with this body delivered under <paramref name="routingKey"/>: the
+    /// size check, then the parser with its validators and the course-content scope. The verdict's
+    /// event id is <paramref name="messageId"/> (what the delivery carries), the parsed event's own is in <see cref="BodyVerdict.Event"/>.
+    /// </summary>
+    public static BodyVerdict CheckBody(string routingKey, ReadOnlyMemory<byte> body, string? messageId, DeliveryChecks checks, int number = 1)
+    {
+        if (checks.RefuseBeforeReading(body.Length) is { } refused)
         {
-            return new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Invalid, refused);
+            return new BodyVerdict(new LineVerdict(number, routingKey, messageId, LineOutcome.Invalid, refused), null);
         }
 
         try
         {
-            var parsed = BridgeAgents.Parser.Parse(line.RoutingKey, line.Body, checks.Validation, checks.Sites);
+            var parsed = BridgeAgents.Parser.Parse(routingKey, body, checks.Validation, checks.Sites);
             var ignored = parsed.Event is null ? parsed.IgnoredBecause : checks.Scope.Excludes(parsed.Event);
             return parsed.Event is null || ignored is not null
-                ? new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Ignored, ignored)
-                : new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Valid, null);
+                ? new BodyVerdict(new LineVerdict(number, routingKey, messageId, LineOutcome.Ignored, ignored), parsed.Event)
+                : new BodyVerdict(new LineVerdict(number, routingKey, messageId, LineOutcome.Valid, null), parsed.Event);
         }
         catch (InvalidBridgeMessageException ex)
         {
-            return new LineVerdict(number, line.RoutingKey, line.MessageId, LineOutcome.Invalid, ex.Message);
+            return new BodyVerdict(new LineVerdict(number, routingKey, messageId, LineOutcome.Invalid, ex.Message), null);
         }
     }
 

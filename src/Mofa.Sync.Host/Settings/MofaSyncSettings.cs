@@ -70,4 +70,7 @@ public sealed class ServiceOptions
     /// a Prometheus on another host need).
     /// </summary>
     public string HealthAddress { get; set; } = HealthListenAddress.Loopback;
+
+    /// <summary>How often the depth of the service's queues and their consumers are read from the broker for /metrics.</summary>
+    public TimeSpan QueueMetricsInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -88,6 +88,7 @@ public static class SettingsValidator
         Check(s.Service.HealthPort is >= 0 and <= 65535, "Service:HealthPort", $"must be between 0 (off) and 65535 (got {s.Service.HealthPort})");
         Check(HealthListenAddress.TryParse(s.Service.HealthAddress, out _), "Service:HealthAddress",
             "must be an IP address of this machine (127.0.0.1 by default) or * for every interface");
+        Range(s.Service.QueueMetricsInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), "Service:QueueMetricsInterval");
         NotificationSettingsRules.Check(s, Check);
         Range(s.Notifications.FlushInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10), "Notifications:FlushInterval");
         Check(s.Reconcile.SafetyMargin >= TimeSpan.Zero && s.Reconcile.SafetyMargin <= TimeSpan.FromDays(1), "Reconcile:SafetyMargin", "must be between 00:00:00 and 1.00:00:00, like 00:01:00");

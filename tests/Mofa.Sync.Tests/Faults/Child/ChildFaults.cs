@@ -17,6 +17,7 @@ public sealed record ChildFaults
     private const string ReleaseFileVariable = "MOFASYNC_FAULTS_RELEASE_FILE";
     private const string ReleaseAtStopVariable = "MOFASYNC_FAULTS_RELEASE_AT_STOP";
     private const string KillAtVariable = "MOFASYNC_FAULTS_KILL_AT";
+    private const string KillAtDiagnosticVariable = "MOFASYNC_FAULTS_KILL_AT_DIAGNOSTIC";
 
     /// <summary>
     /// After each of these numbers of writes the store holds every write (<see cref="HoldingStore"/>)
@@ -31,6 +32,12 @@ public sealed record ChildFaults
     /// <summary>The digest publisher's point (OutboxFaultPoint.AfterClose, .AfterPublish) where the process kills itself.</summary>
     public string? KillAtOutboxPoint { get; init; }
 
+    /// <summary>
+    /// A DiagnosticListener event (listener/event, e.g. Mofa.Sync.Dlq/Mofa.Sync.Dlq.EditPublished) at which the
+    /// process kills itself: for the commands, which have no services to replace.
+    /// </summary>
+    public string? KillAtDiagnostic { get; init; }
+
     /// <summary>Where the test counts its releases of the held writes (<see cref="MofaSyncProcess.ReleaseHeldWrites"/>); set by MofaSyncProcess.</summary>
     internal string? ReleaseFile { get; init; }
 
@@ -41,6 +48,7 @@ public sealed record ChildFaults
         if (ReleaseFile is not null) info.Environment[ReleaseFileVariable] = ReleaseFile;
         if (ReleaseAtStop) info.Environment[ReleaseAtStopVariable] = "1";
         if (KillAtOutboxPoint is not null) info.Environment[KillAtVariable] = KillAtOutboxPoint;
+        if (KillAtDiagnostic is not null) info.Environment[KillAtDiagnosticVariable] = KillAtDiagnostic;
     }
 
     /// <summary>In the child: what the test asked for.</summary>
@@ -50,5 +58,6 @@ public sealed record ChildFaults
         ReleaseFile = Environment.GetEnvironmentVariable(ReleaseFileVariable),
         ReleaseAtStop = Environment.GetEnvironmentVariable(ReleaseAtStopVariable) == "1",
         KillAtOutboxPoint = Environment.GetEnvironmentVariable(KillAtVariable),
+        KillAtDiagnostic = Environment.GetEnvironmentVariable(KillAtDiagnosticVariable),
     };
 }

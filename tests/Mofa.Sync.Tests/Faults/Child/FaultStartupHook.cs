@@ -19,11 +19,25 @@ public static class FaultStartupHook
     private const string HostingListener = "Microsoft.Extensions.Hosting";
     private const string HostBuilding = "HostBuilding";
 
+    /// <summary>Printed just before the process kills itself at a DiagnosticListener event (<see cref="ChildFaults.KillAtDiagnostic"/>).</summary>
+    public const string KillingLine = "fault-point: killing the process at";
+
     public static void Initialize()
     {
         var faults = ChildFaults.FromEnvironment();
         DiagnosticListener.AllListeners.Subscribe(new Observer<DiagnosticListener>(listener =>
         {
+            if (faults.KillAtDiagnostic is { } killAt && killAt.Split('/') is [var listenerName, var eventName] && listener.Name == listenerName)
+            {
+                listener.Subscribe(new Observer<KeyValuePair<string, object?>>(e =>
+                {
+                    if (e.Key != eventName) return;
+                    Console.Out.WriteLine($"{KillingLine} {killAt}");
+                    Console.Out.Flush();
+                    Process.GetCurrentProcess().Kill();
+                }));
+            }
+
             if (listener.Name != HostingListener) return;
             listener.Subscribe(new Observer<KeyValuePair<string, object?>>(e =>
             {
