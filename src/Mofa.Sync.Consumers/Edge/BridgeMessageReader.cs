@@ -21,7 +21,6 @@ namespace Mofa.Sync.Consumers.Edge;
 /// </summary>
 public sealed class BridgeMessageReader(
     BridgeSubscriptions subscriptions,
-    BridgeMessageParser parser,
     MessageLimits limits,
     LargeBodyReclaimer reclaimer,
     SyncMetrics metrics,
@@ -46,9 +45,10 @@ public sealed class BridgeMessageReader(
                 throw new InvalidBridgeMessageException(refused);
             }
 
-            if (ForeignKind(routingKey, context.ReceiveContext.InputAddress) is { } foreign) throw new InvalidBridgeMessageException(foreign);
+            var subscription = subscriptions.Find(routingKey);
+            if (ForeignKind(subscription, routingKey, context.ReceiveContext.InputAddress) is { } foreign) throw new InvalidBridgeMessageException(foreign);
 
-            return parser.Parse(routingKey, body.GetBytes(), _settings, sites);
+            return BridgeMessageParser.Parse(routingKey, subscription, body.GetBytes(), _settings, sites);
         }
         catch (InvalidBridgeMessageException ex)
         {
@@ -66,9 +66,9 @@ public sealed class BridgeMessageReader(
     /// with the routing-key header, or through another exchange) would be applied by the wrong
     /// agent, or dropped unread by the reconcile agent. Kinds no agent declares stay ignored.
     /// </summary>
-    private string? ForeignKind(string? routingKey, Uri inputAddress)
+    private string? ForeignKind(BridgeSubscription? route, string? routingKey, Uri inputAddress)
     {
-        if (subscriptions.Find(routingKey) is not { } route) return null;
+        if (route is null) return null;
         var queue = BoundedErrorTransportFilter.QueueOf(inputAddress);
         if (QueueNames.AgentOf(queue) is not { } agent || agent == route.Agent) return null;
         return $"routing key '{routingKey}' is a kind of the {Name(route.Agent)} agent, not of the {Name(agent)} agent whose queue {queue} this is "

@@ -33,7 +33,11 @@ public sealed partial class BridgeMessageParser(BridgeSubscriptions subscription
     /// <param name="routingKey">The key the message was published with; null when it came straight to the queue without one.</param>
     /// <param name="rules">The settings the rules depend on; null for the defaults.</param>
     /// <param name="sites">The configured Moodle sites; null or none configured: any site is accepted.</param>
-    public ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body, ValidationSettings? rules = null, MoodleSites? sites = null)
+    public ParsedBridgeMessage Parse(string? routingKey, ReadOnlyMemory<byte> body, ValidationSettings? rules = null, MoodleSites? sites = null) =>
+        Parse(routingKey, subscriptions.Find(routingKey), body, rules, sites);
+
+    /// <summary>As above, with the subscription of <paramref name="routingKey"/> already looked up (null: a kind the service does not read).</summary>
+    public static ParsedBridgeMessage Parse(string? routingKey, BridgeSubscription? route, ReadOnlyMemory<byte> body, ValidationSettings? rules, MoodleSites? sites)
     {
         // A UTF-8 byte order mark (some PHP editors and encoders write one) is no part of the JSON.
         if (body.Span.StartsWith(Utf8Bom)) body = body[Utf8Bom.Length..];
@@ -41,7 +45,7 @@ public sealed partial class BridgeMessageParser(BridgeSubscriptions subscription
         // Two paths, for speed: almost every message is valid, and reading it straight into its
         // contract costs one pass. Whatever that pass does not accept outright is read again by the
         // strict path, which alone words the reasons: an invalid message gets the same reason either way.
-        var parsed = TryParseValid(routingKey, body.Span, rules) ?? ParseStrictly(routingKey, body, rules);
+        var parsed = TryParseValid(routingKey, route, body.Span, rules) ?? ParseStrictly(routingKey, route, body, rules);
         return parsed.Event is null ? parsed : OnCanonicalSite(parsed, parsed.Event, sites);
     }
 
@@ -56,9 +60,8 @@ public sealed partial class BridgeMessageParser(BridgeSubscriptions subscription
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>The message as the strict path would read it when it is valid and its routing key names a route; otherwise null.</summary>
-    private ParsedBridgeMessage? TryParseValid(string? routingKey, ReadOnlySpan<byte> body, ValidationSettings? rules)
+    private static ParsedBridgeMessage? TryParseValid(string? routingKey, BridgeSubscription? route, ReadOnlySpan<byte> body, ValidationSettings? rules)
     {
-        var route = subscriptions.Find(routingKey);
         if (route is null) return null;
 
         MoodleEvent? e;
@@ -76,7 +79,7 @@ public sealed partial class BridgeMessageParser(BridgeSubscriptions subscription
         return route.Validate(e, rules ?? ValidationSettings.Default).IsValid ? ParsedBridgeMessage.Handled(route, routingKey!, e) : null;
     }
 
-    private ParsedBridgeMessage ParseStrictly(string? routingKey, ReadOnlyMemory<byte> body, ValidationSettings? rules)
+    private static ParsedBridgeMessage ParseStrictly(string? routingKey, BridgeSubscription? route, ReadOnlyMemory<byte> body, ValidationSettings? rules)
     {
         // Without its routing key a message has no kind: its eventName is what is to be checked, never the judge.
         if (routingKey is null)
@@ -106,7 +109,6 @@ public sealed partial class BridgeMessageParser(BridgeSubscriptions subscription
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw Invalid($"the body is a JSON {root.ValueKind.ToString().ToLowerInvariant()}; expected one JSON object");
 
-            var route = subscriptions.Find(routingKey);
             if (route is null) return ParsedBridgeMessage.Ignored(routingKey, "the sync does not handle this event kind");
 
             // An eventName not of Moodle's form is worded by the validator; one of another kind is refused here, before the fields.
