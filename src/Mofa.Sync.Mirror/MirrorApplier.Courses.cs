@@ -25,7 +25,7 @@ public sealed partial class MirrorApplier
         var written = await w.TombstoneIfNewerAsync(MirrorKeys.Course(e.Site, e.CourseId), e.Site, e.CourseId, null, version, ct);
         // The cascade runs even when the course tombstone was already there: it is idempotent, and
         // a crash between the two writes must not leave the children alive.
-        foreach (var child in new[] { MirrorCollection.Modules, MirrorCollection.TeacherRoles, MirrorCollection.Quizzes })
+        foreach (var child in MirrorCollectionNames.OfACourse)
         {
             await w.TombstoneChildrenAsync(new ChildSelector(child, e.Site, CourseId: e.CourseId), version, ct);
         }

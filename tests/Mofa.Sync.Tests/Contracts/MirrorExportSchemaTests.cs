@@ -61,6 +61,51 @@ public sealed class MirrorExportSchemaTests
         Assert.False(result.IsValid);
     }
 
+    /// <summary>A collection added to the mirror is exported too: the export reads every one (a new document kind, docs/architecture.md, recipe b).</summary>
+    [Fact]
+    public async Task The_export_reads_every_collection_of_the_mirror()
+    {
+        var path = SqliteTestFile.NewPath("mofa-export-reads");
+        try
+        {
+            await using var store = new SqliteMirrorStore(new SqliteStoreOptions { Path = path }, NullLogger<SqliteMirrorStore>.Instance);
+            await store.InitializeAsync(CancellationToken.None);
+            var reads = new ReadRecordingStore(store);
+            await MirrorExport.ReadAsync(reads, includeTombstones: true, CancellationToken.None);
+            Assert.Equal(MirrorCollectionNames.All.Order(), reads.Read.Order());
+        }
+        finally
+        {
+            SqliteTestFile.Delete(path);
+        }
+    }
+
+    /// <summary>Which collections were read; everything else goes to the real store.</summary>
+    private sealed class ReadRecordingStore(IMirrorStore inner) : IMirrorStore
+    {
+        public List<MirrorCollection> Read { get; } = [];
+
+        public string Kind => inner.Kind;
+
+        public bool WritesAreAtomic => inner.WritesAreAtomic;
+
+        public Task InitializeAsync(CancellationToken ct) => inner.InitializeAsync(ct);
+
+        public Task<T> WriteAsync<T>(Func<IMirrorWriter, CancellationToken, Task<T>> work, CancellationToken ct) => inner.WriteAsync(work, ct);
+
+        public Task<IReadOnlyList<MirrorDocument>> ReadAllAsync(MirrorCollection collection, CancellationToken ct)
+        {
+            Read.Add(collection);
+            return inner.ReadAllAsync(collection, ct);
+        }
+
+        public Task<int> PurgeTombstonesAsync(DateTimeOffset olderThan, CancellationToken ct) => inner.PurgeTombstonesAsync(olderThan, ct);
+
+        public Task PingAsync(CancellationToken ct) => inner.PingAsync(ct);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     private static JsonSchema PublishedSchema() => PublishedSchemas.Of(MirrorExportSchema.Path);
 
     private static async Task<MirrorExport> ExportOfTermStartAsync(bool includeTombstones)
