@@ -30,7 +30,7 @@ public sealed class BoundedShutdownTests
             ["Sync:RetryMinInterval"] = "00:02:00",
             ["Sync:RetryMaxInterval"] = "00:02:00",
             // The failed attempt's warning is the test's sign that the message is in its back-off.
-            ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Warning",
+            ["Logging:LogLevel:Mofa.Sync.Consumers.Edge"] = "Warning",
         });
         await service.WaitUntilReadyAsync();
 

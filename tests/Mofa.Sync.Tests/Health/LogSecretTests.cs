@@ -22,7 +22,7 @@ public sealed class LogSecretTests
         ["Logging:LogLevel:Default"] = "Debug",
         ["Logging:LogLevel:MassTransit"] = "Debug",
         ["Logging:LogLevel:Microsoft"] = "Debug",
-        ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Debug",
+        ["Logging:LogLevel:Mofa.Sync.Consumers.Edge"] = "Debug",
     };
 
     [SkippableFact]

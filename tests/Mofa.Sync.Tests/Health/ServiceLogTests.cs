@@ -24,7 +24,7 @@ public sealed class ServiceLogTests
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft"] = "Warning",
         ["Logging:LogLevel:MassTransit"] = "Warning",
-        ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Information",
+        ["Logging:LogLevel:Mofa.Sync.Consumers.Edge"] = "Information",
     };
 
     [Fact]

@@ -10,8 +10,7 @@ namespace Mofa.Sync.Consumers.Notifications;
 /// <see cref="DeliverDigestFromPreviousVersionConsumer"/>.
 /// <para>
 /// Upgrade shim: may be removed in the first release after the one CHANGELOG.md lists as Unreleased
-/// (the release that stopped sending DeliverDigest, whose upgrade note it serves; CHANGELOG.md numbers
-/// no release yet). Removed with <see cref="DeliverDigestFromPreviousVersionConsumer"/>, its definition
+/// on 2026-12-07 (whose upgrade note announces it; CHANGELOG.md numbers no release yet). Removed with <see cref="DeliverDigestFromPreviousVersionConsumer"/>, its definition
 /// (NotificationConsumerDefinitions.cs), its registration (Host/Hosting/NotificationServices.cs) and
 /// NotificationUpgradeTests.
 /// </para>

@@ -47,7 +47,7 @@ public sealed class TestEnvironment : IAsyncDisposable
         ["Sync:RetryMaxInterval"] = "00:00:00.200",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:MassTransit"] = "Error",
-        ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Error",
+        ["Logging:LogLevel:Mofa.Sync.Consumers.Edge"] = "Error",
         ["RabbitMq:QueueType"] = Rabbit.QueueType.ToString(),
         ["RabbitMq:DeliveryLimit"] = Rabbit.DeliveryLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }.Concat(Rabbit.Hosts.Select((h, i) => KeyValuePair.Create($"RabbitMq:Hosts:{i}", (string?)h))).Concat(Overrides).GroupBy(p => p.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Value)).Build(); // overrides win

@@ -20,7 +20,7 @@ public sealed class InvalidMessageLogTests
     public async Task The_warning_says_no_message_id_when_there_is_none_and_quotes_one_safely()
     {
         var lines = new ConcurrentQueue<string>();
-        await using var env = new TestEnvironment(new() { ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Warning" });
+        await using var env = new TestEnvironment(new() { ["Logging:LogLevel:Mofa.Sync.Consumers.Edge"] = "Warning" });
         await using var service = await TestService.StartAsync(env, s => s.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(lines)));
 
         await using (var publisher = await BridgePublisher.ConnectAsync(env.Rabbit, CancellationToken.None))
@@ -50,7 +50,7 @@ public sealed class InvalidMessageLogTests
         const string escaped = "evil\\u001B]0;PWNED\\u0007\\u001B[2J\\u000D\\u000AFAKE LOG LINE";
         var lines = new ConcurrentQueue<string>();
         var traces = new ConcurrentQueue<string>();
-        await using var env = new TestEnvironment(new() { ["Logging:LogLevel:Mofa.Sync.Consumers.Consuming"] = "Warning" });
+        await using var env = new TestEnvironment(new() { ["Logging:LogLevel:Mofa.Sync.Consumers.Edge"] = "Warning" });
         await using var service = await TestService.StartAsync(env, s => s.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(lines, traces)));
 
         var bridge = new PhpBridge("https://moodle.example.edu");
