@@ -6,7 +6,7 @@ namespace Mofa.Sync.Consumers.Edge;
 
 /// <summary>
 /// MassTransit's raw JSON deserializer, handed an empty object instead of the body: every bridge
-/// message reaches its agent's consumer (<see cref="BridgeEventHandler"/>) as an empty <see cref="BridgeMessage"/>, and
+/// message reaches the agents' consumer (<see cref="BridgeEventConsumer"/>) as an empty <see cref="BridgeMessage"/>, and
 /// the consumer reads the original bytes itself (strictly, once). Two reasons: MassTransit would
 /// fault a body that is no JSON object (not JSON, empty, an array) before any consumer runs, with
 /// a System.Text.Json message as the only reason, where the consumer's parser says what is wrong

@@ -33,7 +33,7 @@ public sealed class BridgeMessageReader(
     public ParsedBridgeMessage Read(ConsumeContext context)
     {
         var delivery = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rmq) ? rmq : null;
-        var routingKey = OriginalRoutingKey.Of(delivery);
+        var routingKey = OriginalRoutingKey.Of(context.ReceiveContext);
         try
         {
             var body = context.ReceiveContext.Body;

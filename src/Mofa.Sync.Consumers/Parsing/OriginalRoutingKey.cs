@@ -26,10 +26,20 @@ public static class OriginalRoutingKey
         return Read(delivery.Properties.Headers);
     }
 
+    /// <summary>
+    /// The key of any delivery: a RabbitMQ delivery's as <see cref="Of(RabbitMqBasicConsumeContext?)"/> reads it,
+    /// else the header among the transport's headers.
+    /// </summary>
+    public static string? Of(ReceiveContext receive) =>
+        receive.TryGetPayload<RabbitMqBasicConsumeContext>(out var delivery) ? Of(delivery)
+        : receive.TransportHeaders.TryGetHeader(Header, out var value) ? KeyOf(value) : null;
+
     /// <summary>The header's value: strings arrive from the broker as UTF-8 bytes.</summary>
-    public static string? Read(IDictionary<string, object?>? headers)
+    public static string? Read(IDictionary<string, object?>? headers) =>
+        headers is not null && headers.TryGetValue(Header, out var value) ? KeyOf(value) : null;
+
+    private static string? KeyOf(object? value)
     {
-        if (headers is null || !headers.TryGetValue(Header, out var value)) return null;
         var text = value switch
         {
             byte[] bytes when bytes.Length <= MaxLength => Encoding.UTF8.GetString(bytes),

@@ -44,7 +44,7 @@ public abstract class BridgeSubscription
     /// <summary>The contract's handler, resolved from <paramref name="services"/>, called with <paramref name="message"/>.</summary>
     public abstract Task<ApplyResult> HandleAsync(IServiceProvider services, MoodleEvent message, CancellationToken ct);
 
-    /// <summary>Registers the handler.</summary>
+    /// <summary>Registers the handler, unless one of the contract is registered already (a test's).</summary>
     internal abstract void AddHandler(IServiceCollection services);
 }
 
@@ -69,7 +69,7 @@ public sealed class BridgeSubscription<TEvent, THandler, TValidator>(SyncAgent a
     }
 
     public override Task<ApplyResult> HandleAsync(IServiceProvider services, MoodleEvent message, CancellationToken ct) =>
-        services.GetRequiredService<THandler>().HandleAsync((TEvent)message, ct);
+        services.GetRequiredService<IBridgeEventHandler<TEvent>>().HandleAsync((TEvent)message, ct);
 
-    internal override void AddHandler(IServiceCollection services) => services.TryAddSingleton<THandler>();
+    internal override void AddHandler(IServiceCollection services) => services.TryAddSingleton<IBridgeEventHandler<TEvent>, THandler>();
 }

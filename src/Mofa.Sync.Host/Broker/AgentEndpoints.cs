@@ -18,11 +18,7 @@ public static class AgentEndpoints
             cfg.ReceiveEndpoint(queue, e =>
             {
                 ServiceQueues.Configure(e, rabbit, queue);
-                // The bridge is no MassTransit publisher: no message-type exchanges, no envelope.
-                e.ConfigureConsumeTopology = false;
-                // No Fault<T> events: see BoundedErrorPipe.
-                e.PublishFaults = false;
-                BridgeBodySerializerFactory.UseAsOnlyDeserializer(e);
+                ReadBridgeBodies(e);
                 e.PrefetchCount = rabbit.PrefetchCount;
                 e.ConcurrentMessageLimit = rabbit.ConcurrentMessageLimit;
                 foreach (var routingKey in BridgeAgents.Subscriptions.RoutingKeysOf(agent))
@@ -38,5 +34,15 @@ public static class AgentEndpoints
                 attachConsumer(agent, e);
             });
         }
+    }
+
+    /// <summary>How an agent's endpoint reads the bridge's deliveries, on any transport (the consumer tests' in-memory one too).</summary>
+    public static void ReadBridgeBodies(IReceiveEndpointConfigurator e)
+    {
+        // The bridge is no MassTransit publisher: no message-type exchanges, no envelope.
+        e.ConfigureConsumeTopology = false;
+        // No Fault<T> events: see BoundedErrorPipe.
+        e.PublishFaults = false;
+        BridgeBodySerializerFactory.UseAsOnlyDeserializer(e);
     }
 }

@@ -53,6 +53,6 @@ public sealed class BoundedShutdownTests
 
         // The SIGTERM hit the message in flight: it was neither applied nor dead-lettered, and waits in its queue again.
         await FaultRun.WaitForBacklogAsync(env, 1, "the message should have been in flight, unacknowledged, at the SIGTERM, and be queued again after the exit");
-        Assert.Empty(await env.ErrorQueueAsync(Consumers.Subscriptions.SyncAgent.Course));
+        Assert.Empty(await env.ErrorQueueAsync(Mofa.Sync.Consumers.Subscriptions.SyncAgent.Course));
     }
 }

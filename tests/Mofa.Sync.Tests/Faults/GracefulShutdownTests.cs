@@ -42,7 +42,7 @@ public sealed class GracefulShutdownTests
         }
 
         // Messages in flight finished (none faulted); the rest waited for the next instance.
-        foreach (var agent in Enum.GetValues<Consumers.Subscriptions.SyncAgent>())
+        foreach (var agent in Enum.GetValues<Mofa.Sync.Consumers.Subscriptions.SyncAgent>())
         {
             Assert.Empty(await env.ErrorQueueAsync(agent));
         }

@@ -120,7 +120,7 @@ public sealed class HealthStatesTests
     [Fact]
     public async Task A_failed_reconcile_degrades_until_a_later_one_succeeds()
     {
-        var metrics = new Consumers.Telemetry.ReconcileMetrics();
+        var metrics = new Mofa.Sync.Consumers.Telemetry.ReconcileMetrics();
         var check = new ReconcileHealthCheck(metrics, new SecretRedactor(new Host.Settings.MofaSyncSettings()));
         metrics.Course("insync", []);
         metrics.CourseFailed("Moodle at https://moodle.example.edu could not be reached (after 4 retries)");

@@ -142,9 +142,9 @@ public sealed class SettingsValidationTests
             ("RabbitMq:Hosts:2", "[::1]:5674"), ("RabbitMq:Port", "5680"), ("RabbitMq:QueueType", "quorum"));
 
         Assert.Equal(["rabbit1.example.edu:5680", "rabbit2.example.edu:5673", "[::1]:5674"], settings.RabbitMq.Nodes().Select(n => n.ToString()));
-        Assert.Equal(Consumers.Configuration.QueueType.Quorum, settings.RabbitMq.QueueType);
+        Assert.Equal(Mofa.Sync.Consumers.Configuration.QueueType.Quorum, settings.RabbitMq.QueueType);
         Assert.Equal("amqp://guest@localhost:5672/", Bind().RabbitMq.ToString());
-        Assert.Equal(Consumers.Configuration.QueueType.Classic, Bind().RabbitMq.QueueType);
+        Assert.Equal(Mofa.Sync.Consumers.Configuration.QueueType.Classic, Bind().RabbitMq.QueueType);
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class ConvergenceTests
             $"seed {seed}: {expected.Courses.Count} courses, {expected.Modules.Count} modules, {expected.Users.Count} users, {expected.QuizQuestions.Count} questions; " +
             $"seed {seed}: the history should exercise every collection");
         Assert.Equal(expected.ToJson(), actual.ToJson());
-        foreach (var agent in Enum.GetValues<Consumers.Subscriptions.SyncAgent>())
+        foreach (var agent in Enum.GetValues<Mofa.Sync.Consumers.Subscriptions.SyncAgent>())
         {
             var dead = await env.ErrorQueueAsync(agent);
             Assert.True(dead.Count == 0, $"seed {seed}: {dead.Count} messages in the {agent} agent's error queue");

@@ -90,7 +90,7 @@ public sealed class SnapshotConvergenceTests
         await env.PublishAsync(deliveries.Select(BridgeBody.Of));
         await env.WaitForHandledAsync(deliveries.Count, one, two);
 
-        foreach (var agent in Enum.GetValues<Consumers.Subscriptions.SyncAgent>())
+        foreach (var agent in Enum.GetValues<Mofa.Sync.Consumers.Subscriptions.SyncAgent>())
         {
             var errors = await env.ErrorQueueAsync(agent);
             Assert.True(errors.Count == 0, $"{agent}: {errors.Count} in _error, first: {(errors.Count > 0 ? errors[0].Reason : "")}");
@@ -98,7 +98,7 @@ public sealed class SnapshotConvergenceTests
         Assert.True(first.Calls.Count(c => c.Function == "core_course_get_contents") + second.Calls.Count(c => c.Function == "core_course_get_contents") >= restored.Count);
         Assert.Equal(expected.ToJson(), (await env.ExportAsync()).ToJson());
         // The snapshots did repair something: at least the lost modules.
-        Assert.True(new[] { one, two }.Sum(s => s.Services.GetRequiredService<Consumers.Telemetry.ReconcileMetrics>().CoursesWithDrift) > 0);
+        Assert.True(new[] { one, two }.Sum(s => s.Services.GetRequiredService<Mofa.Sync.Consumers.Telemetry.ReconcileMetrics>().CoursesWithDrift) > 0);
     }
 
     /// <summary>The fake Moodle of one site: what the in-order mirror held at T (courses with names, modules, teachers).</summary>

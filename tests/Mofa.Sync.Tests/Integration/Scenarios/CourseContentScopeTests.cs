@@ -70,7 +70,7 @@ public sealed class CourseContentScopeTests
     public void ExcludedModules_defaults_to_qbank_and_refuses_what_is_not_a_module_name()
     {
         Assert.Equal("module 'qbank' is not course content (Sync:ExcludedModules)",
-            new Consumers.Configuration.SyncOptions().ContentScope().Excludes(new EventFactory().ModuleCreated(1, 5, 6, "qbank", 7, "Bank")));
+            new Mofa.Sync.Consumers.Configuration.SyncOptions().ContentScope().Excludes(new EventFactory().ModuleCreated(1, 5, 6, "qbank", 7, "Bank")));
         var error = Assert.Throws<SettingsException>(() => MofaSyncSettings.Bind(new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Sync:ExcludedModules:0"] = "qbank", ["Sync:ExcludedModules:1"] = "Label Module" }).Build()));
         Assert.Contains("Sync:ExcludedModules must hold Moodle module names like 'qbank' (lower-case letters, digits, '_'; got 'Label Module')", error.Message);
