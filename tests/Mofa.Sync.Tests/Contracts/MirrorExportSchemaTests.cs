@@ -61,6 +61,17 @@ public sealed class MirrorExportSchemaTests
         Assert.False(result.IsValid);
     }
 
+    /// <summary>Each list of the export says what it holds: a new list needs its line in MirrorExportSchema (docs/architecture.md, recipe b).</summary>
+    [Fact]
+    public void Every_list_of_the_export_is_described()
+    {
+        var lists = JsonNode.Parse(MirrorExportSchema.Generate())!["properties"]!.AsObject();
+        Assert.NotEmpty(lists);
+        Assert.All(lists, list => Assert.False(
+            string.IsNullOrWhiteSpace(list.Value?["description"]?.GetValue<string>()),
+            $"the export's list {list.Key} has no description; add it to MirrorExportSchema.Descriptions"));
+    }
+
     /// <summary>A collection added to the mirror is exported too: the export reads every one (a new document kind, docs/architecture.md, recipe b).</summary>
     [Fact]
     public async Task The_export_reads_every_collection_of_the_mirror()
