@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Settings;
@@ -58,7 +59,7 @@ public sealed class QueueMetrics : BackgroundService
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     _latest = [];
-                    _logger.LogDebug("The queues' depth could not be read: {Reason}", ex.Message);
+                    _logger.LogDebug("The queues' depth could not be read: {Reason}", PlainText.Escape(ex.Message));
                     if (inspector is not null) await DisposeQuietlyAsync(inspector);
                     inspector = null;
                 }
