@@ -42,11 +42,10 @@ public static class BridgeAgents
     /// <summary>The parser of every bridge message, for the service and the operator commands alike.</summary>
     public static readonly BridgeMessageParser Parser = new(Subscriptions);
 
-    /// <summary>The map, the parser, the reader and every contract's handler (the edge's consumer is added to the bus by <see cref="AddConsumer"/>).</summary>
+    /// <summary>The map, the reader and every contract's handler (the edge's consumer is added to the bus by <see cref="AddConsumer"/>).</summary>
     public static IServiceCollection AddBridgeAgents(this IServiceCollection services)
     {
         Subscriptions.AddTo(services);
-        services.AddSingleton(Parser);
         services.AddSingleton<LargeBodyReclaimer>();
         services.AddSingleton<BridgeMessageReader>();
         return services;

@@ -1,5 +1,4 @@
 using Mofa.Sync.Host.Commands;
-using Mofa.Sync.Host.Settings;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();

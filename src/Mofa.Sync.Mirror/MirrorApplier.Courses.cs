@@ -1,4 +1,3 @@
-using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Mirror.Documents;

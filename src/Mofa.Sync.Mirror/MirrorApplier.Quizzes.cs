@@ -1,6 +1,4 @@
-using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Quizzes;
-using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Mirror.Documents;
 
 namespace Mofa.Sync.Mirror;

@@ -1,7 +1,5 @@
 using Mofa.Sync.Contracts;
-using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;
 using Mofa.Sync.Mirror.Documents;
@@ -24,7 +22,7 @@ namespace Mofa.Sync.Mirror;
 /// A rule returns the content change it made (<see cref="ApplyResult.Change"/>); the store adapter
 /// records it in the change outbox inside the same write (<see cref="IMirrorWriter.RecordChangeAsync"/>).
 /// The rules of each agent's contracts are in MirrorApplier.Courses.cs, .Modules.cs, .Users.cs and
-/// .Quizzes.cs: one public ApplyAsync per contract, which the agents' routes call (Agents/Routing).
+/// .Quizzes.cs: one public ApplyAsync per contract, which each contract's handler calls (Consumers/{Agent}/{Contract}Handler.cs).
 /// </summary>
 public sealed partial class MirrorApplier(IMirrorStore store, ISet<string> teacherRoles)
 {

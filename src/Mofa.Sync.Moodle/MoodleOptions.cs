@@ -1,6 +1,3 @@
-using Mofa.Sync.Contracts.Envelope;
-
-
 namespace Mofa.Sync.Moodle;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Contracts;
-using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 

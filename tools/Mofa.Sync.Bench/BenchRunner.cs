@@ -7,7 +7,6 @@ using Mofa.Sync.Mirror;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
-using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Bench;
 

@@ -2,7 +2,6 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;

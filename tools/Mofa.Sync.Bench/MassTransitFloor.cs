@@ -9,7 +9,7 @@ namespace Mofa.Sync.Bench;
 
 /// <summary>
 /// The MassTransit floor (`Bench:Floor=true` in the bench's child): a bus with exactly the
-/// agents' receive endpoints (SyncHostBuilder.ConfigureAgents: same queues, bindings, prefetch,
+/// agents' receive endpoints (AgentEndpoints.Configure: same queues, bindings, prefetch,
 /// concurrency and body deserializer) whose consumer returns at once. No store, no notifications,
 /// no health endpoint: its rate is what MassTransit alone allows on these endpoints, so the
 /// report can tell MassTransit's share of the gap to the raw ceiling from the service's own.

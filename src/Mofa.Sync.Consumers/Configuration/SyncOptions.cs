@@ -1,6 +1,5 @@
 using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Consumers.Validation;
 
 namespace Mofa.Sync.Consumers.Configuration;
 

@@ -1,7 +1,5 @@
 using Mofa.Sync.Consumers.Validation;
-using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Courses;
-using Mofa.Sync.Contracts;
 
 namespace Mofa.Sync.Consumers.Courses;
 

@@ -6,7 +6,6 @@ using MassTransit.RabbitMqTransport;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers.Telemetry;
-using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
 using RabbitMQ.Client;
 

@@ -5,7 +5,6 @@ using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Subscriptions;
 using Mofa.Sync.Moodle;
-using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;

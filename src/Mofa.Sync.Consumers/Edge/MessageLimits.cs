@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Consumers.Edge;

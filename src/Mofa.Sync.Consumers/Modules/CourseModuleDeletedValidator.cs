@@ -1,9 +1,6 @@
-using System.Text.RegularExpressions;
 using FluentValidation;
 using Mofa.Sync.Consumers.Validation;
-using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Modules;
-using Mofa.Sync.Contracts;
 
 namespace Mofa.Sync.Consumers.Modules;
 

@@ -2,9 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Moodle;
 using Mofa.Sync.Moodle.Functions;
-using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Telemetry;
-using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Notifications;
 

@@ -3,7 +3,6 @@ using System.Text;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Notifications;
 

@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Mofa.Sync.Contracts.Notifications;
-using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
-
 
 namespace Mofa.Sync.Consumers.Notifications;
 

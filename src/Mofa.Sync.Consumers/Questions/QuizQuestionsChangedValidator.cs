@@ -1,8 +1,6 @@
 using FluentValidation;
 using Mofa.Sync.Consumers.Validation;
-using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Quizzes;
-using Mofa.Sync.Contracts;
 using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Consumers.Questions;

@@ -3,7 +3,6 @@ using Mofa.Sync.Consumers.Subscriptions;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Moodle;
-using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Consumers.Reconcile;
 

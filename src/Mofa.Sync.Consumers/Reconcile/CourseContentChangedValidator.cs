@@ -1,5 +1,4 @@
 using Mofa.Sync.Consumers.Validation;
-using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
 

@@ -1,9 +1,6 @@
-using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Snapshots;
 using Mofa.Sync.Moodle;
-using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Telemetry;
-using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Consumers.Reconcile;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Mofa.Sync.Mirror.Snapshots;
 using Mofa.Sync.Moodle;
 using Mofa.Sync.Moodle.Functions;
-using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Mirror;
 
 namespace Mofa.Sync.Consumers.Reconcile;

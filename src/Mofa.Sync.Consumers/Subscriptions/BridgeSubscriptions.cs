@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Consumers.Subscriptions;
 
@@ -53,10 +52,6 @@ public sealed class BridgeSubscriptions
 
     public IEnumerable<string> RoutingKeysOf(SyncAgent agent) =>
         _all.Where(s => s.Agent == agent).SelectMany(s => s.RoutingKeys);
-
-    /// <summary>Null when <paramref name="message"/> is valid, else every broken rule in plain words.</summary>
-    public string? Check(MoodleEvent message, ValidationSettings? settings = null) =>
-        BridgeValidators.Reasons(Of(message.GetType()).Validate(message, settings ?? ValidationSettings.Default));
 
     /// <summary>Registers this map and every subscription's handler.</summary>
     public void AddTo(IServiceCollection services)

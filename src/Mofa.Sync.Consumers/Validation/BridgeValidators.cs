@@ -1,6 +1,4 @@
-using FluentValidation;
 using FluentValidation.Results;
-using Mofa.Sync.Contracts.Envelope;
 
 namespace Mofa.Sync.Consumers.Validation;
 

@@ -2,7 +2,6 @@ using System.Linq.Expressions;
 using FluentValidation;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Envelope;
-using Mofa.Sync.Moodle;
 using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Consumers.Validation;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using FluentValidation;
 using Mofa.Sync.Contracts.Text;
 

@@ -2,10 +2,8 @@ using MassTransit;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Notifications;
-using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Hosting;
 using RabbitMQ.Client;
-using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Host.Broker;
 

@@ -2,7 +2,6 @@ using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Edge;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
-using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Host.Broker;
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
-using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Host.Hosting;

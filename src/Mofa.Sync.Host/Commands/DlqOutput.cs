@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Host.Settings;
 
 namespace Mofa.Sync.Host.Commands;

@@ -6,7 +6,6 @@ using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Dlq;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using Mofa.Sync.Consumers.Parsing;
 
 namespace Mofa.Sync.Host.Commands;
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Snapshots;
 using Mofa.Sync.Moodle;
-using Mofa.Sync.Moodle.Functions;
 using Mofa.Sync.Consumers.Reconcile;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Host.Hosting;

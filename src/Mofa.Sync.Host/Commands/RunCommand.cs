@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Hosting;
 using Spectre.Console.Cli;
-using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Host.Commands;
 

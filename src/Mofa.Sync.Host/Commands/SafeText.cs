@@ -1,4 +1,3 @@
-using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Host.Commands;

@@ -1,9 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
-using MassTransit;
 using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Broker;
-using Mofa.Sync.Host.Hosting;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Mofa.Sync.Consumers.Subscriptions;

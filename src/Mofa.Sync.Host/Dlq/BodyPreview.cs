@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Unicode;
-using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Host.Dlq;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Mofa.Sync.Host.Recordings;
 using RabbitMQ.Client.Exceptions;
-using Mofa.Sync.Consumers.Parsing;
 
 namespace Mofa.Sync.Host.Dlq;
 

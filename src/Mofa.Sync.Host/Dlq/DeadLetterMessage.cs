@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Mofa.Sync.Consumers.Edge;
 using RabbitMQ.Client;
-using Mofa.Sync.Consumers.Parsing;
 
 namespace Mofa.Sync.Host.Dlq;
 

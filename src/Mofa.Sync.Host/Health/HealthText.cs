@@ -1,5 +1,4 @@
 using System.Globalization;
-using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Host.Health;

@@ -1,5 +1,4 @@
 using Mofa.Sync.Moodle;
-using Mofa.Sync.Moodle.Functions;
 using Mofa.Sync.Host.Settings;
 
 namespace Mofa.Sync.Host.Health;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Moodle;
 using Mofa.Sync.Moodle.Functions;
-using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
 

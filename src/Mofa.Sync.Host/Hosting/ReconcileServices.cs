@@ -5,7 +5,6 @@ using Mofa.Sync.Mirror.Snapshots;
 using Mofa.Sync.Consumers.Reconcile;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Settings;
-using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Host.Hosting;
 

@@ -3,15 +3,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Consumers.Reconcile;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Health;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Consumers.Edge;
-using Mofa.Sync.Consumers.Subscriptions;
 using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Host.Hosting;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Host.Settings;
-using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Mirror;
 
 namespace Mofa.Sync.Host.Hosting;

@@ -1,8 +1,6 @@
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Moodle;
-using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Consumers.Validation;
-using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Settings;
 using Mofa.Sync.Mirror;

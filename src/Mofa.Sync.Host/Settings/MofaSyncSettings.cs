@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Moodle;
-using Mofa.Sync.Moodle.Functions;
 using Mofa.Sync.Consumers.Reconcile;
 
 namespace Mofa.Sync.Host.Settings;

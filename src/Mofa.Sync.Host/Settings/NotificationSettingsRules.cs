@@ -1,5 +1,4 @@
 using System.Globalization;
-using Mofa.Sync.Moodle;
 using Mofa.Sync.Contracts.Envelope;
 
 namespace Mofa.Sync.Host.Settings;

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts.Text;
-using Mofa.Sync.Host.Dlq;
 
 namespace Mofa.Sync.Host.Settings;
 

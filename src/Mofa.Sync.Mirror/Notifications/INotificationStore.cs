@@ -1,5 +1,3 @@
-using Mofa.Sync.Mirror;
-
 namespace Mofa.Sync.Mirror.Notifications;
 
 /// <summary>

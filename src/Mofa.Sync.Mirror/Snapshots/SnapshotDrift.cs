@@ -1,5 +1,3 @@
-using Mofa.Sync.Mirror;
-
 namespace Mofa.Sync.Mirror.Snapshots;
 
 /// <summary>How the mirror differs from Moodle for one thing.</summary>

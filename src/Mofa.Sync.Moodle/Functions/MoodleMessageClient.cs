@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Moodle.Functions;
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Mofa.Sync.Consumers.Telemetry;
-using Mofa.Sync.Contracts;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Tests.Dlq;
 using Mofa.Sync.Tests.Faults;

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Assembly = System.Reflection.Assembly;
 using ArchUnitNET.Loader;
 using ArchUnitNET.xUnit;

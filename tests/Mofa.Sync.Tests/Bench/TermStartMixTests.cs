@@ -1,4 +1,3 @@
-using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Bench;
 using Xunit;

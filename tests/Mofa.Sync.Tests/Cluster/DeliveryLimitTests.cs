@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Tests.Dlq;

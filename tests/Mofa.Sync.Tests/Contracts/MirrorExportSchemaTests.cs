@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Tests.Store;

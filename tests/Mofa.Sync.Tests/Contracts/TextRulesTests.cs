@@ -6,7 +6,6 @@ using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Consumers.Validation;
-using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;
 using Mofa.Sync.Tests.Integration.Infrastructure;

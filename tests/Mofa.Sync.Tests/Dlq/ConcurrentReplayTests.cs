@@ -2,7 +2,6 @@ using System.Text.Json;
 using Mofa.Sync.Host.Commands;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;
-using RabbitMQ.Client;
 using Xunit;
 using Mofa.Sync.Consumers.Subscriptions;
 

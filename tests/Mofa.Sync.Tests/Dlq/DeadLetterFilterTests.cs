@@ -1,5 +1,4 @@
 using Mofa.Sync.Consumers.Edge;
-using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Host.Commands;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;

@@ -5,7 +5,6 @@ using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;
-using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Tests.Dlq;
 

@@ -4,7 +4,6 @@ using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Consumers.Subscriptions;
-using Mofa.Sync.Contracts;
 using Mofa.Sync.Host.Broker;
 using Mofa.Sync.Host.Dlq;
 using Mofa.Sync.Tests.Integration.Infrastructure;

@@ -2,7 +2,6 @@ using Microsoft.Data.Sqlite;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
-using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Faults;
 
@@ -15,7 +14,7 @@ public sealed class BoundedShutdownTests
 {
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>BridgeEventHandler's warning for a failed first attempt (the message then waits for its retry).</summary>
+    /// <summary>BridgeEventConsumer's warning for a failed first attempt (the message then waits for its retry).</summary>
     private const string FailedAttempt = "failed (attempt 1)";
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;

@@ -8,7 +8,6 @@ using Mofa.Sync.Tests.Faults;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Notifications;
 using Xunit;
-using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Tests.Health;
 

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
 
 namespace Mofa.Sync.Tests.Health;

@@ -5,11 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Consumers.Telemetry;
-using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
-using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Tests.Notifications;
 

@@ -5,7 +5,6 @@ using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts.Modules;
-using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Contracts.Users;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;

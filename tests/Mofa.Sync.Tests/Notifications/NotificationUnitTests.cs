@@ -4,7 +4,6 @@ using Mofa.Sync.Moodle.Functions;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Host.Settings;
 using Xunit;
-using Mofa.Sync.Contracts.Text;
 
 namespace Mofa.Sync.Tests.Notifications;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Mofa.Sync.Consumers.Edge;
-using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Tests.Integration.Infrastructure;

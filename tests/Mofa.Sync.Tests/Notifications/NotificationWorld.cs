@@ -2,7 +2,6 @@ using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Mofa.Sync.Consumers.Edge;
-using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Store.Sqlite;
 using Mofa.Sync.Contracts.Courses;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Mofa.Sync.Tests.Notifications;
 using static Mofa.Sync.Tests.Notifications.FakeMoodleServer;
 
 namespace Mofa.Sync.Tests.Reconcile;

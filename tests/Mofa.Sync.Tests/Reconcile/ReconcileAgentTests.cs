@@ -7,7 +7,6 @@ using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Notifications;
 using Mofa.Sync.Tests.Store;
 using Xunit;
-using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Reconcile;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Mofa.Sync.Tests.Notifications;
-using Mofa.Sync.Tests.Store;
 using Xunit;
 
 namespace Mofa.Sync.Tests.Reconcile;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Mofa.Sync.Host.Settings;
 using Xunit;
-using Mofa.Sync.Moodle;
 
 namespace Mofa.Sync.Tests.Settings;
 

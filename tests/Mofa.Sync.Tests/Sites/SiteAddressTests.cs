@@ -1,7 +1,6 @@
 using System.Text;
 using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Moodle;
-using Mofa.Sync.Moodle.Functions;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts;
 using Xunit;

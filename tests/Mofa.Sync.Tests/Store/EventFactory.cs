@@ -1,7 +1,6 @@
 using System.Globalization;
 using Mofa.Sync.Contracts;
 using Mofa.Sync.Contracts.Courses;
-using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;

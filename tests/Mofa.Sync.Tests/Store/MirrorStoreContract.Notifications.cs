@@ -1,5 +1,4 @@
 using System.Globalization;
-using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Contracts.Notifications;
 using Xunit;

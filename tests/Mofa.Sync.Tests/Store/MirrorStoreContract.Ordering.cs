@@ -1,4 +1,3 @@
-using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Documents;
 using Xunit;

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Documents;
-using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Xunit;
 using Xunit.Sdk;

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
 using MongoDB.Bson;
 using Mofa.Sync.Mirror;
-using Mofa.Sync.Consumers.Notifications;
 using Mofa.Sync.Mirror.Notifications;
 using Mofa.Sync.Store.MongoDb;
 using Xunit;

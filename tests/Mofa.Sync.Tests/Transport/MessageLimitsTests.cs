@@ -3,7 +3,6 @@ using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using static Mofa.Sync.Contracts.BridgeRoutingKeys;
-using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers;
 

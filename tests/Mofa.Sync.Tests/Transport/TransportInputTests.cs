@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using Mofa.Sync.Consumers.Edge;
-using Mofa.Sync.Consumers.Parsing;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using RabbitMQ.Client;
 using Xunit;

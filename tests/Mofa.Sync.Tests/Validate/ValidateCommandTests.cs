@@ -7,7 +7,6 @@ using Mofa.Sync.Tests.Contracts;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Xunit;
 using Keys = Mofa.Sync.Contracts.BridgeRoutingKeys;
-using Mofa.Sync.Consumers.Edge;
 using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Validate;

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Mofa.Sync.Contracts;
-using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Contracts.Schema;
 

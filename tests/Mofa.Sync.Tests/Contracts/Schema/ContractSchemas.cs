@@ -4,14 +4,11 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
 using System.Text.Json.Serialization.Metadata;
 using FluentValidation;
-using Mofa.Sync.Consumers.Validation;
 using Mofa.Sync.Contracts;
-using Mofa.Sync.Contracts.Courses;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Contracts.Notifications;
 using Mofa.Sync.Contracts.Quizzes;
-using Mofa.Sync.Contracts.Users;
 using Mofa.Sync.Consumers;
 
 namespace Mofa.Sync.Tests.Contracts.Schema;

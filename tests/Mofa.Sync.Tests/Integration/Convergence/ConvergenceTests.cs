@@ -3,7 +3,6 @@ using Mofa.Sync.Consumers.Configuration;
 using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Store;
 using Xunit;
-using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Integration.Convergence;
 

@@ -4,7 +4,6 @@ using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Contracts.Modules;
 using Mofa.Sync.Contracts.Quizzes;
 using Mofa.Sync.Contracts.Users;
-using Mofa.Sync.Mirror;
 
 namespace Mofa.Sync.Tests.Integration.Convergence;
 

@@ -9,7 +9,6 @@ using Mofa.Sync.Tests.Notifications;
 using Mofa.Sync.Tests.Reconcile;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
-using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Integration.Convergence;
 

@@ -1,5 +1,4 @@
 using Mofa.Sync.Consumers.Configuration;
-using Mofa.Sync.Host.Recordings;
 using Mofa.Sync.Host.Broker;
 using RabbitMQ.Client;
 

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Mofa.Sync.Host.Hosting;
 using Mofa.Sync.Host.Settings;
-using Mofa.Sync.Consumers.Subscriptions;
 using Mofa.Sync.Consumers.Edge;
 
 namespace Mofa.Sync.Tests.Integration.Infrastructure;

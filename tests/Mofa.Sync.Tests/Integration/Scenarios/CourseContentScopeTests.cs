@@ -8,7 +8,6 @@ using Mofa.Sync.Tests.Integration.Infrastructure;
 using Mofa.Sync.Tests.Reconcile;
 using Mofa.Sync.Tests.Store;
 using Xunit;
-using Mofa.Sync.Mirror;
 using Mofa.Sync.Consumers.Subscriptions;
 
 namespace Mofa.Sync.Tests.Integration.Scenarios;
