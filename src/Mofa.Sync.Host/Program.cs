@@ -17,7 +17,12 @@ app.Configure(config =>
         mirror.AddCommand<MirrorExportCommand>("export").WithDescription("Print the mirror as one JSON object");
         mirror.AddCommand<MirrorShowCommand>("show").WithDescription("Print a readable summary: courses with their modules and teachers");
     });
-    config.AddCommand<ReconcileCommand>("reconcile").WithDescription("Read courses back from a Moodle site's web services and make the mirror equal to them (exit 0 no drift, 1 drift found, 3 site unreadable, 4 some courses failed)");
+    config.AddBranch("reconcile", reconcile =>
+    {
+        reconcile.SetDescription("Read courses back from a Moodle site's web services and make the mirror equal to them (exit 0 no drift, 1 drift found, 3 site unreadable, 4 some courses failed); `reconcile status`: the rolling reconcile");
+        reconcile.SetDefaultCommand<ReconcileCommand>();
+        reconcile.AddCommand<ReconcileStatusCommand>("status").WithDescription("The rolling reconcile of each site: its period, the last full pass, the current one, drift by kind (exit 4 when a pass cannot keep up)");
+    });
     config.AddCommand<HealthCommand>("health").WithDescription("Ask a running service whether it is ready (exit 0 ready, 4 degraded, 1 unhealthy, 3 no answer)");
     config.AddCommand<NotificationsCommand>("notifications").WithDescription("List recent teacher notifications and what became of them");
     config.AddCommand<ValidateCommand>("validate").WithDescription("Check a file of bridge messages (.jsonl) with the service's parser and validators, without a broker");

@@ -8,6 +8,9 @@ namespace Mofa.Sync.Moodle;
 /// </summary>
 public sealed record MoodleSite(string Url, string Token, TimeSpan Timeout, int RetryLimit, TimeSpan RetryDelay)
 {
+    /// <summary>The rolling reconcile's period (Moodle:Sites:{n}:Reconcile:Period); null: no rolling reconcile of this site.</summary>
+    public TimeSpan? ReconcilePeriod { get; init; }
+
     /// <summary>Whether the service may call this site's web services (a token is configured).</summary>
     public bool HasToken => Token.Length > 0;
 

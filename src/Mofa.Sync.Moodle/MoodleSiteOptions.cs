@@ -24,4 +24,7 @@ public sealed class MoodleSiteOptions
 
     /// <summary>The first retry's delay for this site; empty: Moodle:RetryDelay.</summary>
     public TimeSpan? RetryDelay { get; set; }
+
+    /// <summary>The rolling reconcile of this site (off unless its period is set).</summary>
+    public SiteReconcileOptions Reconcile { get; set; } = new();
 }

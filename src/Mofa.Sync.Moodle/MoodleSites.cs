@@ -22,7 +22,10 @@ public sealed class MoodleSites
         foreach (var s in options.ConfiguredSites())
         {
             var url = SiteAddress.Canonical(s.Url);
-            _byUrl[url] = new MoodleSite(url, s.Token, s.Timeout ?? options.Timeout, s.RetryLimit ?? options.RetryLimit, s.RetryDelay ?? options.RetryDelay);
+            _byUrl[url] = new MoodleSite(url, s.Token, s.Timeout ?? options.Timeout, s.RetryLimit ?? options.RetryLimit, s.RetryDelay ?? options.RetryDelay)
+            {
+                ReconcilePeriod = s.Reconcile.Period,
+            };
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Mofa.Sync.Moodle;
 using Mofa.Sync.Moodle.Functions;
+using Mofa.Sync.Consumers.Reconcile;
 using Mofa.Sync.Consumers.Telemetry;
 using Mofa.Sync.Contracts.Text;
 using Mofa.Sync.Contracts.Notifications;
@@ -37,6 +38,7 @@ public sealed class DigestDelivery(
     INotificationStore store,
     MoodleMessageClient moodle,
     MoodleSites sites,
+    SitePacer pacer,
     SyncMetrics metrics,
     HealthSignals health,
     ILogger<DigestDelivery> logger)
@@ -118,6 +120,8 @@ public sealed class DigestDelivery(
     {
         var messages = recipients.Select(u => new MoodleMessage(u, digest.Text.Html, MoodleTextFormat.Html, ClientMessageId(digest.NotificationId, u))).ToList();
         IReadOnlyList<MoodleMessageResult> results;
+        // The rolling reconcile of the site yields to the notification.
+        await pacer.NoteOtherCallAsync(site.Url, ct);
         try
         {
             results = await moodle.SendInstantMessagesAsync(site, messages, ct);

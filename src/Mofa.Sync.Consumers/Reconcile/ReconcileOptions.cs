@@ -29,4 +29,16 @@ public sealed class ReconcileOptions
     public TimeSpan RetryMinInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan RetryMaxInterval { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The rolling reconcile: how long the instance leading a site's pass keeps the lead without renewing it
+    /// (it renews every third of it); after a crash another instance takes the pass over within this.
+    /// </summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The rolling reconcile: how often every instance reads the passes' state from the store for /metrics.</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The time between two calls to one site for reconciling, all instances together (1 / <see cref="CallsPerSecond"/>).</summary>
+    public TimeSpan CallInterval => TimeSpan.FromSeconds(1 / CallsPerSecond);
 }

@@ -12,6 +12,7 @@ public sealed class ReconcileMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _courses;
     private readonly Counter<long> _drift;
+    private readonly Counter<long> _calls;
     private long _done, _failed, _drifted;
     private string? _lastFailure;
 
@@ -19,6 +20,7 @@ public sealed class ReconcileMetrics : IDisposable
     {
         _meter = factory?.Create(SyncMetrics.MeterName) ?? new Meter(SyncMetrics.MeterName);
         _courses = _meter.CreateCounter<long>("mofa_sync_reconciliations", description: "Courses reconciled against Moodle by outcome: insync, repaired, driftfound, gone, notfound, refused, deletedsince, failed");
+        _calls = _meter.CreateCounter<long>("mofa_sync_reconcile_calls", description: "Web service calls made to a site for reconciling, by site and work: event (the agent, the command) or rolling (the rolling pass)");
         _drift = _meter.CreateCounter<long>("mofa_sync_reconcile_drift", description: "Differences between the mirror and Moodle found by reconciling, by collection and kind (missing, extra, changed)");
     }
 
@@ -42,6 +44,12 @@ public sealed class ReconcileMetrics : IDisposable
         if (any) Interlocked.Increment(ref _drifted);
         // The health report tells the last run's outcome: a success clears an older failure.
         Volatile.Write(ref _lastFailure, null);
+    }
+
+    /// <summary>Calls a reconcile made to <paramref name="site"/> (a configured site's canonical address).</summary>
+    public void Calls(string site, bool rolling, int calls)
+    {
+        if (calls > 0) _calls.Add(calls, new KeyValuePair<string, object?>("site", site), new KeyValuePair<string, object?>("work", rolling ? "rolling" : "event"));
     }
 
     public void CourseFailed(string reason)

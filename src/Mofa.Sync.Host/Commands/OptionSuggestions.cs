@@ -94,7 +94,8 @@ public sealed partial class OptionSuggestions(ICommandAppSettings settings) : IH
             container = next;
         }
 
-        return (string.Join(' ', words), found is { IsBranch: false } ? found : null);
+        // A branch with a default command (`reconcile`, whose `status` is a sub-command) runs that command.
+        return (string.Join(' ', words), found is { IsBranch: true } ? found.DefaultCommand : found);
     }
 
     [GeneratedRegex("^Unknown option '([^']+)'")]

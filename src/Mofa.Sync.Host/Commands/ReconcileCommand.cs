@@ -76,6 +76,10 @@ public sealed class ReconcileCommand : AsyncCommand<ReconcileCommand.Options>
         services.AddMoodleSites(settings.Moodle);
         await using var store = await CommonSettings.OpenStoreAsync(settings, cancellationToken);
         services.AddSingleton(store);
+        // The sites' call budget, shared with the running services; a course reconciled counts as verified for the rolling reconcile.
+        var state = await CommonSettings.OpenReconcileStateAsync(settings, cancellationToken);
+        await state.InitializeAsync(cancellationToken);
+        services.AddSingleton(state);
         services.AddReconcile(settings);
         await using var provider = services.BuildServiceProvider();
         var reader = provider.GetRequiredService<MoodleCourseReader>();

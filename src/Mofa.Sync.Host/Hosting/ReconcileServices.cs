@@ -11,7 +11,7 @@ namespace Mofa.Sync.Host.Hosting;
 /// <summary>
 /// Reconciling's part of the composition, shared by `mofa-sync reconcile` and the service's
 /// reconcile agent: the pacer, the reader and the snapshot rule. Needs the Moodle sites
-/// (AddMoodleSites) and an <see cref="IMirrorStore"/>.
+/// (AddMoodleSites), an <see cref="IMirrorStore"/> and an <see cref="Mirror.Reconciling.IReconcileStateStore"/> (the budget all instances share).
 /// </summary>
 public static class ReconcileServices
 {
@@ -25,6 +25,15 @@ public static class ReconcileServices
         services.TryAddSingleton<MoodleCourseReader>();
         services.TryAddSingleton(sp => new CourseSnapshotRule(sp.GetRequiredService<IMirrorStore>(), settings.Sync.TeacherRoleSet()));
         services.TryAddSingleton<CourseReconciler>();
+        return services;
+    }
+
+    /// <summary>The service's rolling reconcile of the sites with a Reconcile:Period (after <see cref="AddReconcile"/>).</summary>
+    public static IServiceCollection AddRollingReconcile(this IServiceCollection services)
+    {
+        services.TryAddSingleton<RollingReconcileMetrics>();
+        services.TryAddSingleton<RollingReconcile>();
+        services.AddHostedService<RollingReconcileService>();
         return services;
     }
 }

@@ -94,6 +94,7 @@ public static class SyncHostBuilder
         services.AddHostedService<TombstonePurgeService>();
         services.AddHostedService<MoodleSiteCheck>();
         services.AddHostedService<ParkedNotificationsCheck>();
+        services.AddRollingReconcile();
         services.AddReceiveEndpointObserver<TransportErrorObserver>();
 
         AddBus(services, settings,

@@ -41,6 +41,10 @@ public static class NotificationSettingsRules
             check(site.RetryLimit is null or (>= 0 and <= 20), key + ":RetryLimit", $"must be between 0 and 20 (got {site.RetryLimit}), or empty: Moodle:RetryLimit");
             check(site.RetryDelay is null || (site.RetryDelay > TimeSpan.Zero && site.RetryDelay <= TimeSpan.FromMinutes(10)), key + ":RetryDelay",
                 "must be positive and at most 00:10:00, like 00:00:01 (or empty: Moodle:RetryDelay)");
+            check(site.Reconcile.Period is null || (site.Reconcile.Period >= MinReconcilePeriod && site.Reconcile.Period <= MaxReconcilePeriod), key + ":Reconcile:Period",
+                $"must be between {MinReconcilePeriod:c} and {MaxReconcilePeriod:c}, like 1.00:00:00 (or empty: no rolling reconcile)");
+            check(site.Reconcile.Period is null || site.Token.Length > 0, key + ":Reconcile:Period",
+                "needs the site's Token: the rolling reconcile reads the site's web services");
         }
 
         check(Within(moodle.Timeout), "Moodle:Timeout", "must be positive and at most 00:10:00, like 00:00:30");
@@ -67,6 +71,8 @@ public static class NotificationSettingsRules
             tokenKey, "must be a web service token without spaces (or empty: nothing is sent to this site)");
         return canonical;
     }
+
+    private static readonly TimeSpan MinReconcilePeriod = TimeSpan.FromSeconds(10), MaxReconcilePeriod = TimeSpan.FromDays(366);
 
     private static bool Within(TimeSpan t) => t > TimeSpan.Zero && t <= TimeSpan.FromMinutes(10);
 }

@@ -99,6 +99,8 @@ public static class SettingsValidator
         Check(s.Reconcile.RetryMinInterval > TimeSpan.Zero && s.Reconcile.RetryMaxInterval >= s.Reconcile.RetryMinInterval,
             "Reconcile:RetryMinInterval", "must be positive and not above Reconcile:RetryMaxInterval");
         Range(s.Reconcile.RetryMaxInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1), "Reconcile:RetryMaxInterval");
+        Range(s.Reconcile.LeaseTime, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), "Reconcile:LeaseTime");
+        Range(s.Reconcile.StatusInterval, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), "Reconcile:StatusInterval");
 
         void Range(TimeSpan value, TimeSpan min, TimeSpan max, string key) =>
             Check(value >= min && value <= max, key, $"must be between {min:c} and {max:c} (got {value:c})");

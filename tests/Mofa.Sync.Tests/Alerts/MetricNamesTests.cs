@@ -43,6 +43,9 @@ public sealed partial class MetricNamesTests
             ["Service:QueueMetricsInterval"] = "00:00:01",
             ["Moodle:Sites:0:Url"] = moodle.BaseUrl,
             ["Moodle:Sites:0:Token"] = "metric-names-token",
+            // The rolling reconcile's gauges come from the pass's state in the store, read every second here.
+            ["Moodle:Sites:0:Reconcile:Period"] = "1.00:00:00",
+            ["Reconcile:StatusInterval"] = "00:00:01",
             ["Moodle:RetryLimit"] = "0",
         });
         await using var service = await TestService.StartAsync(env);

@@ -63,6 +63,9 @@ public sealed class FakeMoodleServer : IAsyncDisposable
     {
         /// <summary>Every form field of the call (the read functions' parameters; the token too, as wstoken).</summary>
         public IReadOnlyDictionary<string, string> Form { get; init; } = new Dictionary<string, string>();
+
+        /// <summary>When the call's request reached the server (Stopwatch's clock): what a per-second budget is counted on.</summary>
+        public long ReceivedAt { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
     /// <summary>
@@ -74,6 +77,9 @@ public sealed class FakeMoodleServer : IAsyncDisposable
     public sealed record Reply(int Status, string Body, TimeSpan Delay = default, bool Never = false, string? Location = null,
         string? Reason = null, string? ContentType = null, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan? Trickle = null)
     {
+        /// <summary>The answer is sent only once this completes: a call held at a point the test controls.</summary>
+        public Task? HeldUntil { get; init; }
+
         /// <summary>A redirect elsewhere (a moved site, or one that hands the token on): 301, 302, 303, 307 or 308 with a Location.</summary>
         public static Reply Redirect(int status, string location) => new(status, "", Location: location);
 
@@ -178,6 +184,7 @@ public sealed class FakeMoodleServer : IAsyncDisposable
                 : siteInfo is not null ? siteInfo(call)
                 : Answer(call, number);
             if (reply.Never) await _neverAnswered.Task;
+            if (reply.HeldUntil is { } held) await held.WaitAsync(_stop.Token);
             if (reply.Delay > TimeSpan.Zero) await Task.Delay(reply.Delay, _stop.Token);
 
             var bytes = Encoding.UTF8.GetBytes(reply.Body);

@@ -30,7 +30,7 @@ public sealed class ReconcileAgentTests
         ["Reconcile:RetryMaxInterval"] = "00:00:00.200",
     };
 
-    private static (string RoutingKey, string Body) Restored(string site, long courseId, string routingKey = BridgeRoutingKeys.CourseRestored) =>
+    internal static (string RoutingKey, string Body) Restored(string site, long courseId, string routingKey = BridgeRoutingKeys.CourseRestored) =>
         BridgeBody.Of(new CourseContentChanged
         {
             SchemaVersion = 1, EventId = $"restored-{courseId}-{Guid.NewGuid():N}", Site = site, EventName = BridgeRoutingKeys.ToEventName(routingKey),

@@ -53,6 +53,8 @@ public sealed class SettingsValidationTests
     [InlineData("Reconcile:ConcurrentCourses", "100", "Reconcile:ConcurrentCourses must be between 1 and 64")]
     [InlineData("Reconcile:RetryLimit", "101", "Reconcile:RetryLimit must be between 0 and 100")]
     [InlineData("Reconcile:RetryMinInterval", "00:05:00", "Reconcile:RetryMinInterval must be positive and not above Reconcile:RetryMaxInterval")]
+    [InlineData("Reconcile:LeaseTime", "00:00:00.5", "Reconcile:LeaseTime must be between 00:00:01 and 01:00:00")]
+    [InlineData("Reconcile:StatusInterval", "01:00:00", "Reconcile:StatusInterval must be between 00:00:01 and 00:10:00")]
     public void A_bad_setting_is_named_with_its_environment_variable(string key, string value, string expected)
     {
         var error = Assert.Throws<SettingsException>(() => Bind((key, value)));
@@ -103,6 +105,8 @@ public sealed class SettingsValidationTests
     [InlineData("Moodle:Sites:0:RetryLimit", "99", "Moodle:Sites:0:RetryLimit must be between 0 and 20")]
     [InlineData("Moodle:Sites:0:Timeout", "00:00:00", "Moodle:Sites:0:Timeout must be positive")]
     [InlineData("Moodle:BaseUrl", "https://other.example", "Moodle:BaseUrl and Moodle:Token are the shorthand for one site")]
+    [InlineData("Moodle:Sites:0:Reconcile:Period", "00:00:05", "Moodle:Sites:0:Reconcile:Period must be between 00:00:10 and 366.00:00:00")]
+    [InlineData("Moodle:Sites:0:Reconcile:Period", "400.00:00:00", "Moodle:Sites:0:Reconcile:Period must be between 00:00:10 and 366.00:00:00")]
     public void A_bad_site_setting_is_named_without_its_value(string key, string value, string expected)
     {
         var values = new Dictionary<string, string> { ["Moodle:Sites:0:Url"] = "https://moodle.example.edu", ["Moodle:Sites:0:Token"] = "tok-0" };
@@ -111,6 +115,17 @@ public sealed class SettingsValidationTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.Contains(SettingsLoader.EnvironmentVariableOf(key), error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("S3cr3t-pw", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rolling_reconcile_needs_the_site_s_token()
+    {
+        var error = Assert.Throws<SettingsException>(() => Bind(("Moodle:Sites:0:Url", "https://moodle.example.edu"), ("Moodle:Sites:0:Reconcile:Period", "1.00:00:00")));
+        Assert.Contains("Moodle:Sites:0:Reconcile:Period needs the site's Token", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MOFASYNC__MOODLE__SITES__0__RECONCILE__PERIOD", error.Message, StringComparison.Ordinal);
+
+        var site = Assert.Single(new Moodle.MoodleSites(Bind(("Moodle:Sites:0:Url", "https://moodle.example.edu"), ("Moodle:Sites:0:Token", "tok-0"), ("Moodle:Sites:0:Reconcile:Period", "12h")).Moodle).All);
+        Assert.Equal(TimeSpan.FromHours(12), site.ReconcilePeriod);
     }
 
     [Fact]
