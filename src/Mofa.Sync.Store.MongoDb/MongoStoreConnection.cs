@@ -249,11 +249,18 @@ public sealed partial class MongoStoreConnection : IDisposable
     }
 
     /// <summary>Runs a start-up step (creating indexes); any driver error becomes one plain, redacted line.</summary>
-    public async Task StartupStepAsync(string what, Func<Task> step, CancellationToken ct)
+    public Task StartupStepAsync(string what, Func<Task> step, CancellationToken ct) => StepAsync(what, async () =>
+    {
+        await step();
+        return 0;
+    }, ct);
+
+    /// <summary>Runs a step whose driver error is to be read by an operator (a start-up, a command's read) as one plain, redacted line.</summary>
+    public async Task<T> StepAsync<T>(string what, Func<Task<T>> step, CancellationToken ct)
     {
         try
         {
-            await step();
+            return await step();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

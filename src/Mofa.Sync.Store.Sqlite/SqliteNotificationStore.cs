@@ -34,20 +34,12 @@ public sealed class SqliteNotificationStore : INotificationStore
     public Task InitializeAsync(CancellationToken ct)
     {
         _file.Prepare();
-        using var connection = Open();
         // One transaction: several instances starting at once, and a file of an earlier version moved whole or not at all.
-        SqliteSchema.Exec(connection, "BEGIN IMMEDIATE");
-        try
+        _file.InTransaction(connection =>
         {
             CreateSchema(connection);
-            SqliteSchema.Exec(connection, "COMMIT");
-        }
-        catch
-        {
-            SqliteSchema.Exec(connection, "ROLLBACK");
-            throw;
-        }
-
+            return 0;
+        });
         return Task.CompletedTask;
     }
 
@@ -307,28 +299,7 @@ public sealed class SqliteNotificationStore : INotificationStore
     private Task<T> InTransaction<T>(Func<SqliteConnection, T> work)
     {
         if (_sharedWriter is not null) return _sharedWriter.WriteSqlAsync(work, CancellationToken.None);
-
-        using var connection = Open();
-        SqliteSchema.Exec(connection, "BEGIN IMMEDIATE");
-        try
-        {
-            var result = work(connection);
-            SqliteSchema.Exec(connection, "COMMIT");
-            return Task.FromResult(result);
-        }
-        catch
-        {
-            SqliteSchema.Exec(connection, "ROLLBACK");
-            throw;
-        }
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] values)
-    {
-        var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        return cmd;
+        return Task.FromResult(_file.InTransaction(work));
     }
 
     private SqliteConnection Open() => _file.Open();

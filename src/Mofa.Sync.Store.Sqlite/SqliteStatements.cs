@@ -18,6 +18,15 @@ internal static class SqliteStatements
     public static int Execute(SqliteConnection tx, string sql, params (string Name, object? Value)[] values) =>
         Prepared(tx, sql, values).ExecuteNonQuery();
 
+    /// <summary>A command run once (a read whose rows are wanted), bound to <paramref name="values"/>; the caller disposes it.</summary>
+    public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] values)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return cmd;
+    }
+
     /// <summary>The connection's command for this SQL, bound to <paramref name="values"/>.</summary>
     private static SqliteCommand Prepared(SqliteConnection connection, string sql, (string Name, object? Value)[] values)
     {

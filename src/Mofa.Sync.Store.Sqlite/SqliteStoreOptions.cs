@@ -32,11 +32,14 @@ public sealed class SqliteStoreOptions
     /// <summary>How long a writer waits for another process's lock before the write fails (and is retried).</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The connection string both SQLite stores (mirror and notifications) open the file with.</summary>
-    internal string ConnectionString() => new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+    /// <summary>
+    /// The connection string the SQLite stores open the file with: <see cref="Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate"/>
+    /// for the service, <see cref="Microsoft.Data.Sqlite.SqliteOpenMode.ReadWrite"/> for a read that must not create the file.
+    /// </summary>
+    internal string ConnectionString(Microsoft.Data.Sqlite.SqliteOpenMode mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate) => new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
     {
         DataSource = Path,
-        Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate,
+        Mode = mode,
         Cache = Microsoft.Data.Sqlite.SqliteCacheMode.Private,
         // Whole seconds, at least 1: Microsoft.Data.Sqlite reads 0 as "wait forever".
         DefaultTimeout = Math.Max(1, (int)Math.Ceiling(BusyTimeout.TotalSeconds)),
