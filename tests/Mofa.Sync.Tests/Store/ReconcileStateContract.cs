@@ -279,9 +279,13 @@ public abstract class ReconcileStateContract : IAsyncLifetime
         Assert.Equal(1 + 3, state.Counters.Calls);
         Assert.Null(await store.NextCourseAsync(Site, Ct));
         Assert.False(await store.EndPassAsync(Site, A, At(901), Ct));
+        // Between passes an event-driven reconcile still marks its course, and adds to no pass's figures.
+        await store.RecordVerifiedAsync(Site, 4, At(950), Clean(5), Ct);
+        Assert.Equal(1 + 3, (await store.GetAsync(Site, Ct))!.Counters.Calls);
 
         Assert.True(await store.StartPassAsync(Site, A, [1, 2, 3], Period, 1, At(1_000), Ct));
         Assert.Equal(1, await store.NextCourseAsync(Site, Ct));
+        Assert.Equal(3, (await store.GetAsync(Site, Ct))!.PassCourses);
         Assert.Equal(At(900), (await store.GetAsync(Site, Ct))!.LastPassEndedAt);
     }
 
