@@ -38,6 +38,7 @@ public interface IReconcileStateStore
     /// when <paramref name="holder"/> holds the site's lease; false (nothing changed) otherwise. Courses the site's list
     /// had that are not in <paramref name="courseIds"/> are forgotten; new ones have never been verified; each keeps
     /// the time it was last verified. The pass's counters start at zero, with <paramref name="listingCalls"/> calls used.
+    /// The lease must still run at <paramref name="now"/> (its end after now): a holder whose lease ran out renews it first.
     /// </summary>
     Task<bool> StartPassAsync(string site, string holder, IReadOnlyCollection<long> courseIds, TimeSpan period, int listingCalls, DateTimeOffset now, CancellationToken ct);
 
@@ -50,11 +51,16 @@ public interface IReconcileStateStore
     /// <summary>
     /// Records that a course was verified at <paramref name="at"/> (by the pass, or by an event-driven reconcile: a
     /// restore counts as verified), and adds <paramref name="figures"/> to the current pass's counters. A course not
-    /// in the site's list is added to it (verified).
+    /// in the site's list is added to it (verified). A course's time never moves back (a late record of an older
+    /// verification changes nothing); the figures are added only while a pass runs (a site without one keeps none).
     /// </summary>
     Task RecordVerifiedAsync(string site, long courseId, DateTimeOffset at, CourseVerification figures, CancellationToken ct);
 
-    /// <summary>Ends the site's current pass at <paramref name="now"/> when <paramref name="holder"/> holds the lease (it becomes the last full pass).</summary>
+    /// <summary>
+    /// Ends the site's current pass at <paramref name="now"/> when <paramref name="holder"/> holds the lease (it becomes the
+    /// last full pass, with the number of courses in the list); false (nothing changed) otherwise or when no pass runs. The
+    /// pass's counters stay readable until the next pass starts.
+    /// </summary>
     Task<bool> EndPassAsync(string site, string holder, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>The site's state, or null when it has none.</summary>

@@ -2,7 +2,9 @@ namespace Mofa.Sync.Mirror.Reconciling;
 
 /// <summary>
 /// One site's rolling reconcile as the store holds it: who leads it, the current pass and the last full one.
-/// <see cref="Verified"/> counts the courses of the current pass verified since it started (by the pass or by events).
+/// <see cref="Verified"/> counts the courses of the current pass verified since it started (by the pass or by events);
+/// <see cref="PassCourses"/> the courses in the site's list (those an event added during the pass included). Both are 0
+/// when no pass runs (<see cref="PassStartedAt"/> null).
 /// </summary>
 public sealed record ReconcileSiteState(
     string Site,
