@@ -149,6 +149,14 @@ public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer 
         }
     }
 
+    /// <summary>
+    /// The modules of every section. Delegated sections (Moodle 4.5's subsections: component
+    /// "mod_subsection", itemid the subsection's instance) are sections of the answer like any other,
+    /// so their modules are read, never taken for gone; the subsection module itself, listed in its
+    /// parent section, is a module as its course_module_created event makes it (a resource of type
+    /// subsection). Modules that are not course content (Sync:ExcludedModules, qbank) are dropped
+    /// afterwards by <see cref="CourseContentScope.Keep"/>, the agents' own list.
+    /// </summary>
     private static List<SnapshotModule> Modules(MoodleSite site, JsonElement sections, MoodleTextCleaning clean)
     {
         var modules = new List<SnapshotModule>();
