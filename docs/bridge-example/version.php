@@ -19,7 +19,7 @@
 defined('MOODLE_INTERNAL') || die();
 
 $plugin->component = 'local_mofabridge';
-$plugin->version = 2026120700;
+$plugin->version = 2026120800;      // db/services.php: local_mofabridge_get_quiz_questions.
 $plugin->requires = 2022112800;      // Moodle 4.1.
 $plugin->supported = [401, 500];     // Tested against the rules of 4.1 to 5.0.
 $plugin->maturity = MATURITY_BETA;

@@ -137,7 +137,7 @@ class event_translator {
 
             case '\core\event\course_restored':
             case '\tool_recyclebin\event\course_bin_item_restored':
-                // The service reads the course back; no web service lists a quiz's questions, so the
+                // The service reads the course back; no core web service lists a quiz's questions, so the
                 // bridge sends every quiz's list. An activity restored from the recycle bin fires no
                 // course_restored (backup/util/plan/restore_plan.class.php: whole courses only)
                 // and writes its slots without slot events.

@@ -4,8 +4,8 @@
 /**
  * Records the current question list of every quiz (or of one course's quizzes) in the outbox, for
  * the publishing task to send: the backfill after installing the plugin on a running site. Courses,
- * modules and teachers need none: `mofa-sync reconcile` reads those from the web services; no web
- * service lists a quiz's questions.
+ * modules and teachers need none: `mofa-sync reconcile` reads those from the web services, and
+ * the quiz lists too where the token's service includes local_mofabridge_get_quiz_questions.
  *
  *   php local/mofabridge/cli/send_quiz_lists.php [--course=ID]
  *

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -5,6 +6,7 @@ using Mofa.Sync.Mirror.Snapshots;
 using Mofa.Sync.Moodle;
 using Mofa.Sync.Moodle.Functions;
 using Mofa.Sync.Mirror;
+using Mofa.Sync.Mirror.Documents;
 
 namespace Mofa.Sync.Consumers.Reconcile;
 
@@ -17,13 +19,18 @@ namespace Mofa.Sync.Consumers.Reconcile;
 /// failure throws before anything is applied, so no course is ever half-applied.
 /// Every text read is cleaned to the contract's text rules (<see cref="MoodleTextCleaning"/>), with
 /// one warning per course that names what was cleaned.
+/// Quiz question lists are read only when the token's service includes the bridge plugin's
+/// <see cref="MoodleReadFunctions.QuizQuestions"/> (site info, read once per site and kept).
 /// Failures: <see cref="MoodleRejectedException"/> (the token or the service refused: fix the
 /// settings), <see cref="MoodleUnavailableException"/> (down, slow, not JSON, unreadable: try again later).
 /// </summary>
 public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer pacer, ReconcileOptions options, CourseContentScope scope, TimeProvider clock, ILogger<MoodleCourseReader> logger)
 {
-    /// <summary>What core_webservice_get_site_info says about the token.</summary>
-    public sealed record SiteCheck(string SiteName, string Username, IReadOnlyList<string> MissingFunctions);
+    /// <summary>What core_webservice_get_site_info says about the token; <see cref="ReadsQuizLists"/>: its service includes <see cref="MoodleReadFunctions.QuizQuestions"/>.</summary>
+    public sealed record SiteCheck(string SiteName, string Username, IReadOnlyList<string> MissingFunctions, bool ReadsQuizLists);
+
+    /// <summary>Whether each site's token may list quizzes' questions, from its first site check.</summary>
+    private readonly ConcurrentDictionary<string, bool> _readsQuizLists = new(StringComparer.Ordinal);
 
     /// <summary>Checks the token and lists the read functions the site's web service does not let it call.</summary>
     public async Task<SiteCheck> CheckSiteAsync(MoodleSite site, CancellationToken ct)
@@ -34,8 +41,9 @@ public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer 
             ? f.EnumerateArray().Select(x => x.TryGetProperty("name", out var n) ? n.GetString() : null).OfType<string>().ToHashSet(StringComparer.Ordinal)
             : [];
         var clean = new MoodleTextCleaning();
+        var readsQuizLists = _readsQuizLists[site.Url] = functions.Contains(MoodleReadFunctions.QuizQuestions);
         return new SiteCheck(clean.Text(String(root, "sitename") ?? "", "sitename"), clean.Text(String(root, "username") ?? "", "username"),
-            MoodleReadFunctions.All.Where(fn => !functions.Contains(fn)).ToList());
+            MoodleReadFunctions.All.Where(fn => !functions.Contains(fn)).ToList(), readsQuizLists);
     }
 
     /// <summary>Every course of the site, by id, without the site course (id 1, format "site"), which is not a course of the mirror.</summary>
@@ -49,7 +57,7 @@ public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer 
             .ToList();
     }
 
-    /// <summary>Reads one course: its names, its modules, its enrolled users with their roles, in that order.</summary>
+    /// <summary>Reads one course: its names, its modules, its enrolled users with their roles, its quizzes' question lists when the token may, in that order.</summary>
     public async Task<CourseRead> ReadCourseAsync(MoodleSite site, long courseId, CancellationToken ct)
     {
         var takenAt = SnapshotVersion.TakenAt(clock.GetUtcNow(), options.SafetyMargin);
@@ -107,8 +115,21 @@ public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer 
                 return new CourseRead.Refused(site.Url, courseId, $"Moodle at {site.Url} does not let the token's user list the participants of course {courseId} ({code})");
             }
 
+            List<SnapshotQuiz>? quizzes = null;
+            if (_readsQuizLists.TryGetValue(site.Url, out var may) ? may : (await CheckSiteAsync(site, ct)).ReadsQuizLists)
+            {
+                try
+                {
+                    quizzes = await QuizListsAsync(site, id, clean, ct);
+                }
+                catch (Exception ex) when (CourseRefusal(ex) is { } code)
+                {
+                    return new CourseRead.Refused(site.Url, courseId, $"Moodle at {site.Url} does not let the token's user list the quiz questions of course {courseId} ({code})");
+                }
+            }
+
             var snapshot = new CourseSnapshot(site.Url, courseId, takenAt,
-                clean.Text(String(course, "fullname") ?? "", "course fullname"), clean.Text(String(course, "shortname") ?? "", "course shortname"), modules, users);
+                clean.Text(String(course, "fullname") ?? "", "course fullname"), clean.Text(String(course, "shortname") ?? "", "course shortname"), modules, users, quizzes);
             if (clean.Cleaned.Count > 0)
             {
                 logger.LogWarning("Course {CourseId} of {Site}: Moodle answered text the contract does not accept; characters a name may not hold were dropped and links that are not plain http(s) addresses left out, in {Fields}",
@@ -149,6 +170,43 @@ public sealed class MoodleCourseReader(MoodleWebServiceCaller caller, SitePacer 
         }
     }
 
+    /// <summary>The bridge plugin's answer: {quizzes: [{quizid, cmid, questions: [{questionid, name}]}], warnings}, names raw.</summary>
+    private async Task<List<SnapshotQuiz>> QuizListsAsync(MoodleSite site, string courseId, MoodleTextCleaning clean, CancellationToken ct)
+    {
+        using var answer = await CallAsync(site, MoodleReadFunctions.QuizQuestions, [new("courseid", courseId)], ct);
+        if (answer.RootElement.ValueKind != JsonValueKind.Object || !answer.RootElement.TryGetProperty("quizzes", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            throw NotExpected(site, MoodleReadFunctions.QuizQuestions, "an object with a list of quizzes");
+        }
+
+        var quizzes = new List<SnapshotQuiz>();
+        foreach (var q in list.EnumerateArray())
+        {
+            var quizId = Int64(q, "quizid") ?? throw NotExpected(site, MoodleReadFunctions.QuizQuestions, "quizzes with a quizid");
+            var cmId = Int64(q, "cmid") ?? throw NotExpected(site, MoodleReadFunctions.QuizQuestions, "quizzes with a cmid");
+            if (!q.TryGetProperty("questions", out var questions) || questions.ValueKind != JsonValueKind.Array)
+            {
+                throw NotExpected(site, MoodleReadFunctions.QuizQuestions, "quizzes with a list of questions");
+            }
+
+            quizzes.Add(new SnapshotQuiz(quizId, cmId, questions.EnumerateArray().Select(x =>
+            {
+                var questionId = Int64(x, "questionid") ?? throw NotExpected(site, MoodleReadFunctions.QuizQuestions, "questions with a questionid");
+                return new QuizQuestionData(questionId, clean.Text(String(x, "name") ?? "", $"quiz {quizId} question {questionId} name"));
+            }).ToList()));
+        }
+
+        return quizzes;
+    }
+
+    /// <summary>
+    /// The modules of every section. Delegated sections (Moodle 4.5's subsections: component
+    /// "mod_subsection", itemid the subsection's instance) are sections of the answer like any other,
+    /// so their modules are read, never taken for gone; the subsection module itself, listed in its
+    /// parent section, is a module as its course_module_created event makes it (a resource of type
+    /// subsection). Modules that are not course content (Sync:ExcludedModules, qbank) are dropped
+    /// afterwards by <see cref="CourseContentScope.Keep"/>, the agents' own list.
+    /// </summary>
     private static List<SnapshotModule> Modules(MoodleSite site, JsonElement sections, MoodleTextCleaning clean)
     {
         var modules = new List<SnapshotModule>();

@@ -3,7 +3,7 @@ using Mofa.Sync.Contracts.Text;
 namespace Mofa.Sync.Consumers.Reconcile;
 
 /// <summary>
-/// Text that reconciling reads from Moodle (course, module and user names, module links) meets the
+/// Text that reconciling reads from Moodle (course, module, user and question names, module links) meets the
 /// contract's text rules before it reaches the mirror, a drift report or a log: where a bridge
 /// message carrying such a value is rejected, Moodle's own answer is cleaned instead, because
 /// rejecting it would leave the whole course unreconciled. Characters a name may not hold are

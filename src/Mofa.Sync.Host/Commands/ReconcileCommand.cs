@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Mofa.Sync.Mirror;
 using Mofa.Sync.Mirror.Snapshots;
 using Mofa.Sync.Moodle;
+using Mofa.Sync.Moodle.Functions;
 using Mofa.Sync.Consumers.Reconcile;
 using Mofa.Sync.Contracts.Envelope;
 using Mofa.Sync.Host.Hosting;
@@ -86,6 +87,7 @@ public sealed class ReconcileCommand : AsyncCommand<ReconcileCommand.Options>
         var reconciler = provider.GetRequiredService<CourseReconciler>();
 
         IReadOnlyList<long> courseIds;
+        bool quizListsRead;
         try
         {
             var check = await reader.CheckSiteAsync(site, cancellationToken);
@@ -94,6 +96,7 @@ public sealed class ReconcileCommand : AsyncCommand<ReconcileCommand.Options>
                 return Unreadable(options, site, $"the token's web service does not include {string.Join(", ", check.MissingFunctions)} (docs/operations.md, \"Reconcile\", lists what it needs)");
             }
 
+            quizListsRead = check.ReadsQuizLists;
             courseIds = options.All ? await reader.ListCourseIdsAsync(site, cancellationToken) : options.Courses.Distinct().ToList();
         }
         catch (Exception ex) when (ex is MoodleRejectedException or MoodleUnavailableException)
@@ -127,15 +130,18 @@ public sealed class ReconcileCommand : AsyncCommand<ReconcileCommand.Options>
         var exit = summary.Failed + summary.Refused + summary.NotFound > 0 ? SomeCoursesFailed : summary.WithDrift > 0 ? DriftFound : NoDrift;
         if (options.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { site = site.Url, dryRun = options.DryRun, courses = results, summary, exitCode = exit }, Json));
+            Console.WriteLine(JsonSerializer.Serialize(new { site = site.Url, dryRun = options.DryRun, quizListsRead, courses = results, summary, exitCode = exit }, Json));
         }
         else
         {
             Print(results, summary, options.DryRun);
+            if (!quizListsRead) AnsiConsole.MarkupLine(Markup.Escape(QuizListsNotRead));
         }
 
         return exit;
     }
+
+    private const string QuizListsNotRead = "Quiz question lists were not read, and left as they are: the token's service does not include " + MoodleReadFunctions.QuizQuestions + " (docs/operations.md, \"Reconcile\").";
 
     private static MoodleSite FindSite(MofaSyncSettings settings, string given)
     {

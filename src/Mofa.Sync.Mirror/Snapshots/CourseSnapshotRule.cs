@@ -11,6 +11,9 @@ namespace Mofa.Sync.Mirror.Snapshots;
 /// <item>the course's names, its modules, its teacher roles and those teachers' profiles that differ
 ///   from Moodle are upserted with version T: the store's conditional write, so a document an event
 ///   newer than T wrote keeps that event;</item>
+/// <item>each quiz's question list, when the snapshot carries them (<see cref="CourseSnapshot.Quizzes"/>),
+///   as a quiz_questions_changed of version T would write it; a list of a quiz whose module is not in
+///   the snapshot, or was deleted after T, is not written;</item>
 /// <item>the course's modules, teacher roles and quiz question lists that Moodle no longer has are
 ///   tombstoned with version T where they are older than T (a quiz's list goes with its quiz);</item>
 /// <item>what already equals Moodle is not written at all, so a second run over an unchanged site
@@ -79,10 +82,21 @@ public sealed class CourseSnapshotRule(IMirrorStore store, ISet<string> teacherR
             plan.Tombstone(extra, $"module {IdOf(extra)}{(data is null ? "" : $" ({data.ResourceType ?? data.Kind}) '{data.Name}'")}");
         }
 
-        // Quiz question lists: kept while their quiz is there, removed with it.
-        var quizzesInMoodle = s.Modules.Where(m => m.ModuleName == ModuleKinds.Quiz).Select(m => MirrorKeys.Quiz(s.Site, m.InstanceId).Key).ToHashSet(StringComparer.Ordinal);
-        foreach (var quiz in (await w.ListChildrenAsync(new ChildSelector(MirrorCollection.Quizzes, s.Site, CourseId: s.CourseId), ct))
-                     .Where(d => !d.Deleted && !quizzesInMoodle.Contains(d.Key)))
+        // Quiz question lists: written when read, kept while their quiz is there, removed with it.
+        var quizzesInMoodle = s.Modules.Where(m => m.ModuleName == ModuleKinds.Quiz).ToDictionary(m => MirrorKeys.Quiz(s.Site, m.InstanceId).Key, StringComparer.Ordinal);
+        var quizzes = await w.ListChildrenAsync(new ChildSelector(MirrorCollection.Quizzes, s.Site, CourseId: s.CourseId), ct);
+        var quizzesByKey = quizzes.ToDictionary(d => d.Key, StringComparer.Ordinal);
+        foreach (var quiz in s.Quizzes ?? [])
+        {
+            var target = MirrorKeys.Quiz(s.Site, quiz.QuizId);
+            if (!quizzesInMoodle.TryGetValue(target.Key, out var module) || module.CmId != quiz.CmId) continue;
+            if (modulesByKey.GetValueOrDefault(MirrorKeys.Module(s.Site, quiz.CmId).Key) is { Deleted: true } deleted && !SnapshotVersion.IsOlder(deleted.Version, version)) continue;
+            var data = new QuizData(s.CourseId, quiz.QuizId, quiz.CmId, quiz.Questions);
+            plan.Upsert(quizzesByKey.GetValueOrDefault(target.Key), Document(target, s.Site, s.CourseId, null, version, data), data,
+                $"question list of quiz {quiz.QuizId} '{module.Name}' ({quiz.Questions.Count} question(s))");
+        }
+
+        foreach (var quiz in quizzes.Where(d => !d.Deleted && !quizzesInMoodle.ContainsKey(d.Key)))
         {
             plan.Tombstone(quiz, $"question list of quiz {IdOf(quiz)}");
         }

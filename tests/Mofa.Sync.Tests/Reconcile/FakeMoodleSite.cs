@@ -12,7 +12,15 @@ namespace Mofa.Sync.Tests.Reconcile;
 /// webservice/externallib.php): core_webservice_get_site_info, core_course_get_courses_by_field
 /// (with the site course, id 1, format "site", when asked for all), core_course_get_contents
 /// (sections with modules; a label has no url), core_enrol_get_enrolled_users (paged with
-/// limitfrom/limitnumber, roles[] with an empty name for the default roles). Errors are Moodle's:
+/// limitfrom/limitnumber, roles[] with an empty name for the default roles), and the bridge plugin's
+/// optional local_mofabridge_get_quiz_questions (docs/bridge-example, when in <see cref="Functions"/>).
+/// Moodle 5.0's shapes: every section carries component and itemid (null for a normal section); a
+/// qbank module sits hidden in section 0 (question/classes/local/bank/question_bank_helper.php,
+/// create_default_open_instance: section 0, visible 0), listed to a token that may see hidden
+/// activities, as core_course_get_contents lists every module the user can see; a subsection
+/// (Moodle 4.5's mod_subsection) is a module of its parent section whose own modules are in its
+/// delegated section, listed after the normal sections with component "mod_subsection" and
+/// itemid the subsection's instance id (the Moodle app pairs them the same way). Errors are Moodle's:
 /// HTTP 200 with {exception, errorcode, message}. Names are formatted (the "&amp;" of format_string)
 /// unless the call asks for raw values, and a call without moodlewsrestformat gets XML, as Moodle does.
 /// Plug it in with <c>server.Answer = site.Answer</c>; the HTTP plumbing stays the server's.
@@ -20,6 +28,9 @@ namespace Mofa.Sync.Tests.Reconcile;
 public sealed class FakeMoodleSite
 {
     public const string Token = "reconcile-token-5f2c";
+
+    /// <summary>The bridge plugin's function (docs/bridge-example/db/services.php); a site's service may include it.</summary>
+    public const string QuizQuestionsFunction = "local_mofabridge_get_quiz_questions";
 
     private static readonly Dictionary<string, int> RoleIds = new(StringComparer.Ordinal)
     {
@@ -49,7 +60,28 @@ public sealed class FakeMoodleSite
 
         public List<FakeModule> Modules { get; } = [];
         public List<FakeUser> Users { get; } = [];
+
+        /// <summary>The modules of each subsection's delegated section, by the subsection's instance id.</summary>
+        public Dictionary<long, List<FakeModule>> Delegated { get; } = [];
+
+        /// <summary>Each quiz's fixed questions as the bridge plugin lists them, by quiz id (instance).</summary>
+        public Dictionary<long, FakeQuizList> QuizLists { get; } = [];
+
+        /// <summary>Adds a subsection module to the course's sections and <paramref name="modules"/> to its delegated section.</summary>
+        public FakeModule AddSubsection(long cmId, long instance, string name, params FakeModule[] modules)
+        {
+            var subsection = new FakeModule(cmId, "subsection", instance, name);
+            Modules.Add(subsection);
+            Delegated[instance] = [.. modules];
+            return subsection;
+        }
+
+        /// <summary>Every module of the course, those of delegated sections included.</summary>
+        public IEnumerable<FakeModule> AllModules => Modules.Concat(Delegated.Values.SelectMany(m => m));
     }
+
+    /// <summary>A quiz's list as local_mofabridge_get_quiz_questions answers it.</summary>
+    public sealed record FakeQuizList(long QuizId, long CmId, List<(long QuestionId, string Name)> Questions);
 
     /// <summary>A course module; <paramref name="Url"/> overrides the default link (and gives a label one).</summary>
     public sealed record FakeModule(long CmId, string ModName, long Instance, string Name, string? Url = null);
@@ -73,6 +105,7 @@ public sealed class FakeMoodleSite
             "core_course_get_contents" => Contents(call),
             "core_enrol_get_enrolled_users" => EnrolledUsers(call),
             "core_message_send_instant_messages" => Reply.Success(call),
+            QuizQuestionsFunction => QuizQuestions(call),
             _ => Error("moodle_exception", "invalidrecord", "Can't find data record in database table external_functions."),
         };
     }
@@ -134,19 +167,46 @@ public sealed class FakeMoodleSite
     {
         if (Course(call) is not { } course) return Missing();
         if (course.Refused) return NotInCourse(course.Id);
-        var sections = course.Modules.Select((m, i) => (Module: m, Section: i % 3)).GroupBy(x => x.Section).OrderBy(g => g.Key)
-            .Select(g => new
-            {
-                id = 100 + g.Key, name = g.Key == 0 ? "General" : $"Topic {g.Key}", visible = 1, summary = "", summaryformat = 1, section = g.Key,
-                hiddenbynumsections = 0, uservisible = true,
-                modules = g.Select(x => ModuleJson(call, x.Module)),
-            }).ToList();
-        if (sections.Count == 0)
+        // The question banks in section 0, hidden; the other modules spread over sections 0 to 2.
+        var placed = course.Modules.Where(m => m.ModName != "qbank").Select((m, i) => (Module: m, Section: i % 3))
+            .Concat(course.Modules.Where(m => m.ModName == "qbank").Select(m => (Module: m, Section: 0)));
+        var bySection = placed.ToLookup(x => x.Section);
+        var normal = Math.Clamp(course.Modules.Count(m => m.ModName != "qbank"), 1, 3);
+        var sections = Enumerable.Range(0, normal)
+            .Select(n => Section(100 + n, n == 0 ? "General" : $"Topic {n}", n, null, null, bySection[n].Select(x => ModuleJson(call, x.Module))))
+            .ToList();
+        // Delegated sections come after the normal ones (course_modinfo numbers them last).
+        var next = sections.Count;
+        foreach (var subsection in course.Modules.Where(m => m.ModName == "subsection"))
         {
-            sections.Add(new { id = 100, name = "General", visible = 1, summary = "", summaryformat = 1, section = 0, hiddenbynumsections = 0, uservisible = true, modules = Enumerable.Empty<Dictionary<string, object?>>() });
+            var modules = course.Delegated.GetValueOrDefault(subsection.Instance) ?? [];
+            sections.Add(Section(200 + next, Formatted(call, subsection.Name), next, "mod_subsection", subsection.Instance, modules.Select(m => ModuleJson(call, m))));
+            next++;
         }
 
         return Json(sections);
+    }
+
+    /// <summary>A section as Moodle 5.0 returns it, with the delegate's component and itemid (null for a normal section).</summary>
+    private static Dictionary<string, object?> Section(long id, string name, int number, string? component, long? itemId, IEnumerable<Dictionary<string, object?>> modules) => new()
+    {
+        ["id"] = id, ["name"] = name, ["visible"] = 1, ["summary"] = "", ["summaryformat"] = 1, ["section"] = number,
+        ["hiddenbynumsections"] = 0, ["uservisible"] = true, ["modules"] = modules.ToList(), ["component"] = component, ["itemid"] = itemId,
+    };
+
+    /// <summary>local_mofabridge_get_quiz_questions: every quiz of the course with its fixed questions, raw names.</summary>
+    private Reply QuizQuestions(Call call)
+    {
+        if (Course(call) is not { } course) return Missing();
+        if (course.Refused) return NotInCourse(course.Id);
+        return Json(new
+        {
+            quizzes = course.QuizLists.Values.OrderBy(q => q.QuizId).Select(q => new
+            {
+                quizid = q.QuizId, cmid = q.CmId, questions = q.Questions.Select(x => new { questionid = x.QuestionId, name = x.Name }),
+            }),
+            warnings = Array.Empty<object>(),
+        });
     }
 
     private Dictionary<string, object?> ModuleJson(Call call, FakeModule m)
@@ -157,7 +217,7 @@ public sealed class FakeMoodleSite
             ["modname"] = m.ModName, ["modplural"] = m.ModName + "s", ["modicon"] = $"http://fake/theme/image.php/boost/{m.ModName}/1/monologo",
             ["indent"] = 0, ["onclick"] = "", ["afterlink"] = null, ["customdata"] = "\"\"", ["completion"] = 0, ["downloadcontent"] = 1,
             ["noviewlink"] = m.ModName == "label", ["dates"] = Array.Empty<object>(), ["groupmode"] = 0,
-            ["visible"] = 1, ["visibleoncoursepage"] = 1, ["uservisible"] = true,
+            ["visible"] = m.ModName == "qbank" ? 0 : 1, ["visibleoncoursepage"] = 1, ["uservisible"] = true,
         };
         // Labels have no url (course/externallib.php: "labels don't have url").
         if (m.Url is not null) json["url"] = m.Url;

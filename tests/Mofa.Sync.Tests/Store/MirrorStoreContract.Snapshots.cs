@@ -221,4 +221,55 @@ public abstract partial class MirrorStoreContract
         Assert.Equal([(MirrorCollection.Courses, DriftKind.Missing)], outcome.Drift.Items.Select(i => (i.Collection, i.Kind)));
         Assert.Equal(new CourseData(1, "Algebra I", "ALG1"), await Live<CourseData>(MirrorKeys.Course(S.Site, 1)));
     }
+
+    /// <summary>Course 1 with two quizzes (cm 11 = quiz 5, cm 13 = quiz 6), its teachers, and the quiz lists given.</summary>
+    private static CourseSnapshot WithQuizzes(long t, IReadOnlyList<SnapshotQuiz>? quizzes) =>
+        CourseOne(t, modules: [new(10, "assign", 100, "Essay", null), new(11, "quiz", 5, "Quiz 1", null), new(13, "quiz", 6, "Quiz 2", null)]) with { Quizzes = quizzes };
+
+    private static SnapshotQuiz Quiz(long quizId, long cmId, params (long Id, string Name)[] questions) =>
+        new(quizId, cmId, questions.Select(q => new QuizQuestionData(q.Id, q.Name)).ToList());
+
+    [SkippableFact]
+    public async Task Snapshot_writes_each_quiz_list_read_as_a_quiz_questions_changed_of_version_T_would()
+    {
+        await ApplyAll(S.CourseCreated(1, 1), S.ModuleCreated(2, 1, 11, "quiz", 5, "Quiz 1"), S.QuizQuestions(3, 1, 5, 11, (1, "Q1"), (2, "Q2")));
+
+        var outcome = await ApplySnapshot(WithQuizzes(100,
+            [Quiz(5, 11, (1, "Q1 renamed"), (3, "Q3")), Quiz(6, 13), Quiz(7, 99, (4, "Q4: its quiz module is not in the snapshot"))]));
+
+        Assert.Equal(SnapshotStatus.Repaired, outcome.Status);
+        Assert.Equal((1, 1, 0), (outcome.Drift.Count(MirrorCollection.Quizzes, DriftKind.Changed), outcome.Drift.Count(MirrorCollection.Quizzes, DriftKind.Missing),
+            outcome.Drift.Count(MirrorCollection.Quizzes, DriftKind.Extra)));
+        Assert.Contains("Q1 renamed", outcome.Drift.Items.Single(i => i.Collection == MirrorCollection.Quizzes && i.Kind == DriftKind.Changed).What);
+        var renamed = await Get(MirrorKeys.Quiz(S.Site, 5));
+        Assert.Equal(SnapshotVersion.At(EventFactory.Origin + 100), renamed.Version);
+        Assert.Empty((await Live<QuizData>(MirrorKeys.Quiz(S.Site, 6))).Questions);
+        Assert.Null(await Find(MirrorKeys.Quiz(S.Site, 7)));
+
+        // The same document the question agent writes for that list (another site, same ids).
+        var other = new EventFactory("https://other.moodle.example");
+        await ApplyAll(other.QuizQuestions(3, 1, 5, 11, (1, "Q1 renamed"), (3, "Q3")));
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals((await Get(MirrorKeys.Quiz(other.Site, 5))).Data, renamed.Data));
+
+        // Read again unchanged: nothing written.
+        var again = await ApplySnapshot(WithQuizzes(200, [Quiz(5, 11, (1, "Q1 renamed"), (3, "Q3")), Quiz(6, 13)]));
+        Assert.Equal((SnapshotStatus.InSync, 0), (again.Status, again.Written));
+    }
+
+    [SkippableFact]
+    public async Task Snapshot_leaves_quiz_lists_not_read_alone_and_a_newer_event_wins_over_a_list_read()
+    {
+        await ApplyAll(S.CourseCreated(1, 1), S.ModuleCreated(2, 1, 11, "quiz", 5, "Quiz 1"), S.QuizQuestions(3, 1, 5, 11, (1, "Q1")));
+        await ApplySnapshot(WithQuizzes(100, null));
+        Assert.Equal("Q1", (await Live<QuizData>(MirrorKeys.Quiz(S.Site, 5))).Questions.Single().Name);
+        var notRead = await ApplySnapshot(WithQuizzes(110, null));
+        Assert.Equal(SnapshotStatus.InSync, notRead.Status);
+
+        // A list changed after T (its event is newer) keeps that event's list.
+        await ApplyAll(S.QuizQuestions(150, 1, 5, 11, (1, "Q1 edited at 150")));
+        var stale = await ApplySnapshot(WithQuizzes(120, [Quiz(5, 11, (1, "Q1 as read at 120")), Quiz(6, 13)]));
+        Assert.Equal(0, stale.Drift.Count(MirrorCollection.Quizzes, DriftKind.Changed));
+        Assert.Equal("Q1 edited at 150", (await Live<QuizData>(MirrorKeys.Quiz(S.Site, 5))).Questions.Single().Name);
+        Assert.Equal(1, stale.Drift.Count(MirrorCollection.Quizzes, DriftKind.Missing));
+    }
 }

@@ -15,7 +15,9 @@ public sealed class RollingPassTests
     public async Task A_pass_verifies_every_course_of_a_60_course_site_within_its_period_and_repairs_the_drift_planted_in_ten()
     {
         await using var world = new RollingWorld(period: TimeSpan.FromMinutes(5), callsPerSecond: 40);
-        for (var id = 2L; id <= 61; id++) world.Reconcile.AddCourse(id, modules: 3, teachers: 1, students: 2);
+        // The token's service includes the bridge plugin's function that lists quiz questions: each course's quiz has two.
+        world.Moodle.Functions.Add(FakeMoodleSite.QuizQuestionsFunction);
+        for (var id = 2L; id <= 61; id++) AddCourseWithQuiz(world, id);
         var (exit, _, err) = await world.Reconcile.RunAsync("reconcile", "--site", world.Site, "--all");
         Assert.True(exit == 1, err); // an empty mirror: everything was missing, and is now there
 
@@ -26,8 +28,10 @@ public sealed class RollingPassTests
         world.Moodle.Courses[5].Users.RemoveAll(u => u.Roles.Contains("editingteacher"));
         world.Moodle.Courses[6].FullName = "Renamed while the bridge was down";
         world.Moodle.Courses[7].Modules.RemoveAt(0);
-        world.Reconcile.AddCourse(100, modules: 2, teachers: 1, students: 1); // created while the bridge was down
-        world.Reconcile.AddCourse(101, modules: 2, teachers: 1, students: 1);
+        world.Moodle.Courses[10].QuizLists.Values.Single().Questions[0] = (10_001, "Renamed in a shared question bank");
+        world.Moodle.Courses[11].QuizLists.Values.Single().Questions[1] = (11_002, "Renamed in a shared question bank");
+        AddCourseWithQuiz(world, 100); // created while the bridge was down
+        AddCourseWithQuiz(world, 101);
         world.Moodle.Courses.TryRemove(8, out _); // deleted in Moodle, still in the mirror
         world.Moodle.Courses.TryRemove(9, out _);
 
@@ -54,6 +58,10 @@ public sealed class RollingPassTests
         Assert.True(c.Found.Courses >= 5, $"courses: {c.Found}"); // 1 renamed, 2 created, 2 deleted
         Assert.True(c.Found.Modules >= 3 + 4, $"modules: {c.Found}"); // 2 added, 1 removed, the new courses' 4
         Assert.True(c.Found.Teachers >= 2 + 2, $"teachers: {c.Found}"); // 2 removed, the new courses' 2
+        Assert.True(c.Found.QuizLists >= 2 + 2, $"quiz lists: {c.Found}"); // 2 renamed questions, the new courses' 2 lists
+        Assert.Equal("Renamed in a shared question bank", export.QuizQuestions.Single(q => q.QuestionId == 10_001).Name);
+        Assert.Equal("Renamed in a shared question bank", export.QuizQuestions.Single(q => q.QuestionId == 11_002).Name);
+        Assert.Equal((60 - 2 + 2) * 2, export.QuizQuestions.Count); // 60 courses, 2 deleted, 2 new: two questions each
         Assert.Equal(c.Found, c.Repaired);
 
         var (statusExit, json) = await world.StatusAsync();
@@ -63,8 +71,17 @@ public sealed class RollingPassTests
         Assert.Equal(62, site.GetProperty("lastFullPass").GetProperty("courses").GetInt32());
         Assert.Equal(c.Found.Modules, site.GetProperty("lastFullPass").GetProperty("found").GetProperty("modules").GetInt32());
         Assert.Equal(c.Found.Teachers, site.GetProperty("lastFullPass").GetProperty("repaired").GetProperty("teachers").GetInt32());
+        Assert.Equal(c.Found.QuizLists, site.GetProperty("lastFullPass").GetProperty("found").GetProperty("quizLists").GetInt32());
         Assert.False(site.GetProperty("projection").GetProperty("behind").GetBoolean());
         Assert.Contains("ended after", service.Output);
+    }
+
+    /// <summary>A course of three modules (the second a quiz with two questions), a teacher and two students.</summary>
+    private static void AddCourseWithQuiz(RollingWorld world, long id)
+    {
+        var course = world.Reconcile.AddCourse(id, modules: 3, teachers: 1, students: 2);
+        var quiz = course.Modules.Single(m => m.ModName == "quiz");
+        course.QuizLists[quiz.Instance] = new FakeMoodleSite.FakeQuizList(quiz.Instance, quiz.CmId, [(id * 1000 + 1, $"Question 1 of {id}"), (id * 1000 + 2, $"Question 2 of {id}")]);
     }
 
     [Fact]
