@@ -103,11 +103,13 @@ public sealed class MongoReconcileStateStore : IReconcileStateStore, IAsyncDispo
     /// One findOneAndUpdate: priority moves nextCallAt to max(nextCallAt, now) + interval with an update pipeline and
     /// answers the slot it moved from; yield matches only a budget whose nextCallAt is not after now.
     /// </remarks>
-    public async Task<DateTimeOffset?> ReserveCallAsync(string site, TimeSpan interval, bool yieldToOthers, DateTimeOffset now, CancellationToken ct)
+    public async Task<DateTimeOffset?> ReserveCallAsync(string site, TimeSpan interval, bool yieldToOthers, TimeProvider clock, CancellationToken ct)
     {
         RequireName(site, nameof(site));
+        ArgumentNullException.ThrowIfNull(clock);
         var step = PositiveMs(interval, nameof(interval));
-        var notBefore = new BsonInt64(NotBeforeMs(now));
+        // The update is atomic on the server: now is read just before it is sent.
+        var notBefore = new BsonInt64(NotBeforeMs(clock.GetUtcNow()));
         BsonDocument? after;
         if (yieldToOthers)
         {

@@ -89,11 +89,11 @@ public sealed class SqliteReconcileStateStore : IReconcileStateStore
     }
 
     /// <remarks>One upsert: the next free slot moves on by the interval from the slot given (priority), or from now only when it is not after now (yield).</remarks>
-    public Task<DateTimeOffset?> ReserveCallAsync(string site, TimeSpan interval, bool yieldToOthers, DateTimeOffset now, CancellationToken ct)
+    public Task<DateTimeOffset?> ReserveCallAsync(string site, TimeSpan interval, bool yieldToOthers, TimeProvider clock, CancellationToken ct)
     {
         RequireName(site, nameof(site));
+        ArgumentNullException.ThrowIfNull(clock);
         var step = PositiveMs(interval, nameof(interval));
-        var notBefore = NotBeforeMs(now);
         var sql = yieldToOthers
             ? """
               INSERT INTO reconcile_sites(site, next_call_at) VALUES ($site, $now + $step)
@@ -105,7 +105,8 @@ public sealed class SqliteReconcileStateStore : IReconcileStateStore
               ON CONFLICT(site) DO UPDATE SET next_call_at = max(coalesce(next_call_at, $now), $now) + $step
               RETURNING next_call_at
               """;
-        var next = _file.InTransaction(tx => Scalar(tx, sql, ("$site", site), ("$now", notBefore), ("$step", step)));
+        // Now is read once BEGIN IMMEDIATE holds the write lock, not before a wait for it.
+        var next = _file.InTransaction(tx => Scalar(tx, sql, ("$site", site), ("$now", NotBeforeMs(clock.GetUtcNow())), ("$step", step)));
         return Task.FromResult(next is long n ? At(n - step) : (DateTimeOffset?)null);
     }
 

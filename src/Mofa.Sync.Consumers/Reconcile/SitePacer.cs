@@ -30,7 +30,7 @@ public sealed class SitePacer(ReconcileOptions options, IReconcileStateStore bud
         var interval = options.CallInterval;
         while (true)
         {
-            var slot = await budget.ReserveCallAsync(site, interval, yieldToOthers: work?.Rolling == true, clock.GetUtcNow(), ct);
+            var slot = await budget.ReserveCallAsync(site, interval, yieldToOthers: work?.Rolling == true, clock, ct);
             if (slot is { } at)
             {
                 var wait = at - clock.GetUtcNow();
@@ -52,7 +52,7 @@ public sealed class SitePacer(ReconcileOptions options, IReconcileStateStore bud
     {
         try
         {
-            await budget.ReserveCallAsync(site, options.CallInterval, yieldToOthers: true, clock.GetUtcNow(), ct);
+            await budget.ReserveCallAsync(site, options.CallInterval, yieldToOthers: true, clock, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

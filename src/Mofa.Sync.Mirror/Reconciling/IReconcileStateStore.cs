@@ -26,12 +26,14 @@ public interface IReconcileStateStore
 
     /// <summary>
     /// Reserves one call to the site in its budget, one call per <paramref name="interval"/> for all processes
-    /// together, and returns the time at which the caller may make it (not before <paramref name="now"/>; the
-    /// caller waits until then). With <paramref name="yieldToOthers"/> (the rolling pass) a slot is reserved only
-    /// when the budget is idle, its next free slot not after <paramref name="now"/>; otherwise nothing is reserved and
-    /// the answer is null, so rolling work takes only the slots event-driven work leaves.
+    /// together, and returns the time at which the caller may make it (not before now; the caller waits until then).
+    /// Now is read from <paramref name="clock"/> once the store has serialised the reservation (inside SQLite's write
+    /// lock, just before MongoDB's atomic update): a reservation that waited for another writer is not dated back to
+    /// when it began waiting, where its slot could fall on one handed out meanwhile. With <paramref name="yieldToOthers"/>
+    /// (the rolling pass) a slot is reserved only when the budget is idle, its next free slot not after now; otherwise
+    /// nothing is reserved and the answer is null, so rolling work takes only the slots event-driven work leaves.
     /// </summary>
-    Task<DateTimeOffset?> ReserveCallAsync(string site, TimeSpan interval, bool yieldToOthers, DateTimeOffset now, CancellationToken ct);
+    Task<DateTimeOffset?> ReserveCallAsync(string site, TimeSpan interval, bool yieldToOthers, TimeProvider clock, CancellationToken ct);
 
     /// <summary>
     /// Starts a new pass over <paramref name="courseIds"/> (what Moodle lists and what the mirror holds for the site),

@@ -64,8 +64,8 @@ public sealed class FakeMoodleServer : IAsyncDisposable
         /// <summary>Every form field of the call (the read functions' parameters; the token too, as wstoken).</summary>
         public IReadOnlyDictionary<string, string> Form { get; init; } = new Dictionary<string, string>();
 
-        /// <summary>When the call's request reached the server (Stopwatch's clock): what a per-second budget is counted on.</summary>
-        public long ReceivedAt { get; init; } = System.Diagnostics.Stopwatch.GetTimestamp();
+        /// <summary>When the server accepted the call's request (Stopwatch's clock), before reading it: what a per-second budget is counted on.</summary>
+        public long ReceivedAt { get; init; }
     }
 
     /// <summary>
@@ -149,11 +149,12 @@ public sealed class FakeMoodleServer : IAsyncDisposable
                 return;
             }
 
-            _ = Task.Run(() => HandleAsync(context));
+            var received = System.Diagnostics.Stopwatch.GetTimestamp();
+            _ = Task.Run(() => HandleAsync(context, received));
         }
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    private async Task HandleAsync(HttpListenerContext context, long received)
     {
         try
         {
@@ -176,6 +177,7 @@ public sealed class FakeMoodleServer : IAsyncDisposable
             var number = siteInfo is null ? Interlocked.Increment(ref _number) : 0;
             var call = new Call(number, context.Request.Url!.AbsolutePath, form["wstoken"], form["wsfunction"], form["moodlewsrestformat"], messages, headers)
             {
+                ReceivedAt = received,
                 Form = form.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => form[k] ?? "", StringComparer.Ordinal),
             };
             (siteInfo is null ? _calls : _siteInfoCalls).Enqueue(call);

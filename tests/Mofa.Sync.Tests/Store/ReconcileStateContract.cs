@@ -18,7 +18,7 @@ public abstract class ReconcileStateContract : IAsyncLifetime
     protected static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_000);
 
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+    protected static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan Period = TimeSpan.FromHours(24);
 
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
@@ -118,7 +118,7 @@ public abstract class ReconcileStateContract : IAsyncLifetime
     public async Task Priority_reservations_from_concurrent_callers_get_distinct_slots_an_interval_apart()
     {
         var store = await StoreAsync();
-        var slots = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => store.ReserveCallAsync(Site, Interval, false, T0, Ct))));
+        var slots = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => store.ReserveCallAsync(Site, Interval, false, new FixedClock(T0), Ct))));
 
         AssertSpaced(slots.Select(s => s!.Value).ToList(), 20);
         Assert.Equal(T0, slots.Min());
@@ -130,7 +130,7 @@ public abstract class ReconcileStateContract : IAsyncLifetime
         var stores = new[] { await StoreAsync(), await StoreAsync() };
         // Each caller passes its own now, as processes with their own clocks would.
         var slots = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
-            Task.Run(() => stores[i % 2].ReserveCallAsync(Site, Interval, false, At(i * 7), Ct))));
+            Task.Run(() => stores[i % 2].ReserveCallAsync(Site, Interval, false, new FixedClock(At(i * 7)), Ct))));
 
         AssertSpaced(slots.Select(s => s!.Value).ToList(), 40);
     }
@@ -139,30 +139,30 @@ public abstract class ReconcileStateContract : IAsyncLifetime
     public async Task A_slot_is_never_before_now_and_an_idle_budget_saves_no_slots()
     {
         var store = await StoreAsync();
-        Assert.Equal(T0, await store.ReserveCallAsync(Site, Interval, false, T0, Ct));
-        Assert.Equal(T0 + Interval, await store.ReserveCallAsync(Site, Interval, false, T0, Ct));
+        Assert.Equal(T0, await store.ReserveCallAsync(Site, Interval, false, new FixedClock(T0), Ct));
+        Assert.Equal(T0 + Interval, await store.ReserveCallAsync(Site, Interval, false, new FixedClock(T0), Ct));
         // Idle for ten seconds: the next call is at now, not at the slots left unused.
-        Assert.Equal(At(10_000), await store.ReserveCallAsync(Site, Interval, false, At(10_000), Ct));
-        Assert.Equal(At(10_000) + Interval, await store.ReserveCallAsync(Site, Interval, false, At(10_000), Ct));
+        Assert.Equal(At(10_000), await store.ReserveCallAsync(Site, Interval, false, new FixedClock(At(10_000)), Ct));
+        Assert.Equal(At(10_000) + Interval, await store.ReserveCallAsync(Site, Interval, false, new FixedClock(At(10_000)), Ct));
     }
 
     [SkippableFact]
     public async Task Yield_is_refused_while_priority_slots_are_pending_and_granted_when_idle()
     {
         var store = await StoreAsync();
-        Assert.Equal(T0, await store.ReserveCallAsync(Site, Interval, true, T0, Ct));
+        Assert.Equal(T0, await store.ReserveCallAsync(Site, Interval, true, new FixedClock(T0), Ct));
 
         // Priority work queues behind the rolling call's slot.
-        var priority = await store.ReserveCallAsync(Site, Interval, false, T0, Ct);
+        var priority = await store.ReserveCallAsync(Site, Interval, false, new FixedClock(T0), Ct);
         Assert.Equal(T0 + Interval, priority);
-        Assert.Null(await store.ReserveCallAsync(Site, Interval, true, T0, Ct));
-        Assert.Null(await store.ReserveCallAsync(Site, Interval, true, T0 + Interval, Ct));
+        Assert.Null(await store.ReserveCallAsync(Site, Interval, true, new FixedClock(T0), Ct));
+        Assert.Null(await store.ReserveCallAsync(Site, Interval, true, new FixedClock(T0 + Interval), Ct));
 
         // The last priority slot is taken at T0 + 250 ms, so the budget is free from T0 + 500 ms.
-        Assert.Null(await store.ReserveCallAsync(Site, Interval, true, At(499), Ct));
-        Assert.Equal(At(500), await store.ReserveCallAsync(Site, Interval, true, At(500), Ct));
+        Assert.Null(await store.ReserveCallAsync(Site, Interval, true, new FixedClock(At(499)), Ct));
+        Assert.Equal(At(500), await store.ReserveCallAsync(Site, Interval, true, new FixedClock(At(500)), Ct));
         // And what it took counts against priority work as any call does.
-        Assert.Equal(At(750), await store.ReserveCallAsync(Site, Interval, false, At(500), Ct));
+        Assert.Equal(At(750), await store.ReserveCallAsync(Site, Interval, false, new FixedClock(At(500)), Ct));
     }
 
     [SkippableFact]
@@ -294,7 +294,7 @@ public abstract class ReconcileStateContract : IAsyncLifetime
     {
         var store = await StoreAsync();
         Assert.Empty(await store.ListAsync(Ct));
-        await store.ReserveCallAsync("https://b.example", Interval, false, T0, Ct);
+        await store.ReserveCallAsync("https://b.example", Interval, false, new FixedClock(T0), Ct);
         Assert.True(await store.TryLeaseAsync("https://a.example", A, T0, Ttl, Ct));
 
         Assert.Equal(["https://a.example", "https://b.example"], (await store.ListAsync(Ct)).Select(s => s.Site));

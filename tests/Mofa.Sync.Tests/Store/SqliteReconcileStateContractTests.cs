@@ -52,6 +52,37 @@ public sealed class SqliteReconcileStateContractTests : ReconcileStateContract
     }
 
     [Fact]
+    public async Task A_reservation_that_waited_for_the_write_lock_reads_the_clock_once_it_holds_it()
+    {
+        var store = await StoreAsync();
+        var clock = new FixedClock(T0);
+
+        // Another process holds the file's write lock: the reservation waits for it.
+        await using var other = new SqliteConnection(new SqliteStoreOptions { Path = DatabasePath }.ConnectionString());
+        await other.OpenAsync(Ct);
+        await using (var begin = other.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync(Ct);
+        }
+
+        var reservation = Task.Run(() => store.ReserveCallAsync(Site, Interval, false, clock, Ct));
+        // Three seconds pass on the clock while it waits. The pause only gives an implementation that read the clock
+        // before taking the lock the time to do so (and be caught below); a correct one cannot finish while the lock is held.
+        await Task.Delay(200, Ct);
+        Assert.False(reservation.IsCompleted);
+        Assert.Equal(0, clock.Reads);
+        clock.Now = T0 + TimeSpan.FromSeconds(3);
+        await using (var commit = other.CreateCommand())
+        {
+            commit.CommandText = "COMMIT";
+            await commit.ExecuteNonQueryAsync(Ct);
+        }
+
+        Assert.Equal(T0 + TimeSpan.FromSeconds(3), await reservation);
+    }
+
+    [Fact]
     public async Task The_next_course_is_read_in_index_order_without_a_sort()
     {
         await StoreAsync();
