@@ -16,10 +16,11 @@ public sealed class RollingBudgetTests
 
     /// <summary>
     /// The tolerance of the one-second windows: calls are spaced by the budget when they leave the service (each slot read
-    /// from the store with its write lock held), and a call delayed on its way (a loaded machine) can arrive just before the
-    /// next one: two calls over the budget at most. Three processes each keeping the budget alone send three times it.
+    /// from the store with its write lock held), but a call whose timer fires late on a loaded machine arrives close to
+    /// the next one. Measured with a CPU hog on one core: 9, 9 and 10 calls in the busiest second; with each process
+    /// keeping the budget alone, 25. Half the budget over it at most: 12 of 8.
     /// </summary>
-    private const int Tolerance = 2;
+    private const int Tolerance = CallsPerSecond / 2;
 
     [Fact]
     public async Task Three_processes_run_one_pass_and_the_site_never_gets_more_than_its_budget_in_any_second()
