@@ -113,5 +113,13 @@ public sealed class RollingPassTests
         Assert.True(projection.GetProperty("behind").GetBoolean(), json.ToString());
         Assert.True(TimeSpan.Parse(projection.GetProperty("needed").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= TimeSpan.FromSeconds(90), json.ToString());
         Assert.Equal(JsonValueKind.Object, json.GetProperty("sites")[0].GetProperty("currentPass").ValueKind);
+
+        // The same for a person: the site, its pass in progress, what a pass needs.
+        var (textExit, text, _) = await world.Reconcile.RunAsync(world.Settings().Select(kv => $"{kv.Key}={kv.Value}"), "reconcile", "status");
+        Assert.Equal(Host.Commands.ReconcileStatusCommand.Behind, textExit);
+        Assert.Contains(world.Site, text);
+        Assert.Contains("current pass", text);
+        Assert.Contains("of 30 course(s) verified", text);
+        Assert.Contains("LONGER THAN THE PERIOD", text);
     }
 }
