@@ -15,12 +15,22 @@ public sealed class RollingBudgetTests
     private const int CallsPerSecond = 8;
 
     /// <summary>
-    /// The tolerance of the one-second windows: calls are spaced by the budget when they leave the service (each slot read
-    /// from the store with its write lock held), but a call whose timer fires late on a loaded machine arrives close to
-    /// the next one. Measured with a CPU hog on one core: 9, 9 and 10 calls in the busiest second; with each process
-    /// keeping the budget alone, 25. Half the budget over it at most: 12 of 8.
+    /// The tolerance of the one-second windows. Calls leave the service spaced by the budget (each slot read from the
+    /// store with its write lock held), but on a loaded machine a call whose timer fires late arrives close to the next
+    /// one. Measured with a CPU hog on one core and other test classes beside this one: 9 calls in the busiest second in
+    /// each of four runs; with each process keeping the budget alone, 25. Half the budget over it at most. Over the whole
+    /// run the rate stays within the budget (10 % for the first and last calls' lateness): 6.5–6.7 calls per second.
     /// </summary>
     private const int Tolerance = CallsPerSecond / 2;
+
+    static RollingBudgetTests()
+    {
+        // The fake Moodle stamps a call when this process accepts it, on the thread pool. Without this, the pool of the test
+        // process starved under load (its synchronous reads of the shared SQLite file among the work): accepting waited for
+        // the pool to grow, about a second, and then stamped six or seven calls within 10 ms, 14 in one second.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
+    }
 
     [Fact]
     public async Task Three_processes_run_one_pass_and_the_site_never_gets_more_than_its_budget_in_any_second()
@@ -62,6 +72,8 @@ public sealed class RollingBudgetTests
         var calls = world.Server.Calls.Where(c => c.Function != "core_webservice_get_site_info").Select(c => c.ReceivedAt).Order().ToList();
         var busiest = Busiest(calls);
         Assert.True(busiest <= CallsPerSecond + Tolerance, $"{busiest} calls within one second (budget {CallsPerSecond}, tolerance {Tolerance})");
+        var rate = (calls.Count - 1) / ((double)(calls[^1] - calls[0]) / Stopwatch.Frequency);
+        Assert.True(rate <= CallsPerSecond * 1.1, $"{calls.Count} calls at {rate:0.0} per second over the run (budget {CallsPerSecond})");
         var callers = 0;
         foreach (var s in services)
         {
