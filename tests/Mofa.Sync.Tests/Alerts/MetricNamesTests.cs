@@ -19,6 +19,7 @@ namespace Mofa.Sync.Tests.Alerts;
 /// drift, a broken broker connection): those are recorded through the service's own instruments, so the names checked
 /// are still what its exporter writes.
 /// </summary>
+[Collection(ProcessMetricsCollection.Name)]
 public sealed partial class MetricNamesTests
 {
     /// <summary>Budget against a hang, not a timing assertion.</summary>
