@@ -16,10 +16,13 @@ public sealed class ReconcileOptions
     /// <summary>Enrolled users read per core_enrol_get_enrolled_users call (limitnumber).</summary>
     public int PageSize { get; set; } = 100;
 
-    /// <summary>Web service calls per second to one site, for reconciling (the command and the agent alike).</summary>
+    /// <summary>
+    /// Web service calls per second to one site for reconciling (the command, the agent and the rolling reconcile), for all
+    /// instances on the store together: one budget per site, kept in the store (<see cref="SitePacer"/>).
+    /// </summary>
     public double CallsPerSecond { get; set; } = 5;
 
-    /// <summary>Courses of one site read at the same time.</summary>
+    /// <summary>Courses of one site read at the same time, in this process.</summary>
     public int ConcurrentCourses { get; set; } = 2;
 
     /// <summary>The agent: in-process retries of a course while Moodle cannot be reached, before the message is dead-lettered.</summary>

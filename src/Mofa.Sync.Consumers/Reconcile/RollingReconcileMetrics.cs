@@ -14,7 +14,7 @@ namespace Mofa.Sync.Consumers.Reconcile;
 public sealed class RollingReconcileMetrics : IDisposable
 {
     private readonly Meter _meter;
-    private readonly ConcurrentDictionary<string, (ReconcileSiteState State, PassProjection Projection, DateTimeOffset? ProjectedEnd, TimeSpan Period)> _sites = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Observed> _sites = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _leading = new(StringComparer.Ordinal);
 
     public RollingReconcileMetrics(IMeterFactory? factory = null)
@@ -39,12 +39,12 @@ public sealed class RollingReconcileMetrics : IDisposable
     public void Observe(ReconcileSiteState state, TimeSpan period, double callsPerSecond, DateTimeOffset now)
     {
         var projection = PassProjection.Of(state, period, callsPerSecond);
-        _sites[state.Site] = (state, projection, PassProjection.ProjectedEnd(state, projection, now), period);
+        _sites[state.Site] = new Observed(state, projection, PassProjection.ProjectedEnd(state, projection, now), period);
     }
 
     public void Leading(string site, bool leading) => _leading[site] = leading;
 
-    private void Gauge(string name, string? unit, string description, Func<(ReconcileSiteState State, PassProjection Projection, DateTimeOffset? ProjectedEnd, TimeSpan Period), double> value) =>
+    private void Gauge(string name, string? unit, string description, Func<Observed, double> value) =>
         _meter.CreateObservableGauge(name, () => _sites.Select(kv => new Measurement<double>(value(kv.Value), Site(kv.Key))), unit, description);
 
     private static IEnumerable<Measurement<int>> Drift(string site, PassCounters c)
@@ -59,6 +59,9 @@ public sealed class RollingReconcileMetrics : IDisposable
     }
 
     private static KeyValuePair<string, object?> Site(string site) => new("site", site);
+
+    /// <summary>A site's state as last read, with what it projects at the budget.</summary>
+    private sealed record Observed(ReconcileSiteState State, PassProjection Projection, DateTimeOffset? ProjectedEnd, TimeSpan Period);
 
     public void Dispose() => _meter.Dispose();
 }

@@ -55,12 +55,12 @@ public sealed class RollingBudgetTests
 
         var services = new List<Faults.MofaSyncProcess>();
         for (var i = 0; i < 3; i++) services.Add(await world.StartServiceAsync());
-        await WaitUntilAsync(() => Volatile.Read(ref holding) == 1, "the pass reads course 5");
+        await RollingWorld.WaitUntilAsync(() => Volatile.Read(ref holding) == 1, "the pass reads course 5");
         foreach (var id in restored) world.Reconcile.AddCourse(id, modules: 2, teachers: 1, students: 199);
         await world.Env.PublishAsync(restored.Select(id => ReconcileAgentTests.Restored(world.Site, id)));
 
         var state = await world.WaitForFullPassAsync();
-        await WaitUntilAsync(async () => (await world.Reconcile.ExportAsync()).Courses.Count(c => restored.Contains(c.CourseId)) == restored.Length, "the restores are applied");
+        await RollingWorld.WaitUntilAsync(async () => (await world.Reconcile.ExportAsync()).Courses.Count(c => restored.Contains(c.CourseId)) == restored.Length, "the restores are applied");
 
         // The pass ran once: each of its 16 courses read once; each restored course read once, by its event (not in the list the
         // pass started with; a restore verified before the pass ended joins its count).
@@ -100,17 +100,5 @@ public sealed class RollingBudgetTests
         }
 
         return best;
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > RollingWorld.Budget) throw new TimeoutException($"not reached within {RollingWorld.Budget} (budget against a hang): {what}");
-            await Task.Delay(100);
-        }
     }
 }

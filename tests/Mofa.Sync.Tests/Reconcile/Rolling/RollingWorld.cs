@@ -103,6 +103,20 @@ public sealed class RollingWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until <paramref name="condition"/> holds (the budget is a safety limit against a hang, not a timing assertion).</summary>
+    public static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    /// <summary>The same for a condition read asynchronously.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > Budget) throw new TimeoutException($"not reached within {Budget} (budget against a hang): {what}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>`mofa-sync reconcile status --json` on the shared file: its exit code and its JSON.</summary>
     public async Task<(int ExitCode, JsonElement Json)> StatusAsync()
     {
