@@ -34,7 +34,11 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
     private SqliteMirrorWriter? _writer;
     private readonly SqliteCheckpointer _checkpointer;
     private int _disposed;
+
     private readonly Lock _initializing = new();
+
+    /// <summary>1 when the checkpointer has copied the log but for the frames committed meanwhile: the writer copies those before its next transaction.</summary>
+    private int _catchUpWanted;
 
     /// <param name="outbox">Whether the writes record the changes they make, and into digests of which window; none: <see cref="ChangeOutboxSettings.Off"/>.</param>
     public SqliteMirrorStore(SqliteStoreOptions options, ILogger<SqliteMirrorStore> logger, ChangeOutboxSettings? outbox = null)
@@ -49,7 +53,7 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
         _outbox = outbox ?? ChangeOutboxSettings.Off;
         _options = file.Options;
         _logger = logger;
-        _checkpointer = new SqliteCheckpointer(file.Open, _options.CheckpointInterval, logger);
+        _checkpointer = new SqliteCheckpointer(file.Open, _options.CheckpointInterval, logger, () => Volatile.Write(ref _catchUpWanted, 1));
     }
 
     public string Kind => "sqlite";
@@ -160,7 +164,9 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
                     if (!next.IsCancelled) batch.Add(next);
                 }
 
-                if (batch.Count > 0) await CommitBatchAsync(batch);
+                if (batch.Count == 0) continue;
+                CatchUpCheckpoint();
+                await CommitBatchAsync(batch);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -190,6 +196,24 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
         {
             SqliteStoreMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
             SqliteStoreMetrics.CommitEvents.Record(batch.Count);
+        }
+    }
+
+    /// <summary>
+    /// Between two transactions, when the checkpointer asked: copies the frames committed during its checkpoint,
+    /// so that this connection's next transaction finds the whole log copied and writes it from its start
+    /// (<see cref="SqliteCheckpointer"/> says why). A failure only leaves the log as it was; the next tick asks again.
+    /// </summary>
+    private void CatchUpCheckpoint()
+    {
+        if (Interlocked.Exchange(ref _catchUpWanted, 0) == 0) return;
+        try
+        {
+            SqliteCheckpointer.Checkpoint(EnsureWriterConnection().Connection, "PASSIVE");
+        }
+        catch (SqliteException ex)
+        {
+            _logger.LogDebug("SQLite checkpoint on the writer connection failed: {Message}", ex.Message);
         }
     }
 
@@ -232,6 +256,9 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
             }
         }
     }
+
+    /// <summary>For tests: one tick of the checkpointer now, as its timer would run it.</summary>
+    internal void CheckpointNow() => _checkpointer.CheckpointOnce();
 
     private SqliteMirrorWriter EnsureWriterConnection()
     {

@@ -18,5 +18,5 @@ internal static class SqliteStoreMetrics
         "mofa_sync_store_commit_events", description: "SQLite: the events (and notification writes) committed together in one transaction");
 
     public static readonly Histogram<double> CheckpointDuration = Meter.CreateHistogram<double>(
-        "mofa_sync_store_checkpoint_duration", unit: "s", description: "SQLite: one checkpoint of the write-ahead log into the database file, on its own connection");
+        "mofa_sync_store_checkpoint_duration", unit: "s", description: "SQLite: one checkpoint of the write-ahead log into the database file, on its own connection or, for the frames committed meanwhile, on the writer's between two commits");
 }

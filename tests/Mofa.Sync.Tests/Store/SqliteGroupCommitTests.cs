@@ -85,6 +85,50 @@ public sealed class SqliteGroupCommitTests : IAsyncDisposable
         Assert.Equal(2000, (await store.ReadAllAsync(MirrorCollection.Modules, CancellationToken.None)).Count);
     }
 
+    [Fact]
+    public async Task The_write_ahead_log_starts_over_after_a_checkpoint_even_when_a_commit_landed_while_it_ran()
+    {
+        // The timer never ticks in this test: the checkpoints run when it says, at the points it holds.
+        await using var store = NewStore(checkpointInterval: TimeSpan.FromMinutes(10));
+        await store.InitializeAsync(CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(1, 50).Select(cm => store.WriteAsync((w, ct) => w.UpsertIfNewerAsync(Module(cm), ct), CancellationToken.None)));
+
+        // A commit that lands after the checkpoint: its transaction is open while the checkpoint runs.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = store.WriteAsync(async (w, ct) =>
+        {
+            var outcome = await w.UpsertIfNewerAsync(Module(100), ct);
+            started.TrySetResult();
+            await release.Task;
+            return outcome;
+        }, CancellationToken.None);
+        await started.Task;
+        store.CheckpointNow();
+        release.SetResult();
+        await held;
+        var (restartsBefore, bytesBefore) = WriteAheadLog();
+
+        // Without the writer's catch-up, this transaction would begin with the held commit's frames not yet
+        // copied, append after them, and so would every later one under a steady stream of commits.
+        await store.WriteAsync((w, ct) => w.UpsertIfNewerAsync(Module(101), ct), CancellationToken.None);
+
+        var (restartsAfter, bytesAfter) = WriteAheadLog();
+        Assert.True(restartsAfter == restartsBefore + 1,
+            $"the log should have been written from its start again (its header's checkpoint sequence {restartsBefore} + 1); it is {restartsAfter}");
+        Assert.True(bytesAfter == bytesBefore, $"the log grew from {bytesBefore} to {bytesAfter} bytes instead of being written from its start");
+        Assert.Equal(52, (await store.ReadAllAsync(MirrorCollection.Modules, CancellationToken.None)).Count);
+    }
+
+    /// <summary>The write-ahead log's checkpoint sequence (its header, bytes 12–15: SQLite adds one each time it writes the log from its start) and its size.</summary>
+    private (uint Restarts, long Bytes) WriteAheadLog()
+    {
+        using var log = new FileStream(_path + "-wal", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Span<byte> header = stackalloc byte[16];
+        log.ReadExactly(header);
+        return (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[12..]), log.Length);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Task.Yield();
