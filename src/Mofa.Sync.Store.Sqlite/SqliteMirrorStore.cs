@@ -211,8 +211,9 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
         {
             SqliteCheckpointer.Checkpoint(EnsureWriterConnection().Connection, "PASSIVE");
         }
-        catch (SqliteException ex)
+        catch (Exception ex)
         {
+            // Whatever broke the connection breaks the batch's BEGIN next, which resets it; the writer loop must go on.
             _logger.LogDebug("SQLite checkpoint on the writer connection failed: {Message}", ex.Message);
         }
     }
