@@ -34,7 +34,6 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
     private SqliteMirrorWriter? _writer;
     private readonly SqliteCheckpointer _checkpointer;
     private int _disposed;
-
     private readonly Lock _initializing = new();
 
     /// <summary>1 when the checkpointer has copied the log but for the frames committed meanwhile: the writer copies those before its next transaction.</summary>
