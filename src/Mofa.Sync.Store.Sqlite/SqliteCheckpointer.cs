@@ -23,10 +23,10 @@ namespace Mofa.Sync.Store.Sqlite;
 /// </summary>
 internal sealed class SqliteCheckpointer(Func<SqliteConnection> open, TimeSpan interval, ILogger logger, Action catchUpWanted) : IAsyncDisposable
 {
-    /// <summary>Frames committed during a checkpoint that are left to the writer's catch-up: about one group commit's.</summary>
+    /// <summary>Frames committed during a checkpoint that are left to the writer's catch-up: one or two group commits' under a backlog (1 MiB).</summary>
     private const long FewFrames = 256;
 
-    /// <summary>At most this many checkpoints in one tick, however fast commits come.</summary>
+    /// <summary>At most this many checkpoints in one tick (the first and up to three more), however fast commits come.</summary>
     private const int MaxPasses = 4;
 
     private readonly CancellationTokenSource _stopping = new();
@@ -56,10 +56,10 @@ internal sealed class SqliteCheckpointer(Func<SqliteConnection> open, TimeSpan i
             try
             {
                 _connection ??= open();
-                var log = Checkpoint(_connection, "PASSIVE");
+                var log = Checkpoint(_connection);
                 for (var pass = 1; pass < MaxPasses; pass++)
                 {
-                    var next = Checkpoint(_connection, "PASSIVE");
+                    var next = Checkpoint(_connection);
                     var committedMeanwhile = next - log;
                     log = next;
                     if (committedMeanwhile <= FewFrames) break;
@@ -77,12 +77,12 @@ internal sealed class SqliteCheckpointer(Func<SqliteConnection> open, TimeSpan i
         }
     }
 
-    /// <summary>Runs a checkpoint; returns the log's frames when it began (-1 when the file is not in WAL mode).</summary>
-    public static long Checkpoint(SqliteConnection connection, string mode)
+    /// <summary>Runs a PASSIVE checkpoint; returns the log's frames when it began (-1 when the file is not in WAL mode).</summary>
+    public static long Checkpoint(SqliteConnection connection)
     {
         var started = Stopwatch.GetTimestamp();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = $"PRAGMA wal_checkpoint({mode});";
+        cmd.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
         using var reader = cmd.ExecuteReader();
         // One row: busy, the log's frames, the frames copied into the database file.
         var frames = reader.Read() ? reader.GetInt64(1) : -1L;

@@ -208,7 +208,7 @@ public sealed class SqliteMirrorStore : IMirrorStore, ISqliteWriterSession
         if (Interlocked.Exchange(ref _catchUpWanted, 0) == 0) return;
         try
         {
-            SqliteCheckpointer.Checkpoint(EnsureWriterConnection().Connection, "PASSIVE");
+            SqliteCheckpointer.Checkpoint(EnsureWriterConnection().Connection);
         }
         catch (Exception ex)
         {
